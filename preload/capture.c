@@ -1,0 +1,162 @@
+/* capture: from a sampled malloc or free to an event in the thread's ring.
+ * Frames are unwound straight into the reserved ring slot (no copy); a
+ * per-ring cache of stack hashes sends each stack's frames once per ring,
+ * later events carry only the hash. When a ring is full the thread drains
+ * all rings itself instead of waiting: nothing is dropped and nothing can
+ * wait on a collector thread that a fork left behind. */
+#include "capture.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "../src/hmap.h"
+#include "collector.h"
+#include "config.h"
+#include "event.h"
+#include "livetab.h"
+#include "ring.h"
+#include "unwind.h"
+
+static pthread_key_t exit_key;
+static size_t ring_size;
+static atomic_uint_fast64_t n_samples, n_frees, n_drops, n_truncated, n_stale;
+
+static void on_thread_exit(void *arg)
+{
+	(void)arg;
+	struct thread_state *t = &shim_tls;
+	guard_enter(t);
+	capture_thread_exit(t);
+	guard_leave(t);
+}
+
+void capture_init(void)
+{
+	pthread_key_create(&exit_key, on_thread_exit);
+	/* exact mode sends every allocation: give it room for bursts */
+	ring_size = config.rate == 1 ? (4u << 20) : (256u << 10);
+	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
+	while (ring_size < 4 * biggest)
+		ring_size *= 2;
+}
+
+uint64_t capture_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static struct ring *thread_ring(struct thread_state *t)
+{
+	if (!t->ring) {
+		t->ring = ring_acquire(t->tid, ring_size);
+		if (t->ring)
+			pthread_setspecific(exit_key, t->ring);
+	}
+	return t->ring;
+}
+
+static void *reserve(struct thread_state *t, size_t max)
+{
+	struct ring *r = thread_ring(t);
+	if (!r)
+		return NULL;
+	void *slot = ring_reserve(r, max);
+	if (!slot) {
+		collector_drain_now();
+		slot = ring_reserve(r, max);
+	}
+	return slot;
+}
+
+static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags)
+{
+	struct event *e = reserve(t, sizeof(*e));
+	if (!e) {
+		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
+		return;
+	}
+	e->kind = EVENT_FREE;
+	e->flags = flags;
+	e->nframes = 0;
+	e->tid = b->tid;
+	e->size = b->size;
+	e->stack_hash = b->stack_hash;
+	e->alloc_ns = b->alloc_ns;
+	e->free_ns = capture_now_ns();
+	e->free_tid = t->tid;
+	e->reserved = 0;
+	ring_commit(t->ring, sizeof(*e));
+	atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
+}
+
+void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	size_t max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
+	struct event *e = reserve(t, max);
+	if (!e) {
+		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
+		return;
+	}
+	bool truncated;
+	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
+	uint64_t h = hash_bytes(e->frames, nf * sizeof(uint64_t), truncated ? 0x7472756e63ULL : 0x66756c6cULL);
+	uint64_t now = capture_now_ns();
+	e->kind = EVENT_ALLOC;
+	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
+	e->tid = t->tid;
+	e->size = size;
+	e->stack_hash = h;
+	e->alloc_ns = now;
+	e->free_ns = 0;
+	e->free_tid = 0;
+	e->reserved = 0;
+	uint64_t *sent = &t->ring->sent[h & (RING_SENT_CACHE - 1)];
+	size_t len = sizeof(*e);
+	if (*sent == h) {
+		e->nframes = 0;
+	} else {
+		*sent = h;
+		e->nframes = nf;
+		len += nf * sizeof(uint64_t);
+	}
+	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags};
+	struct live_block stale;
+	bool had_stale = livetab_insert(&b, &stale);
+	ring_commit(t->ring, len);
+	atomic_fetch_add_explicit(&n_samples, 1, memory_order_relaxed);
+	if (truncated)
+		atomic_fetch_add_explicit(&n_truncated, 1, memory_order_relaxed);
+	if (had_stale) {
+		/* the old block's free happened where we could not see it */
+		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
+		push_free(t, &stale, 0);
+	}
+}
+
+void capture_free(struct thread_state *t, void *p, uint16_t flags)
+{
+	struct live_block b;
+	if (livetab_remove(p, &b))
+		push_free(t, &b, flags);
+}
+
+void capture_thread_exit(struct thread_state *t)
+{
+	if (t->ring) {
+		ring_orphan(t->ring);
+		t->ring = NULL;
+	}
+}
+
+void capture_get_stats(struct capture_stats *s)
+{
+	s->samples = atomic_load_explicit(&n_samples, memory_order_relaxed);
+	s->frees = atomic_load_explicit(&n_frees, memory_order_relaxed);
+	s->drops = atomic_load_explicit(&n_drops, memory_order_relaxed);
+	s->truncated = atomic_load_explicit(&n_truncated, memory_order_relaxed);
+	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
+}

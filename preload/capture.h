@@ -1,0 +1,28 @@
+/* capture: the sampled path. Runs with the guard held, on the program's
+ * thread: unwinds into the thread's ring, tracks the block in the live set
+ * and publishes alloc and free events for the collector. */
+#ifndef ALLOCPROF_CAPTURE_H
+#define ALLOCPROF_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shim.h"
+
+void capture_init(void);
+/* A sampled allocation of size bytes at p (flags: EVENT_REALLOC). */
+void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags);
+/* p is about to be freed: if it is a live sampled block, it leaves the live
+ * set now, before the real free. */
+void capture_free(struct thread_state *t, void *p, uint16_t flags);
+/* This thread is exiting: its ring goes back to the pool. */
+void capture_thread_exit(struct thread_state *t);
+
+struct capture_stats {
+	uint64_t samples, frees, drops, truncated, stale;
+};
+void capture_get_stats(struct capture_stats *s);
+
+uint64_t capture_now_ns(void);
+
+#endif

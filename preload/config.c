@@ -1,0 +1,186 @@
+/* config: parsing of ALLOCPROF_* variables. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+struct config config;
+
+enum { DEFAULT_RATE = 512 * 1024, DEFAULT_DEPTH = 64 };
+#define DEFAULT_OUT "allocprof.%e.%p.pb.gz"
+#define DEFAULT_SHORT_NS 1000000ULL
+
+/* Unsigned decimal with an optional k/m/g (binary) suffix. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	int shift = 0;
+	switch (*p) {
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	}
+	if ((*p == 'b' || *p == 'B') && shift)
+		p++;
+	if (*p || (shift && v > (UINT64_MAX >> shift)))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "1") || !strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(s, "0") || !strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* Decimal seconds with up to 9 fraction digits: "2", "0.5". */
+static bool parse_seconds(const char *s, uint64_t *ns)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000000ULL;
+	const char *p = s;
+	if ((*p < '0' || *p > '9') && *p != '.')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > 1000000000ULL)
+			return false;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(*p - '0') * scale;
+			}
+		}
+	}
+	if (*p)
+		return false;
+	*ns = whole * 1000000000ULL + frac;
+	return true;
+}
+
+static int parse_signal(const char *s)
+{
+	static const struct { const char *name; int sig; } names[] = {
+		{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP}, {"PROF", SIGPROF},
+		{"URG", SIGURG}, {"WINCH", SIGWINCH},
+	};
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].sig;
+	uint64_t v;
+	if (parse_size(s, &v) && v >= 1 && v < 65 && v != SIGKILL && v != SIGSTOP)
+		return (int)v;
+	return 0;
+}
+
+static void bad(const char *var, const char *val, const char *dflt)
+{
+	log_line("ignoring %s=%s (%s); using %s", var, val, "not a valid value", dflt);
+}
+
+static void set_out(const char *tmpl)
+{
+	size_t n = 0;
+	if (tmpl[0] != '/') {
+		if (!getcwd(config.out, sizeof(config.out) - 2))
+			config.out[0] = 0;
+		n = strlen(config.out);
+		if (n && config.out[n - 1] != '/')
+			config.out[n++] = '/';
+	}
+	size_t t = strlen(tmpl);
+	if (n + t >= sizeof(config.out))
+		t = sizeof(config.out) - n - 1;
+	memcpy(config.out + n, tmpl, t);
+	config.out[n + t] = 0;
+}
+
+void config_load(void)
+{
+	const char *v;
+	config.rate = DEFAULT_RATE;
+	config.depth = DEFAULT_DEPTH;
+	config.symbolize = true;
+	config.children = true;
+	config.short_ns = DEFAULT_SHORT_NS;
+	config.unwind = UNWIND_AUTO;
+
+	if ((v = getenv("ALLOCPROF_RATE")) && *v) {
+		uint64_t r;
+		if (parse_size(v, &r) && r >= 1)
+			config.rate = r;
+		else
+			bad("ALLOCPROF_RATE", v, "524288");
+	}
+	if ((v = getenv("ALLOCPROF_SEED")) && *v) {
+		if (parse_size(v, &config.seed))
+			config.seeded = true;
+		else
+			bad("ALLOCPROF_SEED", v, "a random seed");
+	}
+	if ((v = getenv("ALLOCPROF_DEPTH")) && *v) {
+		uint64_t d;
+		if (parse_size(v, &d) && d >= 1 && d <= CONFIG_DEPTH_MAX)
+			config.depth = (unsigned)d;
+		else
+			bad("ALLOCPROF_DEPTH", v, "64 (the range is 1..1024)");
+	}
+	set_out(DEFAULT_OUT);
+	if ((v = getenv("ALLOCPROF_OUT")) && *v)
+		set_out(v);
+	if ((v = getenv("ALLOCPROF_SYMBOLIZE")) && *v && !parse_bool(v, &config.symbolize))
+		bad("ALLOCPROF_SYMBOLIZE", v, "1");
+	if ((v = getenv("ALLOCPROF_VERBOSE")) && *v && !parse_bool(v, &config.verbose))
+		bad("ALLOCPROF_VERBOSE", v, "0");
+	if ((v = getenv("ALLOCPROF_CHILDREN")) && *v && !parse_bool(v, &config.children))
+		bad("ALLOCPROF_CHILDREN", v, "1");
+	if ((v = getenv("ALLOCPROF_ON_CRASH")) && *v && !parse_bool(v, &config.on_crash))
+		bad("ALLOCPROF_ON_CRASH", v, "0");
+	if ((v = getenv("ALLOCPROF_INTERVAL")) && *v) {
+		if (!parse_seconds(v, &config.interval_ns))
+			bad("ALLOCPROF_INTERVAL", v, "0 (no periodic dumps)");
+		else if (config.interval_ns && config.interval_ns < 10000000ULL)
+			config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
+	}
+	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v && !(config.dump_signal = parse_signal(v)))
+		bad("ALLOCPROF_SIGNAL", v, "none");
+	if ((v = getenv("ALLOCPROF_SHORT_NS")) && *v && !parse_size(v, &config.short_ns)) {
+		config.short_ns = DEFAULT_SHORT_NS;
+		bad("ALLOCPROF_SHORT_NS", v, "1000000");
+	}
+	if ((v = getenv("ALLOCPROF_UNWIND")) && *v) {
+		if (!strcmp(v, "auto"))
+			config.unwind = UNWIND_AUTO;
+		else if (!strcmp(v, "fp"))
+			config.unwind = UNWIND_FP;
+		else if (!strcmp(v, "dwarf"))
+			config.unwind = UNWIND_DWARF;
+		else
+			bad("ALLOCPROF_UNWIND", v, "auto");
+	}
+	if ((v = getenv("ALLOCPROF_MANIFEST")) && *v && strlen(v) < sizeof(config.manifest))
+		strcpy(config.manifest, v);
+}

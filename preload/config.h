@@ -1,0 +1,36 @@
+/* config: the ALLOCPROF_* environment, read once. A bad value prints one
+ * line naming the variable and the default used, and never stops the host. */
+#ifndef ALLOCPROF_CONFIG_H
+#define ALLOCPROF_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { CONFIG_DEPTH_MAX = 1024, CONFIG_PATH_MAX = 4096 };
+
+enum unwind_mode { UNWIND_AUTO, UNWIND_FP, UNWIND_DWARF };
+
+struct config {
+	uint64_t rate;          /* mean bytes between samples; 1 = every allocation */
+	bool seeded;
+	uint64_t seed;
+	unsigned depth;         /* frames kept per stack */
+	char out[CONFIG_PATH_MAX];  /* output template, absolute */
+	bool symbolize;
+	bool verbose;
+	bool children;          /* keep the shim in child processes */
+	uint64_t interval_ns;   /* 0: no periodic dumps */
+	int dump_signal;        /* 0: none */
+	bool on_crash;
+	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
+	enum unwind_mode unwind;
+	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */
+};
+
+extern struct config config;
+
+/* Reads the environment; safe to call from a constructor or from the first
+ * malloc (getenv does not allocate). */
+void config_load(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* event: the fixed layout of what a program thread hands the collector
+ * through its ring. Frames follow the header; a record is a multiple of 8. */
+#ifndef ALLOCPROF_EVENT_H
+#define ALLOCPROF_EVENT_H
+
+#include <stdint.h>
+
+enum event_kind {
+	EVENT_PAD = 1,   /* filler up to the end of the ring */
+	EVENT_ALLOC = 2, /* a sampled allocation */
+	EVENT_FREE = 3,  /* a sampled block was freed (or realloc'ed away) */
+};
+
+enum event_flags {
+	EVENT_TRUNCATED = 1, /* the stack was deeper than ALLOCPROF_DEPTH */
+	EVENT_REALLOC = 2,   /* ALLOC made by realloc / FREE caused by realloc */
+};
+
+struct event {
+	uint32_t len;        /* bytes of this record, frames included */
+	uint16_t kind;
+	uint16_t flags;
+	uint32_t nframes;    /* ALLOC: frames that follow; 0 = stack sent earlier in this ring */
+	uint32_t tid;        /* thread that allocated */
+	uint64_t size;       /* bytes the program asked for */
+	uint64_t stack_hash; /* names the stack; the collector interns by it */
+	uint64_t alloc_ns;   /* CLOCK_MONOTONIC at allocation */
+	uint64_t free_ns;    /* FREE: CLOCK_MONOTONIC at free */
+	uint32_t free_tid;   /* FREE: thread that freed */
+	uint32_t reserved;
+	uint64_t frames[];   /* return addresses, leaf first */
+};
+
+_Static_assert(sizeof(struct event) == 56, "event header layout is fixed");
+
+#endif

@@ -1,0 +1,115 @@
+/* ring: SPSC rings. The producer writes a record and then publishes it with
+ * a release store of head; the consumer reads up to an acquired head and
+ * frees space with a release store of tail. Records never wrap: a PAD record
+ * fills the end of the buffer instead. */
+#include "ring.h"
+
+#include <string.h>
+
+#include "arena.h"
+#include "event.h"
+
+static _Atomic(struct ring *) registry;
+static atomic_size_t nrings;
+
+struct ring *ring_first(void)
+{
+	return atomic_load_explicit(&registry, memory_order_acquire);
+}
+
+size_t ring_count(void)
+{
+	return atomic_load_explicit(&nrings, memory_order_relaxed);
+}
+
+struct ring *ring_acquire(uint32_t tid, size_t size)
+{
+	for (struct ring *r = ring_first(); r; r = r->next) {
+		int expect = RING_FREE;
+		if (r->size == size &&
+		    atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_OWNED,
+							    memory_order_acquire, memory_order_relaxed)) {
+			r->owner_tid = tid;
+			return r;
+		}
+	}
+	struct ring *r = pages_map(sizeof(struct ring) + size);
+	if (!r)
+		return NULL;
+	r->size = size;
+	r->owner_tid = tid;
+	atomic_store_explicit(&r->state, RING_OWNED, memory_order_relaxed);
+	struct ring *head = atomic_load_explicit(&registry, memory_order_relaxed);
+	do {
+		r->next = head;
+	} while (!atomic_compare_exchange_weak_explicit(&registry, &head, r, memory_order_release,
+							memory_order_relaxed));
+	atomic_fetch_add_explicit(&nrings, 1, memory_order_relaxed);
+	return r;
+}
+
+void ring_orphan(struct ring *r)
+{
+	atomic_store_explicit(&r->state, RING_ORPHANED, memory_order_release);
+}
+
+void *ring_reserve(struct ring *r, size_t max)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	size_t pos = head & (r->size - 1);
+	size_t pad = pos + max > r->size ? r->size - pos : 0;
+	if (head + pad + max - r->cached_tail > r->size) {
+		r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+		if (head + pad + max - r->cached_tail > r->size)
+			return NULL;
+	}
+	if (pad) {
+		struct event *e = (struct event *)(r->data + pos);
+		e->len = (uint32_t)pad;
+		e->kind = EVENT_PAD;
+		head += pad;
+		atomic_store_explicit(&r->head, head, memory_order_release);
+		pos = 0;
+	}
+	return r->data + pos;
+}
+
+void ring_commit(struct ring *r, size_t len)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	struct event *e = (struct event *)(r->data + (head & (r->size - 1)));
+	e->len = (uint32_t)len;
+	atomic_store_explicit(&r->head, head + len, memory_order_release);
+}
+
+size_t ring_drain(struct ring *r, void (*fn)(const struct event *, void *), void *ctx)
+{
+	int state = atomic_load_explicit(&r->state, memory_order_acquire);
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	size_t n = 0;
+	while (tail != head) {
+		const struct event *e = (const struct event *)(r->data + (tail & (r->size - 1)));
+		if (e->len < 8 || e->len > r->size)
+			break; /* cannot happen unless memory was corrupted: stop, keep the rest */
+		if (e->kind != EVENT_PAD) {
+			fn(e, ctx);
+			n++;
+		}
+		tail += e->len;
+	}
+	atomic_store_explicit(&r->tail, tail, memory_order_release);
+	if (state == RING_ORPHANED && tail == atomic_load_explicit(&r->head, memory_order_acquire)) {
+		int expect = RING_ORPHANED;
+		atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_FREE,
+							memory_order_release, memory_order_relaxed);
+	}
+	return n;
+}
+
+void ring_after_fork_child(struct ring *mine)
+{
+	for (struct ring *r = ring_first(); r; r = r->next)
+		if (r != mine && atomic_load_explicit(&r->state, memory_order_relaxed) == RING_OWNED)
+			atomic_store_explicit(&r->state, RING_ORPHANED, memory_order_relaxed);
+}

@@ -1,0 +1,55 @@
+/* ring: per-thread single-producer single-consumer event rings in mmap'd
+ * memory, and the registry the collector walks. A ring outlives its thread:
+ * when the thread exits it is orphaned, drained, and handed to the next new
+ * thread, so thousands of short-lived threads reuse a handful of rings. */
+#ifndef ALLOCPROF_RING_H
+#define ALLOCPROF_RING_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+enum ring_state { RING_FREE, RING_OWNED, RING_ORPHANED };
+
+enum { RING_SENT_CACHE = 1024 };
+
+struct ring {
+	/* producer side */
+	_Atomic uint64_t head __attribute__((aligned(64)));
+	uint64_t cached_tail;
+	/* consumer side */
+	_Atomic uint64_t tail __attribute__((aligned(64)));
+	/* registry */
+	_Atomic int state __attribute__((aligned(64)));
+	uint32_t owner_tid;
+	struct ring *next;
+	size_t size; /* data bytes, a power of two */
+	/* stack hashes whose frames this ring already carried (producer-only) */
+	uint64_t sent[RING_SENT_CACHE];
+	uint8_t data[] __attribute__((aligned(64)));
+};
+
+/* A ring for the calling thread: a reused orphan or a new mapping. */
+struct ring *ring_acquire(uint32_t tid, size_t size);
+/* The owning thread is gone; the collector frees the ring once drained. */
+void ring_orphan(struct ring *r);
+/* First ring of the registry (newest first); walk with ->next. */
+struct ring *ring_first(void);
+size_t ring_count(void);
+
+/* Producer: space for up to max bytes, or NULL when the ring is full. */
+void *ring_reserve(struct ring *r, size_t max);
+/* Producer: publish len bytes (<= the max reserved) as one record. */
+void ring_commit(struct ring *r, size_t len);
+
+/* Consumer: calls fn for each record, then releases the space. Returns the
+ * number of records. After draining an orphan it is marked free. */
+size_t ring_drain(struct ring *r, void (*fn)(const struct event *, void *), void *ctx);
+
+/* fork child: every ring but the caller's belongs to a thread that does
+ * not exist here. */
+void ring_after_fork_child(struct ring *mine);
+
+#endif

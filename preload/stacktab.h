@@ -1,0 +1,32 @@
+/* stacktab: the collector's table of unique stacks, interned by the hash
+ * the producer computed, with the four heap figures aggregated per stack.
+ * Only touched with the collector lock held. */
+#ifndef ALLOCPROF_STACKTAB_H
+#define ALLOCPROF_STACKTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2 };
+
+struct stack_rec {
+	uint64_t hash;
+	uint64_t frames_off; /* into the frame pool */
+	uint32_t nframes;
+	uint32_t flags;
+	double alloc_objects, alloc_bytes;
+	double inuse_objects, inuse_bytes;
+};
+
+/* The record for hash, created if new. frames may be NULL (a free seen
+ * before its allocation, or a hash-only event): the frames are filled in
+ * when an event that carries them arrives. NULL when out of memory. */
+struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
+				  bool truncated);
+size_t stacktab_count(void);
+struct stack_rec *stacktab_at(size_t i);
+const uint64_t *stacktab_frames(const struct stack_rec *s);
+size_t stacktab_memory(void);
+
+#endif

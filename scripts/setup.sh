@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian packages allocprof needs to build and test. Idempotent:
+# when everything is present it only checks, and returns in a second.
+set -eu
+
+BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev"
+# independent readers of our files, real programs to profile, sanitizers, fuzzer
+TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
+ libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make"
+PKGS="$BUILD_PKGS"
+if [ "${1:-}" != "--build-only" ]; then
+	PKGS="$PKGS $TEST_PKGS"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "setup: all packages present"
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	SUDO="sudo"
+fi
+echo "setup: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "setup: done"

@@ -1,0 +1,127 @@
+/* gz: zlib glue. zlib's free callback gets no size, so each block carries
+ * its size in a small header in front. */
+#include "gz.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "mem.h"
+
+enum { HDR = 16 };
+
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+	(void)opaque;
+	size_t n = (size_t)items * size + HDR;
+	char *p = mem_alloc(n);
+	if (!p)
+		return Z_NULL;
+	memcpy(p, &n, sizeof(n));
+	return p + HDR;
+}
+
+static void z_free(voidpf opaque, voidpf address)
+{
+	(void)opaque;
+	if (!address)
+		return;
+	char *p = (char *)address - HDR;
+	size_t n;
+	memcpy(&n, p, sizeof(n));
+	mem_free(p, n);
+}
+
+bool gz_is_gzip(const void *data, size_t len)
+{
+	const unsigned char *d = data;
+	return len >= 2 && d[0] == 0x1f && d[1] == 0x8b;
+}
+
+static int ensure_room(struct pbuf *out, size_t room)
+{
+	if (out->failed || mem_grow((void **)&out->data, &out->cap, out->len + room, 1) < 0) {
+		out->failed = true;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int gz_compress(const void *in, size_t len, struct pbuf *out)
+{
+	if (len > UINT32_MAX)
+		return -EFBIG;
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	z.zalloc = z_alloc;
+	z.zfree = z_free;
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)len;
+	int rc = 0, zr;
+	do {
+		size_t room = 64 * 1024;
+		if ((rc = ensure_room(out, room)) < 0)
+			break;
+		z.next_out = out->data + out->len;
+		z.avail_out = (uInt)room;
+		zr = deflate(&z, Z_FINISH);
+		out->len += room - z.avail_out;
+		if (zr == Z_STREAM_ERROR)
+			rc = -EINVAL;
+	} while (rc == 0 && zr != Z_STREAM_END);
+	deflateEnd(&z);
+	return rc;
+}
+
+int gz_decompress(const void *in, size_t len, struct pbuf *out, size_t max_out)
+{
+	if (len > UINT32_MAX)
+		return -EFBIG;
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	z.zalloc = z_alloc;
+	z.zfree = z_free;
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return -ENOMEM;
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)len;
+	size_t produced = 0;
+	int rc = 0;
+	for (;;) {
+		size_t room = 64 * 1024;
+		if ((rc = ensure_room(out, room)) < 0)
+			break;
+		z.next_out = out->data + out->len;
+		z.avail_out = (uInt)room;
+		int zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = room - z.avail_out;
+		out->len += got;
+		produced += got;
+		if (produced > max_out) {
+			rc = -EFBIG;
+			break;
+		}
+		if (zr == Z_STREAM_END) {
+			/* another gzip member may follow, as `cat a.gz b.gz` makes;
+			 * anything else after a complete stream is ignored like gzip -d */
+			if (!gz_is_gzip(z.next_in, z.avail_in))
+				break;
+			if (inflateReset(&z) != Z_OK) {
+				rc = -EINVAL;
+				break;
+			}
+			continue;
+		}
+		if (zr == Z_OK)
+			continue;
+		if (zr == Z_BUF_ERROR && z.avail_out == 0)
+			continue;
+		rc = -EINVAL; /* corrupt, or truncated (Z_BUF_ERROR with input exhausted) */
+		break;
+	}
+	inflateEnd(&z);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/* pprof_write: the profile.proto encoder. Ids on output are index + 1, so
+ * every id is non-zero and references resolve without a lookup table. */
+#include "pprof_write.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "gz.h"
+#include "mem.h"
+#include "pprof_tags.h"
+
+static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
+{
+	size_t m = pbuf_message_start(b);
+	pbuf_int64(b, TAG_VALUE_TYPE_TYPE, vt->type);
+	pbuf_int64(b, TAG_VALUE_TYPE_UNIT, vt->unit);
+	pbuf_message_end(b, tag, m);
+}
+
+static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+{
+	const struct pf_sample *s = &p->samples[i];
+	size_t m = pbuf_message_start(b);
+	for (uint32_t k = 0; k < s->nlocs; k++)
+		scratch[k] = (uint64_t)p->sample_locs[s->loc_start + k] + 1;
+	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, s->nlocs);
+	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, profile_sample_values(p, i), p->ntypes);
+	for (uint32_t k = 0; k < s->nlabels; k++) {
+		const struct pf_label *l = &p->labels[s->label_start + k];
+		size_t lm = pbuf_message_start(b);
+		pbuf_int64(b, TAG_LABEL_KEY, l->key);
+		pbuf_int64(b, TAG_LABEL_STR, l->str);
+		pbuf_int64(b, TAG_LABEL_NUM, l->num);
+		pbuf_int64(b, TAG_LABEL_NUM_UNIT, l->num_unit);
+		pbuf_message_end(b, TAG_SAMPLE_LABEL, lm);
+	}
+	pbuf_message_end(b, TAG_PROFILE_SAMPLE, m);
+}
+
+static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
+{
+	size_t m = pbuf_message_start(b);
+	pbuf_uint64(b, TAG_MAPPING_ID, idx + 1);
+	pbuf_uint64(b, TAG_MAPPING_START, mp->start);
+	pbuf_uint64(b, TAG_MAPPING_LIMIT, mp->limit);
+	pbuf_uint64(b, TAG_MAPPING_OFFSET, mp->offset);
+	pbuf_int64(b, TAG_MAPPING_FILENAME, mp->filename);
+	pbuf_int64(b, TAG_MAPPING_BUILD_ID, mp->build_id);
+	pbuf_bool(b, TAG_MAPPING_HAS_FUNCTIONS, mp->has_functions);
+	pbuf_bool(b, TAG_MAPPING_HAS_FILENAMES, mp->has_filenames);
+	pbuf_bool(b, TAG_MAPPING_HAS_LINE_NUMBERS, mp->has_line_numbers);
+	pbuf_bool(b, TAG_MAPPING_HAS_INLINE_FRAMES, mp->has_inline_frames);
+	pbuf_message_end(b, TAG_PROFILE_MAPPING, m);
+}
+
+static void location(struct pbuf *b, const struct profile *p, size_t idx)
+{
+	const struct pf_location *l = &p->locations[idx];
+	size_t m = pbuf_message_start(b);
+	pbuf_uint64(b, TAG_LOCATION_ID, idx + 1);
+	if (l->mapping != PF_NONE)
+		pbuf_uint64(b, TAG_LOCATION_MAPPING_ID, (uint64_t)l->mapping + 1);
+	pbuf_uint64(b, TAG_LOCATION_ADDRESS, l->address);
+	for (uint32_t k = 0; k < l->nlines; k++) {
+		const struct pf_line *ln = &p->lines[l->line_start + k];
+		size_t lm = pbuf_message_start(b);
+		pbuf_uint64(b, TAG_LINE_FUNCTION_ID, (uint64_t)ln->function + 1);
+		pbuf_int64(b, TAG_LINE_LINE, ln->line);
+		pbuf_int64(b, TAG_LINE_COLUMN, ln->column);
+		pbuf_message_end(b, TAG_LOCATION_LINE, lm);
+	}
+	pbuf_bool(b, TAG_LOCATION_IS_FOLDED, l->is_folded);
+	pbuf_message_end(b, TAG_PROFILE_LOCATION, m);
+}
+
+static void function(struct pbuf *b, const struct pf_function *f, size_t idx)
+{
+	size_t m = pbuf_message_start(b);
+	pbuf_uint64(b, TAG_FUNCTION_ID, idx + 1);
+	pbuf_int64(b, TAG_FUNCTION_NAME, f->name);
+	pbuf_int64(b, TAG_FUNCTION_SYSTEM_NAME, f->system_name);
+	pbuf_int64(b, TAG_FUNCTION_FILENAME, f->filename);
+	pbuf_int64(b, TAG_FUNCTION_START_LINE, f->start_line);
+	pbuf_message_end(b, TAG_PROFILE_FUNCTION, m);
+}
+
+int pprof_encode(const struct profile *p, struct pbuf *b)
+{
+	if (p->failed)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->ntypes; i++)
+		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
+
+	uint32_t maxlocs = 0;
+	for (size_t i = 0; i < p->nsamples; i++)
+		if (p->samples[i].nlocs > maxlocs)
+			maxlocs = p->samples[i].nlocs;
+	uint64_t *scratch = mem_alloc((maxlocs + 1) * sizeof(uint64_t));
+	if (!scratch)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nsamples; i++)
+		sample(b, p, i, scratch);
+	mem_free(scratch, (maxlocs + 1) * sizeof(uint64_t));
+
+	for (size_t i = 0; i < p->nmappings; i++)
+		mapping(b, &p->mappings[i], i);
+	for (size_t i = 0; i < p->nlocations; i++)
+		location(b, p, i);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		function(b, &p->functions[i], i);
+	for (size_t i = 0; i < p->nstrs; i++)
+		pbuf_string(b, TAG_PROFILE_STRING_TABLE, p->strs[i], p->str_lens[i]);
+	pbuf_int64(b, TAG_PROFILE_DROP_FRAMES, p->drop_frames);
+	pbuf_int64(b, TAG_PROFILE_KEEP_FRAMES, p->keep_frames);
+	pbuf_int64(b, TAG_PROFILE_TIME_NANOS, p->time_nanos);
+	pbuf_int64(b, TAG_PROFILE_DURATION_NANOS, p->duration_nanos);
+	if (p->period_type.type || p->period_type.unit)
+		value_type(b, TAG_PROFILE_PERIOD_TYPE, &p->period_type);
+	pbuf_int64(b, TAG_PROFILE_PERIOD, p->period);
+	if (p->ncomments) {
+		int64_t *c = mem_alloc(p->ncomments * sizeof(int64_t));
+		if (!c)
+			return -ENOMEM;
+		for (size_t i = 0; i < p->ncomments; i++)
+			c[i] = p->comments[i];
+		pbuf_packed_int64(b, TAG_PROFILE_COMMENT, c, p->ncomments);
+		mem_free(c, p->ncomments * sizeof(int64_t));
+	}
+	pbuf_int64(b, TAG_PROFILE_DEFAULT_SAMPLE_TYPE, p->default_sample_type);
+	return b->failed ? -ENOMEM : 0;
+}
+
+int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
+{
+	struct pbuf raw;
+	pbuf_init(&raw);
+	int rc = pprof_encode(p, &raw);
+	if (rc == 0)
+		rc = gz_compress(raw.data, raw.len, out);
+	pbuf_release(&raw);
+	return rc;
+}
+
+int pprof_write_fd(const struct profile *p, int fd)
+{
+	struct pbuf gz;
+	pbuf_init(&gz);
+	int rc = pprof_encode_gzip(p, &gz);
+	for (size_t off = 0; rc == 0 && off < gz.len;) {
+		ssize_t n = write(fd, gz.data + off, gz.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = n < 0 ? -errno : -EIO;
+		else
+			off += (size_t)n;
+	}
+	pbuf_release(&gz);
+	return rc;
+}

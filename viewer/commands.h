@@ -1,0 +1,17 @@
+/* commands: one entry point per `allocprof` subcommand, each in its own
+ * cmd_NAME.c. They take the arguments after the command name (argv[0] is the
+ * command) and return the process exit status: 0 ok, 1 failure, 2 usage. */
+#ifndef ALLOCPROF_COMMANDS_H
+#define ALLOCPROF_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_peek(int argc, char **argv);
+int cmd_traces(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+int cmd_symbolize(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif
