@@ -664,8 +664,7 @@ int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struc
 	pbuf_release(&inflated);
 	raw_release(&r.raw);
 	if (r.failed) {
-		profile_release(out);
-		profile_init(out);
+		profile_release(out); /* leaves it zeroed: releasing again is harmless */
 		return -1;
 	}
 	return 0;
@@ -673,7 +672,7 @@ int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struc
 
 int pprof_read_file(const char *path, struct profile *out, struct pprof_error *err)
 {
-	profile_init(out);
+	memset(out, 0, sizeof(*out));
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(0);
 	if (fd < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s", path, strerror(errno));
@@ -708,7 +707,6 @@ int pprof_read_file(const char *path, struct profile *out, struct pprof_error *e
 	}
 	close(fd);
 	if (rc == 0) {
-		profile_release(out);
 		rc = pprof_read_bytes(b.data, b.len, out, err);
 		if (rc < 0) {
 			char msg[sizeof(err->msg)];

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Threads at rate 1: allocations in many threads, blocks freed by another
+# thread, blocks outliving their thread. Every count exact, nothing dropped.
+. "$(dirname "$0")/lib.sh"
+
+run_threads() { # NTHREADS PER_THREAD
+	d="$WORK/t$1"
+	mkdir "$d"
+	(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 "$PROGS/threads" "$1" "$2" > out.txt)
+	prof=$(profile_of "$d")
+	samples "$prof" > "$d/s.txt"
+	n=$(($1 * $2))
+	check "$1 threads: thread_site" "$(leaf thread_site < "$d/s.txt")" "$n $((n * 48)) 0 0"
+	check "$1 threads: handoff_site (freed by main)" "$(leaf handoff_site < "$d/s.txt")" "$n $((n * 64)) 0 0"
+	check "$1 threads: kept_site (outlives its thread)" "$(leaf kept_site < "$d/s.txt")" "$1 $(($1 * 80)) $1 $(($1 * 80))"
+	check "$1 threads: no drops" "$("$PFQ" --comments "$prof" | grep '^dropped:')" "dropped: 0"
+}
+
+run_threads 4 2000
+run_threads 32 3000
+# thousands of short-lived threads: rings of dead threads are reused
+run_threads 2000 10
+finish

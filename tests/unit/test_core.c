@@ -1,0 +1,167 @@
+/* test_core: the small modules under everything else: hash map, gzip,
+ * /proc maps parsing, build IDs, the sampler's weights, output names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../preload/outfile.h"
+#include "../../preload/sampler.h"
+#include "buildid.h"
+#include "gz.h"
+#include "hmap.h"
+#include "mem.h"
+#include "procmaps.h"
+#include "tap.h"
+
+static void test_hmap(void)
+{
+	struct hmap m;
+	hmap_init(&m);
+	for (uint64_t i = 0; i < 10000; i++)
+		hmap_insert(&m, i * 7919, i);
+	int wrong = 0;
+	for (uint64_t i = 0; i < 10000; i++)
+		wrong += hmap_get(&m, i * 7919) != i;
+	TAP_EQ_INT(wrong, 0, "hmap finds every key");
+	TAP_EQ_INT(hmap_get(&m, 3), HMAP_EMPTY, "hmap misses an absent key");
+	hmap_insert(&m, 42, 1);
+	hmap_insert(&m, 42, 2);
+	int seen = 0;
+	for (size_t s = hmap_first(&m, 42); s != HMAP_END; s = hmap_next(&m, 42, s))
+		seen++;
+	TAP_EQ_INT(seen, 2, "hmap keeps duplicate keys");
+	hmap_release(&m);
+}
+
+static void test_gz(void)
+{
+	static char text[100000];
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + (i * 7 % 23));
+	struct pbuf a, b, out;
+	pbuf_init(&a);
+	pbuf_init(&b);
+	pbuf_init(&out);
+	TAP_EQ_INT(gz_compress(text, sizeof(text), &a), 0, "gzip");
+	TAP_EQ_INT(gz_decompress(a.data, a.len, &out, 1 << 20), 0, "gunzip");
+	TAP_OK(out.len == sizeof(text) && !memcmp(out.data, text, sizeof(text)), "round trip");
+	pbuf_reset(&out);
+	TAP_EQ_INT(gz_decompress(a.data, a.len, &out, 1000), -EFBIG, "bounded output");
+	/* two members back to back, as `cat a.gz b.gz` makes */
+	gz_compress("xyz", 3, &b);
+	pbuf_append(&a, b.data, b.len);
+	pbuf_reset(&out);
+	TAP_EQ_INT(gz_decompress(a.data, a.len, &out, 1 << 20), 0, "concatenated members");
+	TAP_EQ_INT(out.len, sizeof(text) + 3, "both members inflated");
+	pbuf_reset(&out);
+	TAP_EQ_INT(gz_decompress(b.data, b.len - 4, &out, 1 << 20), -EINVAL, "truncated stream");
+	pbuf_release(&a);
+	pbuf_release(&b);
+	pbuf_release(&out);
+}
+
+static void test_procmaps(void)
+{
+	const char *txt =
+		"55d0c0a00000-55d0c0a02000 r--p 00000000 08:01 1234   /usr/bin/prog\n"
+		"55d0c0a02000-55d0c0a05000 r-xp 00002000 08:01 1234   /usr/bin/prog\n"
+		"7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n"
+		"7fff00000000-7fff00002000 r-xp 00000000 00:00 0      [vdso]\n"
+		"7f1000000000-7f1000100000 r-xp 00010000 08:01 99     /tmp/with space (deleted)\n";
+	size_t n = strlen(txt) + 1;
+	char *copy = mem_alloc(n);
+	memcpy(copy, txt, n);
+	struct procmaps m;
+	TAP_EQ_INT(procmaps_parse(&m, copy, n), 0, "parse maps");
+	TAP_EQ_INT(m.n, 5, "entries");
+	TAP_OK(m.e[1].executable && m.e[1].offset == 0x2000, "exec entry and offset");
+	TAP_EQ_STR(m.e[1].path, "/usr/bin/prog", "path");
+	TAP_EQ_STR(m.e[2].path, "", "anonymous");
+	TAP_EQ_STR(m.e[4].path, "/tmp/with space (deleted)", "path with spaces");
+	TAP_OK(procmaps_find(&m, 0x55d0c0a03000) == &m.e[1], "find");
+	TAP_OK(procmaps_find(&m, 0x10) == NULL, "find miss");
+	procmaps_release(&m);
+	TAP_EQ_INT(procmaps_read(0, &m), 0, "read own maps");
+	TAP_OK(m.n > 5, "own maps have entries");
+	procmaps_release(&m);
+}
+
+static void test_buildid(void)
+{
+	uint8_t id[BUILDID_MAX];
+	int n = buildid_read_path("/proc/self/exe", id, sizeof(id));
+	TAP_EQ_INT(n, 20, "own build id is a SHA-1");
+	char hex[2 * BUILDID_MAX + 1];
+	buildid_hex(id, 2, hex);
+	TAP_EQ_INT(strlen(hex), 4, "hex");
+	TAP_OK(buildid_read_path("/etc/hostname", id, sizeof(id)) == -ENOEXEC, "not ELF");
+	TAP_OK(buildid_read_path("/nonexistent", id, sizeof(id)) == -ENOENT, "no file");
+}
+
+static void test_sampler(void)
+{
+	struct sample_weight w = sampler_weight(100, 1);
+	TAP_OK(w.objects == 1.0 && w.bytes == 100.0, "rate 1 weighs exactly");
+	w = sampler_weight(524288, 524288);
+	TAP_OK(fabs(w.objects - 1.0 / (1.0 - exp(-1.0))) < 1e-12, "1/(1-exp(-s/R))");
+	w = sampler_weight(16, 524288);
+	TAP_OK(fabs(w.objects - 32768.5) < 0.01, "small sizes stand for R/s objects: %.3f", w.objects);
+	/* the mean countdown is the rate */
+	uint64_t rng = sampler_seed(1, 1, 0), rng2 = sampler_seed(1, 1, 0);
+	TAP_OK(rng == rng2, "seeded draws are reproducible");
+	double sum = 0;
+	for (int i = 0; i < 200000; i++)
+		sum += (double)sampler_next_countdown(&rng, 1000);
+	TAP_OK(fabs(sum / 200000 - 1000) < 10, "mean countdown %.1f ~ 1000", sum / 200000);
+	TAP_EQ_INT(sampler_next_countdown(&rng, 1), 0, "rate 1 samples everything");
+}
+
+static void test_outfile(void)
+{
+	char out[256];
+	TAP_EQ_INT(outfile_expand("dir/x.%p.%n.%%.pb.gz", 7, out, sizeof(out)), 0, "expand");
+	char want[256];
+	snprintf(want, sizeof(want), "dir/x.%d.7.%%.pb.gz", (int)getpid());
+	TAP_EQ_STR(out, want, "expanded name");
+	TAP_EQ_INT(outfile_expand("%p%p%p%p%p%p%p%p", 0, out, 8), -ENAMETOOLONG, "too long");
+
+	char dir[] = "/tmp/allocprof-outfile.XXXXXX";
+	TAP_OK(mkdtemp(dir) != NULL, "temp dir");
+	char path[300], final[400];
+	snprintf(path, sizeof(path), "%s/p.pb.gz", dir);
+	TAP_EQ_INT(outfile_write(path, "one", 3, final, sizeof(final)), 0, "write");
+	TAP_EQ_STR(final, path, "first write takes the name");
+	TAP_EQ_INT(outfile_write(path, "two", 3, final, sizeof(final)), 0, "write again");
+	snprintf(want, sizeof(want), "%s/p.1.pb.gz", dir);
+	TAP_EQ_STR(final, want, "no overwrite: suffix");
+	char link_path[300], victim[300];
+	snprintf(link_path, sizeof(link_path), "%s/l.pb.gz", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	int fd = open(victim, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	TAP_OK(symlink(victim, link_path) == 0, "symlink planted");
+	TAP_EQ_INT(outfile_write(link_path, "three", 5, final, sizeof(final)), 0, "write at a symlink");
+	struct stat st;
+	stat(victim, &st);
+	TAP_EQ_INT(st.st_size, 0, "symlink target untouched");
+	snprintf(path, sizeof(path), "%s/missing/p.pb.gz", dir);
+	TAP_EQ_INT(outfile_write(path, "x", 1, final, sizeof(final)), -ENOENT, "missing directory");
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	TAP_EQ_INT(system(cmd), 0, "clean up");
+}
+
+int main(void)
+{
+	test_hmap();
+	test_gz();
+	test_procmaps();
+	test_buildid();
+	test_sampler();
+	test_outfile();
+	return tap_done();
+}
