@@ -140,3 +140,44 @@ void arena_install(void)
 void arena_lock(void) { spin_lock(&lock); }
 void arena_unlock(void) { spin_unlock(&lock); }
 void arena_reset_lock(void) { spin_reset(&lock); }
+
+static char *bump_cur, *bump_end;
+
+static void *bump_alloc(size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if ((size_t)(bump_end - bump_cur) < size)
+		return NULL;
+	void *p = bump_cur;
+	bump_cur += size;
+	return p;
+}
+
+static void *bump_realloc(void *p, size_t old_size, size_t new_size)
+{
+	void *n = bump_alloc(new_size);
+	if (n && p)
+		memcpy(n, p, old_size < new_size ? old_size : new_size);
+	return n;
+}
+
+static void bump_free(void *p, size_t size)
+{
+	(void)p;
+	(void)size;
+}
+
+static const struct mem_allocator bump_allocator = {
+	bump_alloc, bump_realloc, bump_free,
+};
+
+void arena_install_crash_bump(void)
+{
+	size_t size = (size_t)1 << 30; /* address space only: pages come as used */
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	bump_cur = p;
+	bump_end = bump_cur + size;
+	mem_set_allocator(&bump_allocator);
+}

@@ -12,6 +12,9 @@ void arena_free(void *p, size_t size);
 /* Bytes currently mapped for the shim's own use (arena plus direct maps). */
 size_t arena_mapped_bytes(void);
 void arena_install(void);
+/* For the crash path: from now on src/ allocates by bumping a pointer in a
+ * fresh mapping (no lock that a crashed thread might hold; nothing freed). */
+void arena_install_crash_bump(void);
 
 /* fork: hold the lock across fork so the child sees consistent free lists */
 void arena_lock(void);

@@ -9,7 +9,9 @@
 #include <sys/prctl.h>
 #include <time.h>
 
+#include "capture.h"
 #include "config.h"
+#include "dump.h"
 #include "event.h"
 #include "ring.h"
 #include "sampler.h"
@@ -19,6 +21,21 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int started;
 static struct collector_totals totals;
+static volatile sig_atomic_t dump_requested;
+
+/* A peak snapshot costs one pass over the stacks, so take one only when the
+ * in-use estimate beats the last snapshot by 2% (and 64 KiB): the kept peak
+ * is within 2% of the true one, and a growing heap costs a few hundred
+ * snapshots over its whole life. */
+static void maybe_snapshot_peak(void)
+{
+	double last = totals.snapshot_inuse_bytes;
+	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 65536) {
+		stacktab_snapshot_peak();
+		totals.snapshot_inuse_bytes = totals.inuse_bytes;
+		totals.snapshot_ns = capture_now_ns();
+	}
+}
 
 void collector_lock(void)
 {
@@ -48,6 +65,7 @@ static void on_event(const struct event *e, void *ctx)
 		totals.inuse_bytes += w.bytes;
 		if (totals.inuse_bytes > totals.peak_inuse_bytes)
 			totals.peak_inuse_bytes = totals.inuse_bytes;
+		maybe_snapshot_peak();
 	} else if (e->kind == EVENT_FREE) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
 		if (!s)
@@ -87,12 +105,29 @@ static void *collector_main(void *arg)
 	guard_enter(t); /* for good: nothing this thread allocates is the program's */
 	prctl(PR_SET_NAME, "allocprof", 0, 0, 0);
 	long sleep_ns = 1000000;
-	while (shim_state != SHIM_FINAL) {
+	uint64_t next_interval = config.interval_ns ? capture_now_ns() + config.interval_ns : 0;
+	while (shim_state == SHIM_ON) {
 		collector_lock();
 		size_t n = collector_drain_locked();
 		collector_unlock();
+		if (dump_requested) {
+			dump_requested = 0;
+			dump_write(NULL, DUMP_SIGNAL);
+		}
+		if (next_interval && capture_now_ns() >= next_interval) {
+			dump_write(NULL, DUMP_INTERVAL);
+			/* a slow dump skips intervals rather than queueing them */
+			while (next_interval <= capture_now_ns())
+				next_interval += config.interval_ns;
+		}
 		/* busy rings: poll every millisecond; idle: back off to 50 ms */
 		sleep_ns = n ? 1000000 : sleep_ns * 2 > 50000000 ? 50000000 : sleep_ns * 2;
+		if (next_interval) {
+			uint64_t now = capture_now_ns();
+			uint64_t left = next_interval > now ? next_interval - now : 0;
+			if ((uint64_t)sleep_ns > left)
+				sleep_ns = (long)left;
+		}
 		struct timespec ts = {0, sleep_ns};
 		nanosleep(&ts, NULL);
 	}
@@ -120,6 +155,11 @@ void collector_start(void)
 	pthread_attr_destroy(&attr);
 }
 
+void collector_request_dump(void)
+{
+	dump_requested = 1;
+}
+
 void collector_fork_prepare(void)
 {
 	collector_lock();
@@ -133,5 +173,17 @@ void collector_fork_parent(void)
 void collector_fork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
-	atomic_store(&started, 0); /* the thread did not survive the fork */
+	atomic_store(&started, 0); /* the thread did not survive the fork; the next sample restarts it */
+}
+
+int collector_trylock_for(uint64_t ns)
+{
+	uint64_t end = capture_now_ns() + ns;
+	while (pthread_mutex_trylock(&lock) != 0) {
+		if (capture_now_ns() > end)
+			return -1;
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }

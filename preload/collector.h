@@ -7,21 +7,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Starts the background thread once (lazily, on the first sample). */
+/* Starts the background thread once (lazily, on the first sample, or at
+ * start when periodic or signal dumps are configured). */
 void collector_start(void);
+/* Async-signal-safe: asks the collector thread to write a profile soon. */
+void collector_request_dump(void);
 /* Lock, drain every ring, unlock. */
 void collector_drain_now(void);
 
 void collector_lock(void);
 void collector_unlock(void);
+/* Async-signal-safe enough for the crash path: polls trylock for up to ns
+ * nanoseconds. 0 when locked, -1 when it gave up. */
+int collector_trylock_for(uint64_t ns);
 /* With the lock held: drain every ring; returns the number of events. */
 size_t collector_drain_locked(void);
 
 struct collector_totals {
 	double inuse_bytes, inuse_objects;
-	double peak_inuse_bytes;
+	double peak_inuse_bytes;    /* the highest in-use estimate seen */
+	double snapshot_inuse_bytes;/* in use at the last peak snapshot */
+	uint64_t snapshot_ns;       /* when it was taken (CLOCK_MONOTONIC) */
 	uint64_t events;
-	uint64_t orphan_frees; /* frees whose stack never arrived */
 };
 void collector_get_totals(struct collector_totals *t);
 

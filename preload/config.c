@@ -12,6 +12,7 @@ struct config config;
 
 enum { DEFAULT_RATE = 512 * 1024, DEFAULT_DEPTH = 64 };
 #define DEFAULT_OUT "allocprof.%e.%p.pb.gz"
+#define DEFAULT_INTERVAL_OUT "allocprof.%e.%p.%n.pb.gz"
 #define DEFAULT_SHORT_NS 1000000ULL
 
 /* Unsigned decimal with an optional k/m/g (binary) suffix. */
@@ -148,7 +149,14 @@ void config_load(void)
 		else
 			bad("ALLOCPROF_DEPTH", v, "64 (the range is 1..1024)");
 	}
-	set_out(DEFAULT_OUT);
+	if ((v = getenv("ALLOCPROF_INTERVAL")) && *v) {
+		if (!parse_seconds(v, &config.interval_ns))
+			bad("ALLOCPROF_INTERVAL", v, "0 (no periodic dumps)");
+		else if (config.interval_ns && config.interval_ns < 10000000ULL)
+			config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
+	}
+	/* periodic snapshots need distinct names */
+	set_out(config.interval_ns ? DEFAULT_INTERVAL_OUT : DEFAULT_OUT);
 	if ((v = getenv("ALLOCPROF_OUT")) && *v)
 		set_out(v);
 	if ((v = getenv("ALLOCPROF_SYMBOLIZE")) && *v && !parse_bool(v, &config.symbolize))
@@ -159,12 +167,6 @@ void config_load(void)
 		bad("ALLOCPROF_CHILDREN", v, "1");
 	if ((v = getenv("ALLOCPROF_ON_CRASH")) && *v && !parse_bool(v, &config.on_crash))
 		bad("ALLOCPROF_ON_CRASH", v, "0");
-	if ((v = getenv("ALLOCPROF_INTERVAL")) && *v) {
-		if (!parse_seconds(v, &config.interval_ns))
-			bad("ALLOCPROF_INTERVAL", v, "0 (no periodic dumps)");
-		else if (config.interval_ns && config.interval_ns < 10000000ULL)
-			config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
-	}
 	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v && !(config.dump_signal = parse_signal(v)))
 		bad("ALLOCPROF_SIGNAL", v, "none");
 	if ((v = getenv("ALLOCPROF_SHORT_NS")) && *v && !parse_size(v, &config.short_ns)) {

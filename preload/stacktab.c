@@ -65,3 +65,11 @@ size_t stacktab_memory(void)
 	return cap_recs * sizeof(*recs) + cap_pool * sizeof(*pool) +
 	       index_by_hash.cap * sizeof(struct hmap_entry);
 }
+
+void stacktab_snapshot_peak(void)
+{
+	for (size_t i = 0; i < nrecs; i++) {
+		recs[i].peak_objects = recs[i].inuse_objects;
+		recs[i].peak_bytes = recs[i].inuse_bytes;
+	}
+}

@@ -17,6 +17,7 @@ struct stack_rec {
 	uint32_t flags;
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
+	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
 };
 
 /* The record for hash, created if new. frames may be NULL (a free seen
@@ -28,5 +29,7 @@ size_t stacktab_count(void);
 struct stack_rec *stacktab_at(size_t i);
 const uint64_t *stacktab_frames(const struct stack_rec *s);
 size_t stacktab_memory(void);
+/* Copies every stack's in-use figures into its peak figures. */
+void stacktab_snapshot_peak(void);
 
 #endif

@@ -16,11 +16,11 @@ check() { # check DESCRIPTION GOT EXPECTED
 }
 finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
 
-# profile_of DIR: the one profile written into DIR
+# profile_of DIR: the one profile written into DIR (besides its .peak.pb.gz)
 profile_of() {
-	n=$(ls "$1"/*.pb.gz 2>/dev/null | wc -l)
+	n=$(ls "$1"/*.pb.gz 2>/dev/null | grep -v '\.peak\.pb\.gz$' | wc -l)
 	if [ "$n" != 1 ]; then echo "expected one profile in $1, found $n" >&2; ls -la "$1" >&2; return 1; fi
-	ls "$1"/*.pb.gz
+	ls "$1"/*.pb.gz | grep -v '\.peak\.pb\.gz$'
 }
 
 # symbolized FILE: the profile symbolized (by go tool pprof from the local

@@ -20,4 +20,17 @@ run_threads 4 2000
 run_threads 32 3000
 # thousands of short-lived threads: rings of dead threads are reused
 run_threads 2000 10
+# 32 threads for 2 s at full speed, each freeing what the others allocated:
+# at rate 1 what is in use at exit is exactly what the slots still hold
+d="$WORK/churn"
+mkdir "$d"
+(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/churn" 32 2 > out.txt)
+held=$(cut -d' ' -f2 "$d/out.txt")
+prof=$(profile_of "$d")
+samples "$prof" > "$d/s.txt"
+inuse=$(awk -F'\t' '$2 ~ /churn_(small|medium|big)@/ { split($1, v, " "); s += v[3] } END { print s + 0 }' "$d/s.txt")
+check "churn: in use at exit equals the blocks still held" "$inuse" "$held"
+check "churn: no drops" "$("$PFQ" --comments "$prof" | grep '^dropped:')" "dropped: 0"
+allocs=$(awk -F'\t' '$2 ~ /churn_(small|medium|big)@/ { split($1, v, " "); s += v[1] } END { print s + 0 }' "$d/s.txt")
+echo "# churn: $allocs allocations recorded by 32 threads in 2 s"
 finish
