@@ -35,8 +35,9 @@ static void on_thread_exit(void *arg)
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
-	/* exact mode sends every allocation: give it room for bursts */
-	ring_size = config.rate == 1 ? (4u << 20) : (256u << 10);
+	/* exact mode sends every allocation: give it room for bursts; sampled
+	 * events are rare, and a ring's pages count in the program's RSS */
+	ring_size = config.rate == 1 ? (1u << 20) : (64u << 10);
 	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * biggest)
 		ring_size *= 2;
@@ -52,11 +53,28 @@ uint64_t capture_now_ns(void)
 static struct ring *thread_ring(struct thread_state *t)
 {
 	if (!t->ring) {
+		/* rings of exited threads are reused once drained: without a
+		 * collector thread nobody else may drain them */
+		if (ring_orphans())
+			collector_drain_now();
 		t->ring = ring_acquire(t->tid, ring_size);
 		if (t->ring)
 			pthread_setspecific(exit_key, t->ring);
 	}
 	return t->ring;
+}
+
+/* One multiply per frame: this runs on every sample. Each round is a
+ * bijection of the running value, so two stacks collide only by the 2^-64
+ * chance of the final mix. */
+static uint64_t hash_frames(const uint64_t *f, unsigned n, bool truncated)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (truncated ? 0x7472756e63ULL << 20 : 0);
+	for (unsigned i = 0; i < n; i++) {
+		h = (h ^ f[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return hash_mix64(h);
 }
 
 static void *reserve(struct thread_state *t, size_t max)
@@ -103,7 +121,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	}
 	bool truncated;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
-	uint64_t h = hash_bytes(e->frames, nf * sizeof(uint64_t), truncated ? 0x7472756e63ULL : 0x66756c6cULL);
+	uint64_t h = hash_frames(e->frames, nf, truncated);
 	uint64_t now = capture_now_ns();
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
@@ -127,6 +145,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	struct live_block stale;
 	bool had_stale = livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
+	if (ring_used(t->ring) > t->ring->size / 2)
+		collector_wake();
 	atomic_fetch_add_explicit(&n_samples, 1, memory_order_relaxed);
 	if (truncated)
 		atomic_fetch_add_explicit(&n_truncated, 1, memory_order_relaxed);

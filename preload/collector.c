@@ -6,7 +6,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <linux/futex.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "capture.h"
@@ -22,6 +25,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int started;
 static struct collector_totals totals;
 static volatile sig_atomic_t dump_requested;
+static atomic_int sleeping; /* the futex word: 1 while the thread waits */
 
 /* A peak snapshot costs one pass over the stacks, so take one only when the
  * in-use estimate beats the last snapshot by 2% (and 64 KiB): the kept peak
@@ -129,13 +133,19 @@ static void *collector_main(void *arg)
 				sleep_ns = (long)left;
 		}
 		struct timespec ts = {0, sleep_ns};
-		nanosleep(&ts, NULL);
+		atomic_store(&sleeping, 1);
+		syscall(SYS_futex, &sleeping, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0);
+		atomic_store(&sleeping, 0);
 	}
 	return NULL;
 }
 
 void collector_start(void)
 {
+	if (config.rate != 1 && !config.interval_ns && !config.dump_signal)
+		return;
+	if (atomic_load_explicit(&started, memory_order_relaxed))
+		return; /* every sample comes here: no read-modify-write once started */
 	int expect = 0;
 	if (!atomic_compare_exchange_strong(&started, &expect, 1))
 		return;
@@ -153,6 +163,13 @@ void collector_start(void)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
+}
+
+void collector_wake(void)
+{
+	if (atomic_load_explicit(&sleeping, memory_order_relaxed) &&
+	    atomic_exchange(&sleeping, 0))
+		syscall(SYS_futex, &sleeping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 void collector_request_dump(void)

@@ -7,9 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Starts the background thread once (lazily, on the first sample, or at
- * start when periodic or signal dumps are configured). */
+/* Starts the background thread once, if it pays: in exact mode (it takes
+ * the aggregation to another core) or for periodic and signal dumps. A
+ * program that had one thread keeps one otherwise: creating a thread turns
+ * off glibc malloc's single-thread fast paths for good. Without the thread,
+ * rings are drained by their producers when full, and by every dump. */
 void collector_start(void);
+/* A producer's ring is filling: wake the thread if it sleeps (one atomic
+ * load when it does not). */
+void collector_wake(void);
 /* Async-signal-safe: asks the collector thread to write a profile soon. */
 void collector_request_dump(void);
 /* Lock, drain every ring, unlock. */

@@ -22,6 +22,14 @@ size_t ring_count(void)
 	return atomic_load_explicit(&nrings, memory_order_relaxed);
 }
 
+bool ring_orphans(void)
+{
+	for (struct ring *r = ring_first(); r; r = r->next)
+		if (atomic_load_explicit(&r->state, memory_order_relaxed) == RING_ORPHANED)
+			return true;
+	return false;
+}
+
 struct ring *ring_acquire(uint32_t tid, size_t size)
 {
 	for (struct ring *r = ring_first(); r; r = r->next) {

@@ -6,6 +6,7 @@
 #define ALLOCPROF_RING_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,11 +39,18 @@ void ring_orphan(struct ring *r);
 /* First ring of the registry (newest first); walk with ->next. */
 struct ring *ring_first(void);
 size_t ring_count(void);
+/* True if some ring's thread has exited and the ring awaits its drain. */
+bool ring_orphans(void);
 
 /* Producer: space for up to max bytes, or NULL when the ring is full. */
 void *ring_reserve(struct ring *r, size_t max);
 /* Producer: publish len bytes (<= the max reserved) as one record. */
 void ring_commit(struct ring *r, size_t len);
+/* Producer: bytes not yet drained, as last seen. */
+static inline size_t ring_used(const struct ring *r)
+{
+	return (size_t)(atomic_load_explicit(&r->head, memory_order_relaxed) - r->cached_tail);
+}
 
 /* Consumer: calls fn for each record, then releases the space. Returns the
  * number of records. After draining an orphan it is marked free. */

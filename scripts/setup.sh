@@ -7,10 +7,13 @@ BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-
 # independent readers of our files, real programs to profile, sanitizers, fuzzer
 TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make"
-PKGS="$BUILD_PKGS"
-if [ "${1:-}" != "--build-only" ]; then
-	PKGS="$PKGS $TEST_PKGS"
-fi
+# the tools allocprof is measured against, and the programs it is measured on
+BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
+case "${1:-}" in
+--build-only) PKGS="$BUILD_PKGS" ;;
+--bench) PKGS="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;
+*) PKGS="$BUILD_PKGS $TEST_PKGS" ;;
+esac
 
 missing=""
 for p in $PKGS; do

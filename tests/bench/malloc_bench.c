@@ -1,0 +1,83 @@
+/* malloc_bench: allocator cost in ns per operation, like Go's -benchmem.
+ * usage: malloc_bench pair THREADS SIZE [MILLIONS]
+ *          malloc+free pairs; each thread keeps a window of 16 live blocks
+ *          so frees hit recently allocated memory, as in real programs
+ *        malloc_bench free SIZE [MILLIONS]
+ *          frees only: blocks are allocated untimed in batches, then freed
+ *          timed (the free path alone)
+ * prints: MODE THREADS SIZE NS_PER_OP MOPS_PER_S (all threads together) */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static size_t size;
+static long iters;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *pair_worker(void *arg)
+{
+	(void)arg;
+	void *window[16] = {0};
+	for (long i = 0; i < iters; i++) {
+		int k = (int)(i & 15);
+		free(window[k]);
+		window[k] = malloc(size);
+		if (!window[k])
+			abort();
+		*(volatile char *)window[k] = 1;
+	}
+	for (int k = 0; k < 16; k++)
+		free(window[k]);
+	return NULL;
+}
+
+static double free_only(void)
+{
+	enum { BATCH = 1 << 16 };
+	static void *blocks[BATCH];
+	double timed = 0;
+	for (long done = 0; done < iters; done += BATCH) {
+		for (int i = 0; i < BATCH; i++)
+			blocks[i] = malloc(size);
+		double t0 = now();
+		for (int i = 0; i < BATCH; i++)
+			free(blocks[i]);
+		timed += now() - t0;
+	}
+	return timed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "pair";
+	if (!strcmp(mode, "free")) {
+		size = argc > 2 ? (size_t)atol(argv[2]) : 64;
+		iters = (long)((argc > 3 ? atof(argv[3]) : 5) * 1e6);
+		double dt = free_only();
+		printf("free 1 %zu %.2f %.2f\n", size, dt * 1e9 / (double)iters, (double)iters / dt / 1e6);
+		return 0;
+	}
+	int threads = argc > 2 ? atoi(argv[2]) : 1;
+	size = argc > 3 ? (size_t)atol(argv[3]) : 64;
+	iters = (long)((argc > 4 ? atof(argv[4]) : 5) * 1e6);
+	if (threads < 1 || threads > 64)
+		return 2;
+	pthread_t t[64];
+	double t0 = now();
+	for (int i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, pair_worker, NULL);
+	for (int i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	double dt = now() - t0;
+	double ops = (double)iters * threads;
+	printf("pair %d %zu %.2f %.2f\n", threads, size, dt * 1e9 / (double)iters, ops / dt / 1e6);
+	return 0;
+}
