@@ -90,7 +90,8 @@ static void *reserve(struct thread_state *t, size_t max)
 	return slot;
 }
 
-static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags)
+static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags,
+		      uint64_t free_pc)
 {
 	struct event *e = reserve(t, sizeof(*e));
 	if (!e) {
@@ -106,7 +107,8 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->alloc_ns = b->alloc_ns;
 	e->free_ns = capture_now_ns();
 	e->free_tid = t->tid;
-	e->reserved = 0;
+	e->realloc_depth = b->realloc_depth;
+	e->free_pc = free_pc;
 	ring_commit(t->ring, sizeof(*e));
 	atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
 }
@@ -131,7 +133,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->alloc_ns = now;
 	e->free_ns = 0;
 	e->free_tid = 0;
-	e->reserved = 0;
+	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
+	e->free_pc = 0;
 	uint64_t *sent = &t->ring->sent[h & (RING_SENT_CACHE - 1)];
 	size_t len = sizeof(*e);
 	if (*sent == h) {
@@ -141,7 +144,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
-	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags};
+	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags,
+			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
 	bool had_stale = livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
@@ -153,15 +157,18 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	if (had_stale) {
 		/* the old block's free happened where we could not see it */
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
-		push_free(t, &stale, 0);
+		push_free(t, &stale, 0, 0);
 	}
 }
 
-void capture_free(struct thread_state *t, void *p, uint16_t flags)
+void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
 {
 	struct live_block b;
-	if (livetab_remove(p, &b))
-		push_free(t, &b, flags);
+	if (livetab_remove(p, &b)) {
+		if (flags & EVENT_REALLOC)
+			t->realloc_depth = (uint32_t)b.realloc_depth + 1;
+		push_free(t, &b, flags, free_pc);
+	}
 }
 
 void capture_thread_exit(struct thread_state *t)

@@ -13,8 +13,9 @@ void capture_init(void);
 /* A sampled allocation of size bytes at p (flags: EVENT_REALLOC). */
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags);
 /* p is about to be freed: if it is a live sampled block, it leaves the live
- * set now, before the real free. */
-void capture_free(struct thread_state *t, void *p, uint16_t flags);
+ * set now, before the real free. free_pc: the caller of free, or 0. With
+ * EVENT_REALLOC, t->realloc_depth becomes the moved block's depth + 1. */
+void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
 /* This thread is exiting: its ring goes back to the pool. */
 void capture_thread_exit(struct thread_state *t);
 

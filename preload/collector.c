@@ -20,6 +20,7 @@
 #include "sampler.h"
 #include "shim.h"
 #include "stacktab.h"
+#include "timeline.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int started;
@@ -31,13 +32,13 @@ static atomic_int sleeping; /* the futex word: 1 while the thread waits */
  * in-use estimate beats the last snapshot by 2% (and 64 KiB): the kept peak
  * is within 2% of the true one, and a growing heap costs a few hundred
  * snapshots over its whole life. */
-static void maybe_snapshot_peak(void)
+static void maybe_snapshot_peak(uint64_t now_ns)
 {
 	double last = totals.snapshot_inuse_bytes;
 	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 65536) {
 		stacktab_snapshot_peak();
 		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = capture_now_ns();
+		totals.snapshot_ns = now_ns;
 	}
 }
 
@@ -51,9 +52,58 @@ void collector_unlock(void)
 	pthread_mutex_unlock(&lock);
 }
 
-static void on_event(const struct event *e, void *ctx)
+static unsigned life_bucket(uint64_t ns)
 {
-	(void)ctx;
+	unsigned b = 0;
+	for (uint64_t limit = 1000; b < LIFE_BUCKETS - 1 && ns > limit; limit *= 10)
+		b++;
+	return b;
+}
+
+static void chain_add(struct stack_fate *f, double sign, const struct event *e,
+		      const struct sample_weight *w)
+{
+	f->chains_live += sign * w->objects;
+	f->chain_moves_live += sign * w->objects * e->realloc_depth;
+	f->chain_bytes_live += sign * w->bytes;
+}
+
+/* What the free of a block says about the stack that allocated it. */
+static void account_fate(struct stack_fate *f, const struct event *e, const struct sample_weight *w)
+{
+	if (e->realloc_depth)
+		chain_add(f, -1, e, w); /* no longer a live end of its chain */
+	if (e->flags & EVENT_REALLOC) {
+		f->moved += w->objects;
+		return; /* not the end of the object: its next block takes over */
+	}
+	uint64_t life = e->free_ns > e->alloc_ns ? e->free_ns - e->alloc_ns : 0;
+	f->life[life_bucket(life)] += w->objects;
+	if (life <= config.short_ns) {
+		f->short_objects += w->objects;
+		f->short_bytes += w->bytes;
+	}
+	f->freed += w->objects;
+	if (e->tid == e->free_tid)
+		f->freed_same_thread += w->objects;
+	if (e->realloc_depth) {
+		f->chains_ended += w->objects;
+		f->chain_moves_ended += w->objects * e->realloc_depth;
+		f->chain_bytes_ended += w->bytes;
+	}
+	if (!e->free_pc)
+		return;
+	for (unsigned k = 0; k < FREE_SITES; k++) {
+		if (f->free_pc[k] == e->free_pc || !f->free_pc[k]) {
+			f->free_pc[k] = e->free_pc;
+			f->free_pc_weight[k] += w->objects;
+			return;
+		}
+	}
+}
+
+static void on_event(const struct event *e)
+{
 	totals.events++;
 	struct sample_weight w = sampler_weight(e->size, config.rate);
 	if (e->kind == EVENT_ALLOC) {
@@ -65,28 +115,73 @@ static void on_event(const struct event *e, void *ctx)
 		s->alloc_bytes += w.bytes;
 		s->inuse_objects += w.objects;
 		s->inuse_bytes += w.bytes;
+		if (e->realloc_depth)
+			chain_add(&s->fate, 1, e, &w);
 		totals.inuse_objects += w.objects;
 		totals.inuse_bytes += w.bytes;
 		if (totals.inuse_bytes > totals.peak_inuse_bytes)
 			totals.peak_inuse_bytes = totals.inuse_bytes;
-		maybe_snapshot_peak();
+		maybe_snapshot_peak(e->alloc_ns);
+		timeline_inuse(e->alloc_ns, totals.inuse_bytes);
 	} else if (e->kind == EVENT_FREE) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
 		if (!s)
 			return;
 		s->inuse_objects -= w.objects;
 		s->inuse_bytes -= w.bytes;
+		account_fate(&s->fate, e, &w);
 		totals.inuse_objects -= w.objects;
 		totals.inuse_bytes -= w.bytes;
+		timeline_inuse(e->free_ns, totals.inuse_bytes);
 	}
 }
 
+static uint64_t event_time(const struct event *e)
+{
+	return e->kind == EVENT_FREE ? e->free_ns : e->alloc_ns;
+}
+
+enum { MERGE_MAX = 256 };
+
+/* Events reach the tables in the order they happened across threads (each
+ * ring is in order; the merge picks the earliest head), so the peak and the
+ * timeline follow the program, not the order rings happen to be drained. */
 size_t collector_drain_locked(void)
 {
-	size_t n = 0;
-	for (struct ring *r = ring_first(); r; r = r->next)
-		n += ring_drain(r, on_event, NULL);
-	return n;
+	struct ring *rings[MERGE_MAX];
+	struct ring_span spans[MERGE_MAX];
+	const struct event *heads[MERGE_MAX];
+	size_t n = 0, events = 0;
+	struct ring *r = ring_first();
+	while (r) {
+		unsigned k = 0;
+		for (; r && k < MERGE_MAX; r = r->next) {
+			if (!ring_span_begin(r, &spans[k]))
+				continue;
+			rings[k] = r;
+			heads[k] = ring_span_peek(r, &spans[k]);
+			k++;
+		}
+		for (;;) {
+			int best = -1;
+			for (unsigned i = 0; i < k; i++)
+				if (heads[i] && (best < 0 || event_time(heads[i]) < event_time(heads[best])))
+					best = (int)i;
+			if (best < 0)
+				break;
+			on_event(heads[best]);
+			events++;
+			ring_span_pop(rings[best], &spans[best]);
+			heads[best] = ring_span_peek(rings[best], &spans[best]);
+		}
+		for (unsigned i = 0; i < k; i++)
+			ring_span_end(rings[i], &spans[i]);
+		n += k;
+	}
+	if (events)
+		timeline_rss(capture_now_ns());
+	(void)n;
+	return events;
 }
 
 void collector_drain_now(void)

@@ -29,6 +29,7 @@
 #include "shim.h"
 #include "stacktab.h"
 #include "symbolize_hook.h"
+#include "timeline.h"
 
 #ifndef ALLOCPROF_VERSION
 #define ALLOCPROF_VERSION "dev"
@@ -110,14 +111,38 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)livetab_count());
 }
 
-/* Builds the profile from the tables; stacks[i] is the stack of sample i. */
+enum { NTYPES = 6 };
+
+/* For each sample: its stack, and the locations of the places its blocks
+ * were freed (symbolized with everything else, then compared). */
+struct sample_extra {
+	uint32_t stack;
+	uint32_t free_loc[FREE_SITES];
+};
+
+static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t pc)
+{
+	uint64_t idx = hmap_get(loc_by_pc, pc);
+	if (idx != HMAP_EMPTY)
+		return (uint32_t)idx;
+	struct known_map *k = maptab_find(pc);
+	idx = profile_add_location(p, k ? mapping_of(p, k) : PF_NONE, pc, NULL, 0);
+	if (idx == PF_NONE || hmap_insert(loc_by_pc, pc, idx) < 0)
+		return PF_NONE;
+	return (uint32_t)idx;
+}
+
+/* Builds the profile from the tables. */
 static void build(struct profile *p, const struct capture_stats *cs, const char *reason,
-		  uint32_t *stacks)
+		  struct sample_extra *extra)
 {
 	profile_add_sample_type(p, "alloc_objects", "count");
 	profile_add_sample_type(p, "alloc_space", "bytes");
 	profile_add_sample_type(p, "inuse_objects", "count");
 	profile_add_sample_type(p, "inuse_space", "bytes");
+	/* blocks freed within ALLOCPROF_SHORT_NS of their allocation */
+	profile_add_sample_type(p, "short_lived_objects", "count");
+	profile_add_sample_type(p, "short_lived_space", "bytes");
 	p->period_type.type = profile_cstr(p, "space");
 	p->period_type.unit = profile_cstr(p, "bytes");
 	p->period = (int64_t)config.rate;
@@ -139,8 +164,9 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 	uint64_t placeholders = 0;
 	for (size_t i = 0; locs && i < stacktab_count(); i++) {
 		const struct stack_rec *s = stacktab_at(i);
-		int64_t v[4] = {llround(s->alloc_objects), llround(s->alloc_bytes),
-				llround(s->inuse_objects), llround(s->inuse_bytes)};
+		int64_t v[NTYPES] = {llround(s->alloc_objects), llround(s->alloc_bytes),
+				     llround(s->inuse_objects), llround(s->inuse_bytes),
+				     llround(s->fate.short_objects), llround(s->fate.short_bytes)};
 		if (!(s->flags & STACK_HAS_FRAMES)) {
 			placeholders++; /* a free whose allocation never arrived */
 			continue;
@@ -151,21 +177,23 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		uint32_t n = 0;
 		for (uint32_t f = 0; f < s->nframes; f++) {
 			/* a return address points after the call: step back into it */
-			uint64_t pc = frames[f] - 1;
-			uint64_t idx = hmap_get(&loc_by_pc, pc);
-			if (idx == HMAP_EMPTY) {
-				struct known_map *k = maptab_find(pc);
-				idx = profile_add_location(p, k ? mapping_of(p, k) : PF_NONE, pc, NULL, 0);
-				if (idx == PF_NONE || hmap_insert(&loc_by_pc, pc, idx) < 0)
-					break;
-			}
-			locs[n++] = (uint32_t)idx;
+			uint32_t idx = location_of(p, &loc_by_pc, frames[f] - 1);
+			if (idx == PF_NONE)
+				break;
+			locs[n++] = idx;
 		}
-		if (profile_add_sample(p, locs, n, v, NULL, 0) != PF_NONE)
-			stacks[p->nsamples - 1] = (uint32_t)i;
+		if (profile_add_sample(p, locs, n, v, NULL, 0) == PF_NONE)
+			continue;
+		struct sample_extra *x = &extra[p->nsamples - 1];
+		x->stack = (uint32_t)i;
+		/* where the blocks were freed: locations that no sample refers to,
+		 * there only to be symbolized */
+		for (unsigned k = 0; k < FREE_SITES; k++)
+			x->free_loc[k] = s->fate.free_pc[k] ? location_of(p, &loc_by_pc, s->fate.free_pc[k] - 1) : PF_NONE;
 	}
 	mem_free(locs, (CONFIG_DEPTH_MAX + 1) * sizeof(uint32_t));
 	hmap_release(&loc_by_pc);
+	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
 	add_comments(p, cs, lost, reason);
 	if (lost)
@@ -173,9 +201,89 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 			 (unsigned long long)lost);
 }
 
+static const char *const life_keys[LIFE_BUCKETS] = {
+	"lifetime_le_1us", "lifetime_le_10us", "lifetime_le_100us", "lifetime_le_1ms",
+	"lifetime_le_10ms", "lifetime_le_100ms", "lifetime_le_1s", "lifetime_le_10s", "lifetime_gt_10s",
+};
+
+/* The innermost function of a location, or PF_NONE when unsymbolized. */
+static uint32_t innermost_function(const struct profile *p, uint32_t loc)
+{
+	if (loc == PF_NONE || !p->locations[loc].nlines)
+		return PF_NONE;
+	return p->functions[p->lines[p->locations[loc].line_start].function].name;
+}
+
+static void add_label(struct profile *p, struct pf_label *l, size_t *n, const char *key, double v,
+		      const char *unit)
+{
+	int64_t x = llround(v);
+	if (x <= 0)
+		return;
+	l[*n].key = profile_cstr(p, key);
+	l[*n].str = 0;
+	l[*n].num = x;
+	l[*n].num_unit = profile_cstr(p, unit);
+	(*n)++;
+}
+
+/* What happened to each sample's blocks after allocation, as numeric labels
+ * any pprof reader accepts (go tool pprof -tags shows them). Runs after
+ * symbolization, which decides "freed by the function that allocated". */
+static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
+{
+	struct pf_label l[LIFE_BUCKETS + 16];
+	for (size_t i = 0; i < p->nsamples; i++) {
+		const struct stack_fate *f = &stacktab_at(extra[i].stack)->fate;
+		size_t n = 0;
+		for (unsigned b = 0; b < LIFE_BUCKETS; b++)
+			add_label(p, l, &n, life_keys[b], f->life[b], "count");
+		add_label(p, l, &n, "freed", f->freed, "count");
+		add_label(p, l, &n, "freed_same_thread", f->freed_same_thread, "count");
+		const struct pf_sample *s = &p->samples[i];
+		uint32_t alloc_fn = s->nlocs ? innermost_function(p, p->sample_locs[s->loc_start]) : PF_NONE;
+		double same_fn = 0, top = 0;
+		uint32_t top_loc = PF_NONE;
+		for (unsigned k = 0; k < FREE_SITES; k++) {
+			uint32_t fn = innermost_function(p, extra[i].free_loc[k]);
+			if (fn != PF_NONE && fn == alloc_fn)
+				same_fn += f->free_pc_weight[k];
+			if (extra[i].free_loc[k] != PF_NONE && f->free_pc_weight[k] > top) {
+				top = f->free_pc_weight[k];
+				top_loc = extra[i].free_loc[k];
+			}
+		}
+		if (alloc_fn != PF_NONE)
+			add_label(p, l, &n, "freed_same_function", same_fn, "count");
+		add_label(p, l, &n, "realloc_moved", f->moved, "count");
+		add_label(p, l, &n, "realloc_chains", f->chains_ended + f->chains_live, "count");
+		add_label(p, l, &n, "realloc_chain_moves", f->chain_moves_ended + f->chain_moves_live, "count");
+		add_label(p, l, &n, "realloc_chain_bytes", f->chain_bytes_ended + f->chain_bytes_live, "bytes");
+		if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
+			/* the most frequent place they were freed, as "function file:line" */
+			const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];
+			const struct pf_function *fn = &p->functions[ln->function];
+			char where[512];
+			log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name),
+				   profile_str(p, fn->filename), (long long)ln->line);
+			l[n].key = profile_cstr(p, "freed_at");
+			l[n].str = profile_cstr(p, where);
+			l[n].num = 0;
+			l[n].num_unit = 0;
+			n++;
+		}
+		if (!n || MEM_GROW(p->labels, p->cap_labels, p->nlabels + n) < 0)
+			continue;
+		memcpy(p->labels + p->nlabels, l, n * sizeof(*l));
+		p->samples[i].label_start = (uint32_t)p->nlabels;
+		p->samples[i].nlabels = (uint32_t)n;
+		p->nlabels += n;
+	}
+}
+
 /* Turns the full profile into the in-use profile at the peak, in place:
  * same tables, two sample types, the values of the last peak snapshot. */
-static void make_peak(struct profile *p, const uint32_t *stacks)
+static void make_peak(struct profile *p, const struct sample_extra *extra)
 {
 	struct collector_totals t;
 	collector_get_totals(&t);
@@ -185,11 +293,12 @@ static void make_peak(struct profile *p, const uint32_t *stacks)
 	p->default_sample_type = profile_cstr(p, "inuse_space");
 	size_t kept = 0;
 	for (size_t i = 0; i < p->nsamples; i++) {
-		const struct stack_rec *s = stacktab_at(stacks[i]);
+		const struct stack_rec *s = stacktab_at(extra[i].stack);
 		int64_t objects = llround(s->peak_objects), bytes = llround(s->peak_bytes);
 		if (!objects && !bytes)
 			continue;
 		p->samples[kept] = p->samples[i];
+		p->samples[kept].nlabels = 0; /* the fate of blocks is not a peak figure */
 		p->values[kept * 2] = objects;
 		p->values[kept * 2 + 1] = bytes;
 		kept++;
@@ -248,23 +357,25 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 {
 	struct capture_stats cs;
 	capture_get_stats(&cs);
-	uint32_t *stacks = mem_alloc((stacktab_count() + 1) * sizeof(uint32_t));
-	if (!stacks)
+	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
+	struct sample_extra *extra = mem_alloc(extra_size);
+	if (!extra)
 		return -ENOMEM;
 	struct profile p;
 	profile_init(&p);
-	build(&p, &cs, reason, stacks);
+	build(&p, &cs, reason, extra);
 	if (symbolize)
 		symbolize_hook(&p);
+	add_fate_labels(&p, extra);
 	int rc = publish(&p, target);
 	if (rc == 0 && with_peak) {
 		char peak[CONFIG_PATH_MAX + 16];
 		peak_name(target, peak, sizeof(peak));
-		make_peak(&p, stacks);
+		make_peak(&p, extra);
 		publish(&p, peak);
 	}
 	profile_release(&p);
-	mem_free(stacks, (stacktab_count() + 1) * sizeof(uint32_t));
+	mem_free(extra, extra_size);
 	return rc;
 }
 

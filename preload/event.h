@@ -27,10 +27,11 @@ struct event {
 	uint64_t alloc_ns;   /* CLOCK_MONOTONIC at allocation */
 	uint64_t free_ns;    /* FREE: CLOCK_MONOTONIC at free */
 	uint32_t free_tid;   /* FREE: thread that freed */
-	uint32_t reserved;
+	uint32_t realloc_depth; /* how many reallocs moved this block so far */
+	uint64_t free_pc;    /* FREE: return address of free's caller, or 0 */
 	uint64_t frames[];   /* return addresses, leaf first */
 };
 
-_Static_assert(sizeof(struct event) == 56, "event header layout is fixed");
+_Static_assert(sizeof(struct event) == 64, "event header layout is fixed");
 
 #endif

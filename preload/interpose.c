@@ -235,13 +235,13 @@ static inline void *account(void *p, size_t n, uint16_t flags)
 	return alloc_slow(t, p, n, flags);
 }
 
-static COLD void free_slow(void *p, uint16_t flags)
+static COLD void free_slow(void *p, uint16_t flags, void *caller)
 {
 	struct thread_state *t = &shim_tls;
 	if (t->guard || shim_state != SHIM_ON)
 		return;
 	guard_enter(t);
-	capture_free(t, p, flags);
+	capture_free(t, p, flags, (uint64_t)(uintptr_t)caller);
 	guard_leave(t);
 }
 
@@ -257,7 +257,7 @@ EXPORT void free(void *p)
 	if (unlikely(bootstrap_owns(p)))
 		return;
 	if (unlikely(livetab_maybe(p)))
-		free_slow(p, 0);
+		free_slow(p, 0, __builtin_return_address(0));
 	real_free(p);
 }
 
@@ -269,7 +269,7 @@ EXPORT void *calloc(size_t n, size_t size)
 	return account(real_calloc(n, size), bytes, 0);
 }
 
-static void *realloc_impl(void *p, size_t n)
+static inline __attribute__((always_inline)) void *realloc_impl(void *p, size_t n)
 {
 	if (!p)
 		return account(real_malloc(n), n, 0);
@@ -281,9 +281,11 @@ static void *realloc_impl(void *p, size_t n)
 		}
 		return account(q, n, 0);
 	}
-	/* leave the live set before the block can be reused by anyone */
+	/* leave the live set before the block can be reused by anyone; a block
+	 * we did not sample has an unknown past: count this move as its first */
+	shim_tls.realloc_depth = 1;
 	if (unlikely(livetab_maybe(p)))
-		free_slow(p, EVENT_REALLOC);
+		free_slow(p, EVENT_REALLOC, __builtin_return_address(0));
 	void *q = real_realloc(p, n);
 	if (n == 0)
 		return q; /* realloc(p, 0) frees p */
@@ -420,7 +422,7 @@ static void fallback_del_al_nt(void *p, size_t al, const void *nt) { (void)al; (
 			next = f ? f : fallback;                               \
 		}                                                              \
 		if (unlikely(livetab_maybe(p))) {                              \
-			free_slow(p, 0);                                       \
+			free_slow(p, 0, __builtin_return_address(0));          \
 			GUARDED(next args);                                    \
 			return;                                                \
 		}                                                              \

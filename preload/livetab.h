@@ -19,7 +19,8 @@ struct live_block {
 	uint64_t size;
 	uint64_t alloc_ns;
 	uint32_t tid;
-	uint32_t flags;
+	uint16_t flags;
+	uint16_t realloc_depth; /* 0: from malloc; n: moved by n reallocs (saturates) */
 };
 
 extern uint8_t livetab_filter[(1u << LIVETAB_FILTER_BITS) / 8];

@@ -90,29 +90,45 @@ void ring_commit(struct ring *r, size_t len)
 	atomic_store_explicit(&r->head, head + len, memory_order_release);
 }
 
-size_t ring_drain(struct ring *r, void (*fn)(const struct event *, void *), void *ctx)
+bool ring_span_begin(struct ring *r, struct ring_span *s)
 {
-	int state = atomic_load_explicit(&r->state, memory_order_acquire);
-	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-	size_t n = 0;
-	while (tail != head) {
-		const struct event *e = (const struct event *)(r->data + (tail & (r->size - 1)));
-		if (e->len < 8 || e->len > r->size)
-			break; /* cannot happen unless memory was corrupted: stop, keep the rest */
-		if (e->kind != EVENT_PAD) {
-			fn(e, ctx);
-			n++;
+	s->state = atomic_load_explicit(&r->state, memory_order_acquire);
+	s->tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	s->head = atomic_load_explicit(&r->head, memory_order_acquire);
+	if (s->tail == s->head && s->state == RING_ORPHANED)
+		ring_span_end(r, s); /* an orphan with nothing left: free it now */
+	return s->tail != s->head;
+}
+
+const struct event *ring_span_peek(struct ring *r, struct ring_span *s)
+{
+	while (s->tail != s->head) {
+		const struct event *e = (const struct event *)(r->data + (s->tail & (r->size - 1)));
+		if (e->len < 8 || e->len > r->size) {
+			s->tail = s->head; /* cannot happen unless memory was corrupted: skip the rest */
+			break;
 		}
-		tail += e->len;
+		if (e->kind != EVENT_PAD)
+			return e;
+		s->tail += e->len;
 	}
-	atomic_store_explicit(&r->tail, tail, memory_order_release);
-	if (state == RING_ORPHANED && tail == atomic_load_explicit(&r->head, memory_order_acquire)) {
+	return NULL;
+}
+
+void ring_span_pop(struct ring *r, struct ring_span *s)
+{
+	const struct event *e = (const struct event *)(r->data + (s->tail & (r->size - 1)));
+	s->tail += e->len;
+}
+
+void ring_span_end(struct ring *r, struct ring_span *s)
+{
+	atomic_store_explicit(&r->tail, s->tail, memory_order_release);
+	if (s->state == RING_ORPHANED && s->tail == atomic_load_explicit(&r->head, memory_order_acquire)) {
 		int expect = RING_ORPHANED;
 		atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_FREE,
 							memory_order_release, memory_order_relaxed);
 	}
-	return n;
 }
 
 void ring_after_fork_child(struct ring *mine)

@@ -52,9 +52,19 @@ static inline size_t ring_used(const struct ring *r)
 	return (size_t)(atomic_load_explicit(&r->head, memory_order_relaxed) - r->cached_tail);
 }
 
-/* Consumer: calls fn for each record, then releases the space. Returns the
- * number of records. After draining an orphan it is marked free. */
-size_t ring_drain(struct ring *r, void (*fn)(const struct event *, void *), void *ctx);
+/* Consumer: the records published so far, read one at a time, then
+ * released together. After an orphan is drained it is marked free. */
+struct ring_span {
+	uint64_t tail, head;
+	int state;
+};
+/* False if the ring has nothing to read. */
+bool ring_span_begin(struct ring *r, struct ring_span *s);
+/* The next event of the span (PAD records skipped) without consuming it, or
+ * NULL at the end; ring_span_pop consumes it. */
+const struct event *ring_span_peek(struct ring *r, struct ring_span *s);
+void ring_span_pop(struct ring *r, struct ring_span *s);
+void ring_span_end(struct ring *r, struct ring_span *s);
 
 /* fork child: every ring but the caller's belongs to a thread that does
  * not exist here. */

@@ -26,6 +26,7 @@ struct thread_state {
 	bool is_collector;
 	uint64_t rng;
 	struct ring *ring;      /* this thread's event ring, or NULL */
+	uint32_t realloc_depth; /* depth of the block the current realloc makes */
 };
 
 extern __thread struct thread_state shim_tls __attribute__((tls_model("initial-exec")));

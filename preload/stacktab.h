@@ -10,6 +10,25 @@
 
 enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2 };
 
+/* Lifetime buckets, decades from 1 us to 10 s: <=1us <=10us ... <=10s >10s */
+enum { LIFE_BUCKETS = 9, FREE_SITES = 4 };
+
+/* What happened to the blocks of one stack after they were allocated. All
+ * figures are estimates (sums of sample weights), exact at rate 1. */
+struct stack_fate {
+	double life[LIFE_BUCKETS];   /* freed blocks by lifetime */
+	double short_objects, short_bytes; /* freed within ALLOCPROF_SHORT_NS */
+	double freed;                /* freed by free/delete (not moved by realloc) */
+	double freed_same_thread;
+	uint64_t free_pc[FREE_SITES];/* where they were freed: callers of free */
+	double free_pc_weight[FREE_SITES];
+	double moved;                /* moved away by realloc */
+	/* blocks this stack made by realloc, at the end of their chain: freed,
+	 * or still in use; with the number of moves and the final size */
+	double chains_ended, chain_moves_ended, chain_bytes_ended;
+	double chains_live, chain_moves_live, chain_bytes_live;
+};
+
 struct stack_rec {
 	uint64_t hash;
 	uint64_t frames_off; /* into the frame pool */
@@ -18,6 +37,7 @@ struct stack_rec {
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
 	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
+	struct stack_fate fate;
 };
 
 /* The record for hash, created if new. frames may be NULL (a free seen

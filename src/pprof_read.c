@@ -436,6 +436,58 @@ static int add_comment(struct reader *r, uint64_t v, void *ctx)
 	return 0;
 }
 
+struct series_ctx {
+	struct pf_point **pts;
+	size_t *n, *cap;
+	bool values; /* filling .value of points already there, not .t_ns of new ones */
+	size_t next;
+};
+
+static int add_series(struct reader *r, uint64_t v, void *ctx)
+{
+	struct series_ctx *s = ctx;
+	if (s->values) {
+		if (s->next >= *s->n)
+			return fail(r, "malformed timeline: more values than times");
+		(*s->pts)[s->next++].value = (int64_t)v;
+		return 0;
+	}
+	if (MEM_GROW(*s->pts, *s->cap, *s->n + 1) < 0)
+		return nomem(r);
+	(*s->pts)[*s->n].t_ns = (int64_t)v;
+	(*s->pts)[(*s->n)++].value = 0;
+	return 0;
+}
+
+/* allocprof's extension: times first, then values of the same length. */
+static int decode_allocprof(struct reader *r, struct cursor c)
+{
+	struct profile *p = r->p;
+	struct field f;
+	int k;
+	size_t ninuse_v = 0, nrss_v = 0;
+	while ((k = next_field(r, &c, &f, "allocprof extension")) > 0) {
+		bool inuse = f.tag == TAG_ALLOCPROF_INUSE_T || f.tag == TAG_ALLOCPROF_INUSE_V;
+		bool values = f.tag == TAG_ALLOCPROF_INUSE_V || f.tag == TAG_ALLOCPROF_RSS_V;
+		if (f.tag < TAG_ALLOCPROF_INUSE_T || f.tag > TAG_ALLOCPROF_RSS_V)
+			continue;
+		struct series_ctx s = {inuse ? &p->timeline_inuse : &p->timeline_rss,
+				       inuse ? &p->ntimeline_inuse : &p->ntimeline_rss,
+				       inuse ? &p->cap_timeline_inuse : &p->cap_timeline_rss, values,
+				       values ? (inuse ? ninuse_v : nrss_v) : 0};
+		if (each_scalar(r, &f, "allocprof extension", add_series, &s) < 0)
+			return -1;
+		if (values)
+			*(inuse ? &ninuse_v : &nrss_v) = s.next;
+	}
+	if (k < 0)
+		return -1;
+	if (ninuse_v != p->ntimeline_inuse || nrss_v != p->ntimeline_rss)
+		return fail(r, "malformed timeline: %zu times but %zu values", p->ntimeline_inuse + p->ntimeline_rss,
+			    ninuse_v + nrss_v);
+	return 0;
+}
+
 static int decode_profile(struct reader *r, struct cursor c)
 {
 	struct profile *p = r->p;
@@ -502,6 +554,12 @@ static int decode_profile(struct reader *r, struct cursor c)
 			if (each_scalar(r, &f, "profile", add_comment, NULL) < 0)
 				return -1;
 			break;
+		case TAG_PROFILE_ALLOCPROF:
+			if (f.wire != WIRE_BYTES)
+				return fail(r, "malformed profile: the allocprof extension is not a message");
+			if (decode_allocprof(r, f.bytes) < 0)
+				return -1;
+			break;
 		}
 	}
 	return k;
@@ -529,6 +587,53 @@ static int index_ids(struct reader *r, struct hmap *m, const uint64_t *ids, size
 				    (unsigned long long)ids[i]);
 		if (hmap_insert(m, ids[i], i) < 0)
 			return nomem(r);
+	}
+	return 0;
+}
+
+/* The interning indexes of the profile, as profile_reindex builds them, but
+ * with one entry per distinct string and function: a file may repeat a
+ * string or a function any number of times, and an entry per copy under
+ * one hash made building the index quadratic (minutes for a 1 KB file).
+ * The hashes must stay those of profile.c so later interning finds what is
+ * indexed here; an entry missing from the index only costs a duplicate. */
+enum { MAX_SAME_HASH = 8 };
+
+static uint64_t function_hash(const struct pf_function *f)
+{
+	return hash_mix64(f->name ^ ((uint64_t)f->system_name << 32)) ^
+	       hash_mix64(f->filename ^ ((uint64_t)f->start_line << 20));
+}
+
+static int reindex(struct profile *p)
+{
+	hmap_release(&p->str_index);
+	hmap_release(&p->func_index);
+	for (size_t i = 1; i < p->nstrs; i++) {
+		uint64_t h = hash_bytes(p->strs[i], p->str_lens[i], 0x5851f42d4c957f2dULL);
+		int same = 0;
+		bool dup = false;
+		for (size_t e = hmap_first(&p->str_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
+		     e = hmap_next(&p->str_index, h, e), same++) {
+			uint64_t j = p->str_index.e[e].val;
+			dup = p->str_lens[j] == p->str_lens[i] && !memcmp(p->strs[j], p->strs[i], p->str_lens[i]);
+		}
+		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->str_index, h, i) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->nfunctions; i++) {
+		const struct pf_function *f = &p->functions[i];
+		uint64_t h = function_hash(f);
+		int same = 0;
+		bool dup = false;
+		for (size_t e = hmap_first(&p->func_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
+		     e = hmap_next(&p->func_index, h, e), same++) {
+			const struct pf_function *g = &p->functions[p->func_index.e[e].val];
+			dup = g->name == f->name && g->system_name == f->system_name &&
+			      g->filename == f->filename && g->start_line == f->start_line;
+		}
+		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->func_index, h, i) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -614,7 +719,7 @@ static int resolve(struct reader *r)
 		}
 		p->sample_locs[i] = (uint32_t)idx;
 	}
-	if (profile_reindex(p) < 0) {
+	if (reindex(p) < 0) {
 		nomem(r);
 		goto out;
 	}

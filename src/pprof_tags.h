@@ -18,6 +18,13 @@ enum {
 	TAG_PROFILE_PERIOD = 12,
 	TAG_PROFILE_COMMENT = 13,
 	TAG_PROFILE_DEFAULT_SAMPLE_TYPE = 14,
+	/* allocprof's own, far from pprof's numbers: other readers skip it */
+	TAG_PROFILE_ALLOCPROF = 101,
+
+	TAG_ALLOCPROF_INUSE_T = 1, /* packed: times in ns since time_nanos */
+	TAG_ALLOCPROF_INUSE_V = 2, /* packed: estimated in-use bytes */
+	TAG_ALLOCPROF_RSS_T = 3,
+	TAG_ALLOCPROF_RSS_V = 4,
 
 	TAG_VALUE_TYPE_TYPE = 1,
 	TAG_VALUE_TYPE_UNIT = 2,

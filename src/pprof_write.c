@@ -84,6 +84,35 @@ static void function(struct pbuf *b, const struct pf_function *f, size_t idx)
 	pbuf_message_end(b, TAG_PROFILE_FUNCTION, m);
 }
 
+static int series(struct pbuf *b, int tag_t, int tag_v, const struct pf_point *pts, size_t n)
+{
+	if (!n)
+		return 0;
+	int64_t *tmp = mem_alloc(n * sizeof(int64_t));
+	if (!tmp)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = pts[i].t_ns;
+	pbuf_packed_int64(b, tag_t, tmp, n);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = pts[i].value;
+	pbuf_packed_int64(b, tag_v, tmp, n);
+	mem_free(tmp, n * sizeof(int64_t));
+	return 0;
+}
+
+static int extension(struct pbuf *b, const struct profile *p)
+{
+	if (!p->ntimeline_inuse && !p->ntimeline_rss)
+		return 0;
+	size_t m = pbuf_message_start(b);
+	if (series(b, TAG_ALLOCPROF_INUSE_T, TAG_ALLOCPROF_INUSE_V, p->timeline_inuse, p->ntimeline_inuse) < 0 ||
+	    series(b, TAG_ALLOCPROF_RSS_T, TAG_ALLOCPROF_RSS_V, p->timeline_rss, p->ntimeline_rss) < 0)
+		return -ENOMEM;
+	pbuf_message_end(b, TAG_PROFILE_ALLOCPROF, m);
+	return 0;
+}
+
 int pprof_encode(const struct profile *p, struct pbuf *b)
 {
 	if (p->failed)
@@ -127,6 +156,8 @@ int pprof_encode(const struct profile *p, struct pbuf *b)
 		mem_free(c, p->ncomments * sizeof(int64_t));
 	}
 	pbuf_int64(b, TAG_PROFILE_DEFAULT_SAMPLE_TYPE, p->default_sample_type);
+	if (extension(b, p) < 0)
+		return -ENOMEM;
 	return b->failed ? -ENOMEM : 0;
 }
 

@@ -39,6 +39,8 @@ void profile_release(struct profile *p)
 	FREE_ARRAY(p->lines, p->cap_lines);
 	FREE_ARRAY(p->functions, p->cap_functions);
 	FREE_ARRAY(p->comments, p->cap_comments);
+	FREE_ARRAY(p->timeline_inuse, p->cap_timeline_inuse);
+	FREE_ARRAY(p->timeline_rss, p->cap_timeline_rss);
 	hmap_release(&p->str_index);
 	hmap_release(&p->func_index);
 	for (struct str_chunk *c = p->chunks, *next; c; c = next) {

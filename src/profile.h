@@ -48,6 +48,12 @@ struct pf_location {
 	bool is_folded;
 };
 
+/* A point of a timeline: nanoseconds since the profile's time_nanos. */
+struct pf_point {
+	int64_t t_ns;
+	int64_t value;
+};
+
 struct pf_function {
 	uint32_t name, system_name, filename; /* string indices */
 	int64_t start_line;
@@ -87,6 +93,13 @@ struct profile {
 	uint32_t *comments; /* string indices */
 	size_t ncomments, cap_comments;
 	uint32_t default_sample_type; /* string index */
+
+	/* allocprof's extension (Profile field 101, which other pprof readers
+	 * skip): estimated in-use bytes and RSS over the run */
+	struct pf_point *timeline_inuse;
+	size_t ntimeline_inuse, cap_timeline_inuse;
+	struct pf_point *timeline_rss;
+	size_t ntimeline_rss, cap_timeline_rss;
 
 	bool failed; /* sticky: an allocation failed; the profile is incomplete */
 

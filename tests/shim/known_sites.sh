@@ -24,7 +24,7 @@ check "site_leak"           "$(leaf site_leak < "$WORK/c.txt")"           "4 310
 check "site_strdup (cum)"   "$(cum site_strdup < "$WORK/c.txt")"          "2 24 0 0"
 check "main (cum) in use"   "$(cum main < "$WORK/c.txt" | cut -d' ' -f3,4)" "4 3108"
 check "profile types" "$("$PFQ" --types "$prof" | tr '\n' ' ')" \
-	"alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes default alloc_space period 1 space/bytes "
+	"alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes short_lived_objects/count short_lived_space/bytes default alloc_space period 1 space/bytes "
 check "no drops" "$("$PFQ" --comments "$prof" | grep '^dropped:')" "dropped: 0"
 
 # C++: every operator new form, the leaf is the new expression

@@ -2,8 +2,12 @@
  *   V1 V2 ... Vn<TAB>frame;frame;...   (leaf first, inlined frames expanded)
  * a frame is FUNCTION@FILE_BASENAME:LINE, or 0xADDR when unsymbolized.
  * pfq --comments FILE prints the comments; pfq --types FILE the sample types;
- * pfq --mappings FILE prints "start limit offset file build_id flags". */
+ * pfq --mappings FILE prints "start limit offset file build_id flags";
+ * pfq --labels FILE prints samples as above with a third field of labels,
+ *   key=NUM or key="STR", separated by commas;
+ * pfq --timeline FILE prints the timeline points: "inuse|rss T_NS VALUE". */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,7 +62,13 @@ int main(int argc, char **argv)
 			       m->has_functions ? "F" : "-", m->has_filenames ? "L" : "-",
 			       m->has_line_numbers ? "N" : "-", m->has_inline_frames ? "I" : "-");
 		}
+	} else if (!strcmp(mode, "--timeline")) {
+		for (size_t i = 0; i < p.ntimeline_inuse; i++)
+			printf("inuse %" PRId64 " %" PRId64 "\n", p.timeline_inuse[i].t_ns, p.timeline_inuse[i].value);
+		for (size_t i = 0; i < p.ntimeline_rss; i++)
+			printf("rss %" PRId64 " %" PRId64 "\n", p.timeline_rss[i].t_ns, p.timeline_rss[i].value);
 	} else {
+		bool labels = !strcmp(mode, "--labels");
 		for (size_t i = 0; i < p.nsamples; i++) {
 			const int64_t *v = profile_sample_values(&p, i);
 			for (size_t t = 0; t < p.ntypes; t++)
@@ -68,6 +78,16 @@ int main(int argc, char **argv)
 			const struct pf_sample *s = &p.samples[i];
 			for (uint32_t k = 0; k < s->nlocs; k++)
 				print_frame(&p, &p.locations[p.sample_locs[s->loc_start + k]], &first);
+			if (labels) {
+				putchar('\t');
+				for (uint32_t k = 0; k < s->nlabels; k++) {
+					const struct pf_label *l = &p.labels[s->label_start + k];
+					if (l->str)
+						printf("%s%s=\"%s\"", k ? "," : "", profile_str(&p, l->key), profile_str(&p, l->str));
+					else
+						printf("%s%s=%" PRId64, k ? "," : "", profile_str(&p, l->key), l->num);
+				}
+			}
 			putchar('\n');
 		}
 	}

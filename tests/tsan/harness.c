@@ -64,7 +64,7 @@ static __attribute__((noinline)) void sample_one(struct thread_state *t, unsigne
 	uintptr_t old = atomic_exchange(&slots[r % SLOTS], p);
 	if (old) {
 		guard_enter(t);
-		capture_free(t, (void *)old, 0);
+		capture_free(t, (void *)old, 0, 0);
 		guard_leave(t);
 		atomic_fetch_add(&freed, 1);
 	}

@@ -1,0 +1,21 @@
+/* timeline: estimated in-use bytes over the run (at the times of the events
+ * that changed it) and the process's RSS, in at most TIMELINE_POINTS points
+ * each: when full, neighbours merge keeping the higher value, so peaks
+ * survive any length of run. Collector-owned (collector lock held). */
+#ifndef ALLOCPROF_TIMELINE_H
+#define ALLOCPROF_TIMELINE_H
+
+#include <stdint.h>
+
+#include "../src/profile.h"
+
+enum { TIMELINE_POINTS = 1024 };
+
+/* t_ns: CLOCK_MONOTONIC. */
+void timeline_inuse(uint64_t t_ns, double inuse_bytes);
+/* Reads the RSS now, at most once per resolution step. */
+void timeline_rss(uint64_t t_ns);
+/* Copies both series into the profile, times relative to start_ns. */
+void timeline_export(struct profile *p, uint64_t start_ns);
+
+#endif

@@ -1,0 +1,58 @@
+#!/bin/sh
+# What happens to blocks after allocation, per site, at rate 1: lifetimes by
+# decade, frees by the same thread and function, realloc chains; and the
+# short_lived_* sample types.
+. "$(dirname "$0")/lib.sh"
+
+d="$WORK/life"
+mkdir "$d"
+(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 "$PROGS/lifetimes")
+prof=$(profile_of "$d")
+"$PFQ" --labels "$prof" > "$d/l.txt"
+
+# label KEY SITE: the label's value summed over samples whose leaf is SITE
+label() {
+	awk -F'\t' -v key="$1" -v fn="$2" '{ split($2, fr, ";"); split(fr[1], a, "@"); sub(/\(.*$/, "", a[1]);
+		if (a[1] != fn) next; n = split($3, ls, ",");
+		for (i = 1; i <= n; i++) { split(ls[i], kv, "="); if (kv[1] == key) s += kv[2] } }
+		END { print s + 0 }' "$d/l.txt"
+}
+
+check "immediate_site: freed" "$(label freed immediate_site)" "1000"
+check "immediate_site: by the same thread" "$(label freed_same_thread immediate_site)" "1000"
+check "immediate_site: by the same function" "$(label freed_same_function immediate_site)" "1000"
+fast=$(($(label lifetime_le_1us immediate_site) + $(label lifetime_le_10us immediate_site) + $(label lifetime_le_100us immediate_site)))
+# a scheduler preemption can stretch one life: ask for 99% within 100 us
+if [ "$fast" -ge 990 ]; then ok "immediate_site: $fast of 1000 lived 100 us or less"; else not_ok "immediate_site: only $fast of 1000 within 100 us"; fi
+check "immediate_site: short-lived objects and bytes" "$(leaf immediate_site < "$d/l.txt" | cut -d' ' -f1,2) $(awk -F'\t' '$2 ~ /^immediate_site@/ { split($1, v, " "); o += v[5]; b += v[6] } END { print o " " b }' "$d/l.txt")" "1000 48000 1000 48000"
+check "kept_site: never freed" "$(label freed kept_site)" "0"
+check "handed_site: freed by another thread" "$(label freed handed_site) $(label freed_same_thread handed_site)" "100 0"
+check "handed_site: not by the function that allocated" "$(label freed_same_function handed_site)" "0"
+check "slow_site: 20 ms lives" "$(label lifetime_le_100ms slow_site)" "5"
+check "slow_site: not short-lived (threshold 1 ms)" "$(awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }' "$d/l.txt")" "0"
+check "grow_step: 5 chains" "$(label realloc_chains grow_step)" "5"
+check "grow_step: 12 moves each" "$(label realloc_chain_moves grow_step)" "60"
+check "grow_step: to 64 KiB each" "$(label realloc_chain_bytes grow_step)" "327680"
+check "grow_step: blocks moved on by a later realloc" "$(label realloc_moved grow_step)" "55"
+check "grow_start: its block moved by realloc" "$(label realloc_moved grow_start)" "5"
+if grep -q 'freed_at="free_handed' "$d/l.txt"; then ok "handed_site: freed_at names the freeing function"; else not_ok "freed_at label"; fi
+
+# ALLOCPROF_SHORT_NS moves the threshold: at 100 ms the slow blocks count
+d="$WORK/short"
+mkdir "$d"
+(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SHORT_NS=100000000 "$PROGS/lifetimes")
+check "ALLOCPROF_SHORT_NS=100ms: slow_site short-lived" "$("$PFQ" "$(profile_of "$d")" | awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }')" "5"
+
+# go tool pprof takes the new sample types and labels
+go tool pprof -sample_index=short_lived_objects -top "$prof" > "$d/top.txt" 2>&1
+if grep -q "Type: short_lived_objects" "$d/top.txt"; then ok "go tool pprof -sample_index=short_lived_objects"; else not_ok "pprof: $(head -3 "$d/top.txt")"; fi
+go tool pprof -tags "$prof" > "$d/tags.txt" 2>&1
+if grep -q "freed_same_thread" "$d/tags.txt"; then ok "go tool pprof -tags lists the lifetime labels"; else not_ok "pprof -tags: $(head -3 "$d/tags.txt")"; fi
+
+# the timeline travels with the profile
+"$PFQ" --timeline "$prof" > "$d/tl.txt"
+n=$(grep -c '^inuse ' "$d/tl.txt")
+max=$(awk '$1 == "inuse" && $3 > m { m = $3 } END { print m + 0 }' "$d/tl.txt")
+if [ "$n" -ge 5 ] && [ "$max" -ge 65536 ]; then ok "timeline: $n in-use points, max $max bytes"; else not_ok "timeline: $n points, max $max"; fi
+if grep -q '^rss ' "$d/tl.txt"; then ok "timeline: RSS points"; else not_ok "timeline: no RSS"; fi
+finish
