@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../include/allocprof.h"
+#include "../src/buildid.h"
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
@@ -170,6 +171,11 @@ void shim_init(void)
 	real__Exit = (exit_fn)dlsym(RTLD_NEXT, "_Exit");
 	if (!config.children)
 		scrub_ld_preload();
+	struct elf_facts exe;
+	if (elf_facts_path("/proc/self/exe", &exe) == 0 && exe.go)
+		log_line("%s is a Go program: the Go runtime manages its heap and exits without C exit "
+			 "handlers, so only its C (cgo) allocations are seen, written with ALLOCPROF_INTERVAL "
+			 "or ALLOCPROF_SIGNAL; for the Go heap use runtime/pprof", program_invocation_short_name);
 	if (getauxval(AT_SECURE)) {
 		log_line("not profiling a setuid or setgid program");
 		shim_state = SHIM_DISABLED;

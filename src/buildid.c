@@ -22,8 +22,11 @@ static int full_pread(int fd, void *buf, size_t n, off_t off)
 	return 0;
 }
 
-/* Scans one note area [off, off + size) for the GNU build ID. */
-static int scan_notes(int fd, uint64_t off, uint64_t size, uint64_t align, uint8_t *out, size_t cap)
+/* Scans one note area [off, off + size) for a note of the given owner name
+ * and type (the GNU build ID: "GNU", NT_GNU_BUILD_ID); copies its
+ * descriptor into out and returns its length, or -ENOENT. */
+static int scan_notes_for(int fd, uint64_t off, uint64_t size, uint64_t align, const char *name,
+			  uint32_t type, uint8_t *out, size_t cap)
 {
 	unsigned char buf[4096];
 	if (size > sizeof(buf))
@@ -39,8 +42,11 @@ static int scan_notes(int fd, uint64_t off, uint64_t size, uint64_t align, uint8
 		uint64_t next = desc_off + ((nh.n_descsz + a - 1) & ~(a - 1));
 		if (desc_off + nh.n_descsz > size || next <= pos)
 			break;
-		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-		    !memcmp(buf + name_off, "GNU", 4) && nh.n_descsz > 0) {
+		/* the owner name may be NUL-padded: Go writes "Go\0\0" */
+		size_t len = strlen(name);
+		if (nh.n_type == type && nh.n_namesz > len && nh.n_namesz <= len + 4 &&
+		    name_off + nh.n_namesz <= size && !memcmp(buf + name_off, name, len) &&
+		    !buf[name_off + len] && nh.n_descsz > 0) {
 			size_t n = nh.n_descsz < cap ? nh.n_descsz : cap;
 			memcpy(out, buf + desc_off, n);
 			return (int)n;
@@ -48,6 +54,11 @@ static int scan_notes(int fd, uint64_t off, uint64_t size, uint64_t align, uint8
 		pos = next;
 	}
 	return -ENOENT;
+}
+
+static int scan_notes(int fd, uint64_t off, uint64_t size, uint64_t align, uint8_t *out, size_t cap)
+{
+	return scan_notes_for(fd, off, size, align, "GNU", NT_GNU_BUILD_ID, out, cap);
 }
 
 int buildid_read_fd(int fd, uint8_t *out, size_t cap)
@@ -91,6 +102,34 @@ int buildid_read_path(const char *path, uint8_t *out, size_t cap)
 	int n = buildid_read_fd(fd, out, cap);
 	close(fd);
 	return n;
+}
+
+int elf_facts_path(const char *path, struct elf_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	Elf64_Ehdr eh;
+	if (full_pread(fd, &eh, sizeof(eh), 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+		close(fd);
+		return 0;
+	}
+	f->elf = true;
+	for (unsigned i = 0; eh.e_phentsize == sizeof(Elf64_Phdr) && i < eh.e_phnum && i < 256; i++) {
+		Elf64_Phdr ph;
+		if (full_pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0)
+			break;
+		if (ph.p_type == PT_INTERP)
+			f->dynamic = true;
+		uint8_t id[BUILDID_MAX];
+		/* the Go linker writes its build ID as a note of owner "Go", type 4 */
+		if (ph.p_type == PT_NOTE && scan_notes_for(fd, ph.p_offset, ph.p_filesz, ph.p_align, "Go", 4, id, sizeof(id)) > 0)
+			f->go = true;
+	}
+	close(fd);
+	return 0;
 }
 
 void buildid_hex(const uint8_t *id, size_t n, char *hex)

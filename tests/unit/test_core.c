@@ -100,6 +100,11 @@ static void test_buildid(void)
 	TAP_EQ_INT(strlen(hex), 4, "hex");
 	TAP_OK(buildid_read_path("/etc/hostname", id, sizeof(id)) == -ENOEXEC, "not ELF");
 	TAP_OK(buildid_read_path("/nonexistent", id, sizeof(id)) == -ENOENT, "no file");
+	struct elf_facts f;
+	TAP_EQ_INT(elf_facts_path("/proc/self/exe", &f), 0, "elf facts");
+	TAP_OK(f.elf && f.dynamic && !f.go, "this test is dynamically linked C");
+	TAP_EQ_INT(elf_facts_path("/etc/hostname", &f), 0, "elf facts of a text file");
+	TAP_OK(!f.elf && !f.dynamic && !f.go, "a text file is not ELF");
 }
 
 static void test_sampler(void)
