@@ -21,7 +21,7 @@
 
 static pthread_key_t exit_key;
 static size_t ring_size;
-static atomic_uint_fast64_t n_samples, n_frees, n_drops, n_truncated, n_stale;
+static atomic_uint_fast64_t n_drops, n_stale; /* rare: global counters are fine */
 
 static void on_thread_exit(void *arg)
 {
@@ -110,7 +110,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
 	ring_commit(t->ring, sizeof(*e));
-	atomic_fetch_add_explicit(&n_frees, 1, memory_order_relaxed);
+	ring_count_add(&t->ring->frees);
 }
 
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
@@ -151,9 +151,9 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	ring_commit(t->ring, len);
 	if (ring_used(t->ring) > t->ring->size / 2)
 		collector_wake();
-	atomic_fetch_add_explicit(&n_samples, 1, memory_order_relaxed);
+	ring_count_add(&t->ring->samples);
 	if (truncated)
-		atomic_fetch_add_explicit(&n_truncated, 1, memory_order_relaxed);
+		ring_count_add(&t->ring->truncated);
 	if (had_stale) {
 		/* the old block's free happened where we could not see it */
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
@@ -181,9 +181,7 @@ void capture_thread_exit(struct thread_state *t)
 
 void capture_get_stats(struct capture_stats *s)
 {
-	s->samples = atomic_load_explicit(&n_samples, memory_order_relaxed);
-	s->frees = atomic_load_explicit(&n_frees, memory_order_relaxed);
+	ring_counts(&s->samples, &s->frees, &s->truncated);
 	s->drops = atomic_load_explicit(&n_drops, memory_order_relaxed);
-	s->truncated = atomic_load_explicit(&n_truncated, memory_order_relaxed);
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 }

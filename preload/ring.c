@@ -131,6 +131,16 @@ void ring_span_end(struct ring *r, struct ring_span *s)
 	}
 }
 
+void ring_counts(uint64_t *samples, uint64_t *frees, uint64_t *truncated)
+{
+	*samples = *frees = *truncated = 0;
+	for (struct ring *r = ring_first(); r; r = r->next) {
+		*samples += atomic_load_explicit(&r->samples, memory_order_relaxed);
+		*frees += atomic_load_explicit(&r->frees, memory_order_relaxed);
+		*truncated += atomic_load_explicit(&r->truncated, memory_order_relaxed);
+	}
+}
+
 void ring_after_fork_child(struct ring *mine)
 {
 	for (struct ring *r = ring_first(); r; r = r->next)

@@ -20,6 +20,9 @@ struct ring {
 	/* producer side */
 	_Atomic uint64_t head __attribute__((aligned(64)));
 	uint64_t cached_tail;
+	/* counted by the producer alone (stores, never read-modify-write), so
+	 * threads never share a written cache line; summed by ring_counts */
+	_Atomic uint64_t samples, frees, truncated;
 	/* consumer side */
 	_Atomic uint64_t tail __attribute__((aligned(64)));
 	/* registry */
@@ -65,6 +68,13 @@ bool ring_span_begin(struct ring *r, struct ring_span *s);
 const struct event *ring_span_peek(struct ring *r, struct ring_span *s);
 void ring_span_pop(struct ring *r, struct ring_span *s);
 void ring_span_end(struct ring *r, struct ring_span *s);
+
+static inline void ring_count_add(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+/* Sums of all rings' counters (a live thread's may be a moment behind). */
+void ring_counts(uint64_t *samples, uint64_t *frees, uint64_t *truncated);
 
 /* fork child: every ring but the caller's belongs to a thread that does
  * not exist here. */
