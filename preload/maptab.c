@@ -2,6 +2,7 @@
  * each dump and before each dlclose. */
 #include "maptab.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,10 +39,18 @@ int maptab_refresh(void)
 		const struct procmap_entry *e = &pm.e[i];
 		if (!e->executable || !e->path[0])
 			continue;
+		/* a file deleted since it was mapped: the kernel appends this */
+		char path[4096];
+		size_t n = strlen(e->path);
+		if (n >= sizeof(path))
+			continue;
+		memcpy(path, e->path, n + 1);
+		if (n > 10 && !strcmp(path + n - 10, " (deleted)"))
+			path[n - 10] = 0;
 		struct known_map *k = NULL;
 		for (size_t j = 0; j < nmaps; j++) {
 			if (maps[j].start == e->start && maps[j].end == e->end &&
-			    maps[j].offset == e->offset && !strcmp(maps[j].path, e->path)) {
+			    maps[j].offset == e->offset && !strcmp(maps[j].path, path)) {
 				k = &maps[j];
 				break;
 			}
@@ -51,18 +60,25 @@ int maptab_refresh(void)
 				break;
 			k = &maps[nmaps];
 			memset(k, 0, sizeof(*k));
-			k->path = copy_str(e->path);
+			k->path = copy_str(path);
 			if (!k->path)
 				break;
 			k->start = e->start;
 			k->end = e->end;
 			k->offset = e->offset;
-			k->is_main = !strcmp(e->path, exe_path);
-			if (e->path[0] == '/') {
+			k->is_main = !strcmp(path, exe_path) || !strcmp(e->path, exe_path);
+			if (path[0] == '/') {
+				/* the mapped file itself when we may open it (a binary
+				 * rebuilt since it was loaded has another ID on disk) */
+				char live[64];
 				uint8_t id[BUILDID_MAX];
-				int n = buildid_read_path(e->path, id, sizeof(id));
-				if (n > 0)
-					buildid_hex(id, (size_t)n, k->build_id);
+				snprintf(live, sizeof(live), "/proc/self/map_files/%llx-%llx",
+					 (unsigned long long)e->start, (unsigned long long)e->end);
+				int idn = buildid_read_path(live, id, sizeof(id));
+				if (idn <= 0)
+					idn = buildid_read_path(path, id, sizeof(id));
+				if (idn > 0)
+					buildid_hex(id, (size_t)idn, k->build_id);
 			}
 			nmaps++;
 		}
