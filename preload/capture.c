@@ -35,6 +35,10 @@ static void on_thread_exit(void *arg)
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
+	/* exact mode: every block is sampled, so every free is sent, and the
+	 * collector, not this thread, looks the block up */
+	if (config.rate == 1)
+		memset(livetab_filter, 0xff, sizeof(livetab_filter));
 	/* exact mode sends every allocation: give it room for bursts; sampled
 	 * events are rare, and a ring's pages count in the program's RSS */
 	ring_size = config.rate == 1 ? (1u << 20) : (64u << 10);
@@ -109,6 +113,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->free_tid = t->tid;
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
+	e->addr = b->addr;
 	ring_commit(t->ring, sizeof(*e));
 	ring_count_add(&t->ring->frees);
 }
@@ -128,6 +133,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	e->tid = t->tid;
+	e->addr = (uint64_t)(uintptr_t)p;
 	e->size = size;
 	e->stack_hash = h;
 	e->alloc_ns = now;
@@ -147,7 +153,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags,
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
-	bool had_stale = livetab_insert(&b, &stale);
+	bool had_stale = config.rate != 1 && livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
 	if (ring_used(t->ring) > t->ring->size / 2)
 		collector_wake();
@@ -164,6 +170,14 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
 {
 	struct live_block b;
+	if (config.rate == 1) {
+		if (!p)
+			return;
+		memset(&b, 0, sizeof(b)); /* the collector knows the rest */
+		b.addr = (uint64_t)(uintptr_t)p;
+		push_free(t, &b, flags, free_pc);
+		return;
+	}
 	if (livetab_remove(p, &b)) {
 		if (flags & EVENT_REALLOC)
 			t->realloc_depth = (uint32_t)b.realloc_depth + 1;

@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "config.h"
 #include "dump.h"
+#include "addrtab.h"
 #include "event.h"
 #include "ring.h"
 #include "sampler.h"
@@ -102,37 +103,107 @@ static void account_fate(struct stack_fate *f, const struct event *e, const stru
 	}
 }
 
-static void on_event(const struct event *e)
+static void apply_alloc(struct stack_rec *s, const struct event *e)
+{
+	struct sample_weight w = sampler_weight(e->size, config.rate);
+	s->alloc_objects += w.objects;
+	s->alloc_bytes += w.bytes;
+	s->inuse_objects += w.objects;
+	s->inuse_bytes += w.bytes;
+	if (e->realloc_depth)
+		chain_add(&s->fate, 1, e, &w);
+	totals.inuse_objects += w.objects;
+	totals.inuse_bytes += w.bytes;
+	if (totals.inuse_bytes > totals.peak_inuse_bytes)
+		totals.peak_inuse_bytes = totals.inuse_bytes;
+	maybe_snapshot_peak(e->alloc_ns);
+	timeline_inuse(e->alloc_ns, totals.inuse_bytes);
+}
+
+/* e describes the freed block: its size, allocation time and thread, depth. */
+static void apply_free(struct stack_rec *s, const struct event *e)
+{
+	struct sample_weight w = sampler_weight(e->size, config.rate);
+	s->inuse_objects -= w.objects;
+	s->inuse_bytes -= w.bytes;
+	account_fate(&s->fate, e, &w);
+	totals.inuse_objects -= w.objects;
+	totals.inuse_bytes -= w.bytes;
+	timeline_inuse(e->free_ns, totals.inuse_bytes);
+}
+
+/* A free in exact mode: the block is looked up here. */
+static void exact_free(struct ring *r, const struct event *e)
+{
+	struct addr_entry b;
+	if (!addrtab_remove(e->addr, &b))
+		goto unknown; /* not allocated by the program while we watched */
+	if (b.alloc_ns > e->free_ns) {
+		/* an earlier block at this address, already accounted when the
+		 * allocator handed the address out again: this one stays */
+		struct addr_entry again;
+		addrtab_insert(&b, &again);
+		goto unknown;
+	}
+	struct event x = *e;
+	x.size = b.size;
+	x.alloc_ns = b.alloc_ns;
+	x.tid = b.tid;
+	x.realloc_depth = (uint32_t)b.realloc_depth;
+	apply_free(stacktab_at(b.stack), &x);
+	if (e->flags & EVENT_REALLOC)
+		r->realloc_depth = (uint32_t)b.realloc_depth + 1;
+	return;
+unknown:
+	if (e->flags & EVENT_REALLOC)
+		r->realloc_depth = 1;
+}
+
+static void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+{
+	struct event x = *e;
+	x.realloc_depth = e->flags & EVENT_REALLOC ? r->realloc_depth : 0;
+	apply_alloc(s, &x);
+	struct addr_entry n = {e->addr, e->alloc_ns, e->size, x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
+			       stacktab_index(s), e->tid};
+	struct addr_entry old;
+	if (addrtab_insert(&n, &old)) {
+		/* the allocator reused an address whose free we have not seen yet:
+		 * it was freed by now; its own free event will find a newer entry */
+		struct event f = *e;
+		f.kind = EVENT_FREE;
+		f.flags = 0;
+		f.size = old.size;
+		f.alloc_ns = old.alloc_ns;
+		f.free_ns = e->alloc_ns;
+		f.tid = old.tid;
+		f.free_tid = 0;
+		f.free_pc = 0;
+		f.realloc_depth = (uint32_t)old.realloc_depth;
+		apply_free(stacktab_at(old.stack), &f);
+	}
+}
+
+static void on_event(struct ring *r, const struct event *e)
 {
 	totals.events++;
-	struct sample_weight w = sampler_weight(e->size, config.rate);
 	if (e->kind == EVENT_ALLOC) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, e->nframes ? e->frames : NULL,
 						      e->nframes, e->flags & EVENT_TRUNCATED);
 		if (!s)
 			return;
-		s->alloc_objects += w.objects;
-		s->alloc_bytes += w.bytes;
-		s->inuse_objects += w.objects;
-		s->inuse_bytes += w.bytes;
-		if (e->realloc_depth)
-			chain_add(&s->fate, 1, e, &w);
-		totals.inuse_objects += w.objects;
-		totals.inuse_bytes += w.bytes;
-		if (totals.inuse_bytes > totals.peak_inuse_bytes)
-			totals.peak_inuse_bytes = totals.inuse_bytes;
-		maybe_snapshot_peak(e->alloc_ns);
-		timeline_inuse(e->alloc_ns, totals.inuse_bytes);
+		if (config.rate == 1)
+			exact_alloc(r, s, e);
+		else
+			apply_alloc(s, e);
 	} else if (e->kind == EVENT_FREE) {
-		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
-		if (!s)
+		if (config.rate == 1) {
+			exact_free(r, e);
 			return;
-		s->inuse_objects -= w.objects;
-		s->inuse_bytes -= w.bytes;
-		account_fate(&s->fate, e, &w);
-		totals.inuse_objects -= w.objects;
-		totals.inuse_bytes -= w.bytes;
-		timeline_inuse(e->free_ns, totals.inuse_bytes);
+		}
+		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
+		if (s)
+			apply_free(s, e);
 	}
 }
 
@@ -142,6 +213,14 @@ static uint64_t event_time(const struct event *e)
 }
 
 enum { MERGE_MAX = 256 };
+
+/* At equal times a free goes first: it was stamped before the real free,
+ * so an allocation stamped at the same nanosecond may reuse its address. */
+static bool before(const struct event *a, const struct event *b)
+{
+	uint64_t ta = event_time(a), tb = event_time(b);
+	return ta < tb || (ta == tb && a->kind == EVENT_FREE && b->kind != EVENT_FREE);
+}
 
 /* Events reach the tables in the order they happened across threads (each
  * ring is in order; the merge picks the earliest head), so the peak and the
@@ -165,11 +244,11 @@ size_t collector_drain_locked(void)
 		for (;;) {
 			int best = -1;
 			for (unsigned i = 0; i < k; i++)
-				if (heads[i] && (best < 0 || event_time(heads[i]) < event_time(heads[best])))
+				if (heads[i] && (best < 0 || before(heads[i], heads[best])))
 					best = (int)i;
 			if (best < 0)
 				break;
-			on_event(heads[best]);
+			on_event(rings[best], heads[best]);
 			events++;
 			ring_span_pop(rings[best], &spans[best]);
 			heads[best] = ring_span_peek(rings[best], &spans[best]);
@@ -219,8 +298,16 @@ static void *collector_main(void *arg)
 			while (next_interval <= capture_now_ns())
 				next_interval += config.interval_ns;
 		}
-		/* busy rings: poll every millisecond; idle: back off to 50 ms */
-		sleep_ns = n ? 1000000 : sleep_ns * 2 > 50000000 ? 50000000 : sleep_ns * 2;
+		/* exact mode, busy: go round again at once (this thread exists to
+		 * keep the program's threads from draining their own rings); busy
+		 * sampling: every millisecond; idle: back off to 50 ms */
+		if (n && config.rate == 1 && !dump_requested) {
+			sleep_ns = 100000;
+			if (n > 64)
+				continue;
+		} else {
+			sleep_ns = n ? 1000000 : sleep_ns * 2 > 50000000 ? 50000000 : sleep_ns * 2;
+		}
 		if (next_interval) {
 			uint64_t now = capture_now_ns();
 			uint64_t left = next_interval > now ? next_interval - now : 0;

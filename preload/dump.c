@@ -17,6 +17,7 @@
 #include "../src/pbuf.h"
 #include "../src/pprof_write.h"
 #include "../src/profile.h"
+#include "addrtab.h"
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
@@ -108,7 +109,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)((arena_mapped_bytes() + livetab_mapped_bytes()) >> 10),
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
-		(unsigned long long)livetab_count());
+		(unsigned long long)(config.rate == 1 ? addrtab_count() : livetab_count()));
 }
 
 enum { NTYPES = 6 };

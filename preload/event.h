@@ -16,12 +16,15 @@ enum event_flags {
 	EVENT_REALLOC = 2,   /* ALLOC made by realloc / FREE caused by realloc */
 };
 
+/* In exact mode a FREE carries only addr, free_ns, free_tid, free_pc and
+ * flags: what the block was is the collector's to look up. */
 struct event {
 	uint32_t len;        /* bytes of this record, frames included */
 	uint16_t kind;
 	uint16_t flags;
 	uint32_t nframes;    /* ALLOC: frames that follow; 0 = stack sent earlier in this ring */
 	uint32_t tid;        /* thread that allocated */
+	uint64_t addr;       /* the block (exact mode: the collector tracks it by this) */
 	uint64_t size;       /* bytes the program asked for */
 	uint64_t stack_hash; /* names the stack; the collector interns by it */
 	uint64_t alloc_ns;   /* CLOCK_MONOTONIC at allocation */
@@ -32,6 +35,6 @@ struct event {
 	uint64_t frames[];   /* return addresses, leaf first */
 };
 
-_Static_assert(sizeof(struct event) == 64, "event header layout is fixed");
+_Static_assert(sizeof(struct event) == 72, "event header layout is fixed");
 
 #endif

@@ -25,6 +25,7 @@ struct ring {
 	_Atomic uint64_t samples, frees, truncated;
 	/* consumer side */
 	_Atomic uint64_t tail __attribute__((aligned(64)));
+	uint32_t realloc_depth; /* exact mode: depth for the realloc this ring's next ALLOC ends */
 	/* registry */
 	_Atomic int state __attribute__((aligned(64)));
 	uint32_t owner_tid;

@@ -73,3 +73,8 @@ void stacktab_snapshot_peak(void)
 		recs[i].peak_bytes = recs[i].inuse_bytes;
 	}
 }
+
+struct stack_rec *stacktab_base(void)
+{
+	return recs;
+}

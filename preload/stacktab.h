@@ -46,9 +46,16 @@ struct stack_rec {
 struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
 				  bool truncated);
 size_t stacktab_count(void);
+static inline uint32_t stacktab_index(const struct stack_rec *s);
 struct stack_rec *stacktab_at(size_t i);
 const uint64_t *stacktab_frames(const struct stack_rec *s);
 size_t stacktab_memory(void);
+struct stack_rec *stacktab_base(void);
+static inline uint32_t stacktab_index(const struct stack_rec *s)
+{
+	return (uint32_t)(s - stacktab_base());
+}
+
 /* Copies every stack's in-use figures into its peak figures. */
 void stacktab_snapshot_peak(void);
 

@@ -76,10 +76,10 @@ awk 'BEGIN {
 	}
 }' > "$WORK/gcc_unit.c"
 
-run_sqlite() { sqlite3 :memory: < "$WORK/sqlite.sql" > /dev/null; }
-run_perl() { perl "$WORK/perl.pl" > /dev/null; }
-run_python() { python3 "$WORK/python.py" > /dev/null; }
-run_gcc() { gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
+run_sqlite() { /usr/bin/sqlite3 :memory: < "$WORK/sqlite.sql" > /dev/null; }
+run_perl() { /usr/bin/perl "$WORK/perl.pl" > /dev/null; }
+run_python() { /usr/bin/python3 "$WORK/python.py" > /dev/null; }
+run_gcc() { /usr/bin/gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
 REDIS_PORT=$((30000 + $$ % 20000))
 run_redis() {
 	# the server runs under the tool; the time is that of a bounded benchmark

@@ -1,0 +1,98 @@
+/* addrtab: one open-addressing table, linear probing with backward-shift
+ * deletion, in its own mapping, doubled at 3/4 load. */
+#include "addrtab.h"
+
+#include "arena.h"
+
+static struct addr_entry *slots;
+static uint64_t cap, count;
+
+static uint64_t home(uint64_t addr)
+{
+	return ((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
+
+static bool grow(void)
+{
+	uint64_t ncap = cap ? cap * 2 : 1 << 16;
+	struct addr_entry *n = pages_map(ncap * sizeof(*n));
+	if (!n)
+		return false;
+	struct addr_entry *old = slots;
+	uint64_t ocap = cap;
+	slots = n;
+	cap = ncap;
+	for (uint64_t i = 0; i < ocap; i++) {
+		if (!old[i].addr)
+			continue;
+		uint64_t j = home(old[i].addr);
+		while (slots[j].addr)
+			j = (j + 1) & (cap - 1);
+		slots[j] = old[i];
+	}
+	pages_unmap(old, ocap * sizeof(*old));
+	return true;
+}
+
+static uint64_t find(uint64_t addr)
+{
+	if (!cap)
+		return UINT64_MAX;
+	for (uint64_t i = home(addr);; i = (i + 1) & (cap - 1)) {
+		if (slots[i].addr == addr)
+			return i;
+		if (!slots[i].addr)
+			return UINT64_MAX;
+	}
+}
+
+static void delete_at(uint64_t i)
+{
+	uint64_t mask = cap - 1;
+	for (uint64_t j = (i + 1) & mask; slots[j].addr; j = (j + 1) & mask) {
+		uint64_t h = home(slots[j].addr);
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			slots[i] = slots[j];
+			i = j;
+		}
+	}
+	slots[i].addr = 0;
+	count--;
+}
+
+bool addrtab_insert(const struct addr_entry *e, struct addr_entry *old)
+{
+	uint64_t i = find(e->addr);
+	if (i != UINT64_MAX) {
+		*old = slots[i];
+		slots[i] = *e;
+		return true;
+	}
+	if ((count + 1) * 4 > cap * 3 && !grow())
+		return false; /* out of memory: this block goes untracked */
+	for (i = home(e->addr); slots[i].addr; i = (i + 1) & (cap - 1))
+		;
+	slots[i] = *e;
+	count++;
+	return false;
+}
+
+bool addrtab_remove(uint64_t addr, struct addr_entry *out)
+{
+	uint64_t i = find(addr);
+	if (i == UINT64_MAX)
+		return false;
+	*out = slots[i];
+	delete_at(i);
+	return true;
+}
+
+uint64_t addrtab_count(void)
+{
+	return count;
+}
+
+uint64_t addrtab_memory(void)
+{
+	return cap * sizeof(struct addr_entry);
+}
