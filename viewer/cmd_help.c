@@ -1,12 +1,22 @@
-/* cmd_help: `allocprof help` (not written yet). */
+/* cmd_help: `allocprof help [COMMAND]`. */
 #include <stdio.h>
 
 #include "commands.h"
+#include "usage.h"
 
 int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "allocprof: 'help' is not implemented yet\n");
-	return 2;
+	if (argc < 2) {
+		usage_overview(stdout);
+		return 0;
+	}
+	if (argc == 2 && usage_known(argv[1]) && !usage_print(stdout, argv[1])) {
+		char *args[] = {argv[1], "--help", NULL};
+		return cmd_symbolize(2, args);
+	}
+	if (argc > 2 || !usage_known(argv[1])) {
+		fprintf(stderr, "allocprof: no command '%s' (see 'allocprof help')\n", argv[1]);
+		return 2;
+	}
+	return 0;
 }

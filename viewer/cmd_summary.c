@@ -1,12 +1,126 @@
-/* cmd_summary: `allocprof summary` (not written yet). */
+/* cmd_summary: `allocprof summary`, a profile on one screen: what was run,
+ * the total of every sample type, the biggest allocation sites and what was
+ * still in use when the profile was written. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "report.h"
+#include "units.h"
+
+/* The flat value of every node for sample type `value`. */
+static int64_t *flats_for(struct report *r, int value)
+{
+	int64_t *f = malloc((r->g.nnodes + 1) * sizeof(int64_t));
+	if (!f)
+		return NULL;
+	int keep = r->g.o.value;
+	r->g.o.value = value;
+	graph_values(&r->g);
+	for (size_t i = 0; i < r->g.nnodes; i++)
+		f[i] = r->g.nodes[i].flat;
+	r->g.o.value = keep;
+	graph_values(&r->g);
+	return f;
+}
+
+/* "alloc_space" -> index of "alloc_objects", the count beside the bytes. */
+static int companion(const struct profile *p, const char *type)
+{
+	size_t n = strlen(type);
+	if (n < 6 || strcmp(type + n - 6, "_space"))
+		return -1;
+	char name[256];
+	snprintf(name, sizeof(name), "%.*s_objects", (int)(n - 6), type);
+	return profile_sample_type_index(p, name);
+}
+
+static int sites(struct profile *p, const struct ropts *base, const char *type, const char *title,
+		 int count)
+{
+	struct ropts o = *base;
+	o.sample_index = type;
+	o.gran = GRAN_LINES;
+	o.nodecount = 0;
+	o.nodefraction = o.edgefraction = 0;
+	struct report r;
+	int rc = report_open(&r, p, &o);
+	if (rc || (rc = report_trim(&r, EDGES_NONE))) {
+		report_close(&r);
+		return rc;
+	}
+	int comp = companion(p, r.type);
+	int64_t *objs = comp >= 0 ? flats_for(&r, comp) : NULL;
+	printf("\n%s %s (leaf function and line):\n", title, r.type);
+	printf("%10s %7s %10s  %s\n", "value", "share", comp >= 0 ? "objects" : "", "site");
+	int shown = 0;
+	char b1[UNITS_BUF], b2[UNITS_BUF];
+	for (size_t i = 0; i < r.norder && shown < count; i++) {
+		uint32_t id = r.order[i];
+		const struct gnode *n = &r.g.nodes[id];
+		if (n->flat == 0)
+			break;
+		char num[32] = "";
+		if (objs)
+			snprintf(num, sizeof(num), "%lld", (long long)objs[id]);
+		printf("%10s %7s %10s  %s\n", units_label(n->flat, r.unit, "auto", b1),
+		       units_percent(n->flat, r.total, b2), num, n->printable);
+		shown++;
+	}
+	if (!shown)
+		printf("%10s\n", "none");
+	free(objs);
+	report_close(&r);
+	return 0;
+}
+
+static int summary(struct profile *p, const struct cli *c, const char *path)
+{
+	printf("Profile: %s\n", path);
+	struct report r;
+	int rc = report_open(&r, p, &c->r);
+	if (rc) {
+		report_close(&r);
+		return rc;
+	}
+	if (p->nmappings > 0 && p->mappings[0].filename)
+		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
+	for (size_t i = 0; i < p->ncomments; i++)
+		if (profile_str(p, p->comments[i])[0] != '#')
+			printf("  %s\n", profile_str(p, p->comments[i]));
+	printf("\nTotals:\n");
+	char b[UNITS_BUF];
+	for (size_t t = 0; t < p->ntypes; t++) {
+		const char *type = profile_str(p, p->sample_types[t].type);
+		int64_t sum = 0;
+		for (size_t s = 0; s < p->nsamples; s++)
+			sum = i64_add(sum, p->values[s * p->ntypes + t]);
+		printf("  %-20s %12s%s\n", type, units_label(sum, profile_str(p, p->sample_types[t].unit), "auto", b),
+		       !strncmp(type, "inuse_", 6) ? "   still in use when the profile was written" : "");
+	}
+	const char *type = r.type;
+	int count = c->r.nodecount > 0 ? c->r.nodecount : 10;
+	rc = sites(p, &c->r, type, "Biggest sites by", count);
+	if (!rc && strcmp(type, "inuse_space") && profile_sample_type_index(p, "inuse_space") >= 0)
+		rc = sites(p, &c->r, "inuse_space", "In use at exit (leaks) by", count);
+	report_close(&r);
+	return rc;
+}
 
 int cmd_summary(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "allocprof: 'summary' is not implemented yet\n");
-	return 2;
+	struct cli c;
+	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_NODES, &c);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (c.nargs != 1)
+		return cli_usage_error(argv[0], c.nargs ? "one profile at a time" : "no profile given");
+	struct profile p;
+	if (cli_load(c.args[0], &p))
+		return 1;
+	rc = summary(&p, &c, c.args[0]);
+	profile_release(&p);
+	return rc;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "usage.h"
 
 static const struct {
 	const char *name;
@@ -21,8 +22,14 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc > 1 ? 1 : 0, argv + 1) == 0 ? (argc < 2 ? 2 : 0) : 2;
+	if (argc < 2) {
+		usage_overview(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_overview(stdout);
+		return 0;
+	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("allocprof %s\n", ALLOCPROF_VERSION);
 		return 0;

@@ -1,0 +1,91 @@
+#!/bin/sh
+# The command line: help and usage errors (status 2, one line), pprof's
+# option spellings next to the GNU ones, options after operands, stdin.
+. "$(dirname "$0")/lib.sh"
+P="$DATA/known_sites.pb.gz"
+
+# usage DESCRIPTION ARGS...: exit 2 and one stderr line naming allocprof
+usage() {
+	what=$1
+	shift
+	status=0
+	"$ALLOCPROF" "$@" > "$WORK/out" 2> "$WORK/err" || status=$?
+	if [ "$status" = 2 ] && [ "$(wc -l < "$WORK/err")" = 1 ] && grep -q '^allocprof' "$WORK/err"; then
+		ok "$what: $(cat "$WORK/err")"
+	else
+		not_ok "$what: status $status, stderr: $(head -c 300 "$WORK/err")"
+	fi
+}
+
+status=0
+"$ALLOCPROF" > /dev/null 2> "$WORK/err" || status=$?
+check "no command: status" "$status" 2
+grep -q 'usage: allocprof COMMAND' "$WORK/err" && ok "no command: usage on stderr" || not_ok "no command: usage on stderr"
+"$ALLOCPROF" --help > "$WORK/help" && ok "--help" || not_ok "--help"
+for c in run top list peek traces diff summary symbolize help; do
+	grep -q "^  $c " "$WORK/help" && ok "--help lists $c" || not_ok "--help lists $c"
+	"$ALLOCPROF" help "$c" > "$WORK/h" 2>&1 && grep -q "usage: allocprof $c" "$WORK/h" &&
+		ok "help $c" || not_ok "help $c"
+done
+"$ALLOCPROF" top --help | grep -q -- '--sample-index' && ok "top --help" || not_ok "top --help"
+"$ALLOCPROF" --version | grep -q '^allocprof [0-9]' && ok "--version" || not_ok "--version"
+
+# every variable the README documents is in allocprof help
+vars=$(grep -o '^| `ALLOCPROF_[A-Z_]*`' "$SRC/README.md" | tr -d '|` ' | sort -u)
+for v in $vars ALLOCPROF_MANIFEST; do
+	grep -q "^  $v " "$WORK/help" && ok "help documents $v" || not_ok "help documents $v"
+done
+
+usage "unknown command" bogus
+usage "help of an unknown command" help bogus
+for c in top list peek traces diff summary run; do
+	usage "$c without operands" "$c"
+done
+usage "unknown option" top --bogus "$P"
+usage "unknown short option" top -x "$P"
+usage "missing option value" top "$P" --focus
+usage "bad node count" top -n many "$P"
+usage "bad fraction" top --nodefraction 2 "$P"
+usage "bad --by" top --by module "$P"
+usage "bad regular expression" list '(' "$P"
+usage "bad focus expression" top --focus '[' "$P"
+usage "unknown sample type" top --sample-index bogus "$P"
+usage "sample index out of range" top -sample_index=9 "$P"
+usage "option of another command" traces --cum "$P"
+usage "two profiles to top" top "$P" "$P"
+usage "run --rate 0" run --rate 0 true
+usage "run --rate 12x" run --rate 12x true
+usage "run --seed x" run --seed x true
+
+# both spellings, and options after the operand
+"$ALLOCPROF" top --sample-index alloc_objects --by line -n 3 "$P" > "$WORK/gnu"
+"$ALLOCPROF" top -sample_index=alloc_objects -lines -nodecount=3 "$P" > "$WORK/pprof"
+"$ALLOCPROF" top "$P" -alloc_objects --lines --nodecount 3 > "$WORK/mixed"
+same "pprof spellings = GNU spellings" "$WORK/pprof" "$WORK/gnu"
+same "options after the profile" "$WORK/mixed" "$WORK/gnu"
+"$ALLOCPROF" top -cum "$P" > "$WORK/a"
+"$ALLOCPROF" top --cum "$P" > "$WORK/b"
+same "-cum = --cum" "$WORK/a" "$WORK/b"
+"$ALLOCPROF" diff -diff_base="$P" "$P" > "$WORK/a"
+"$ALLOCPROF" diff "$P" "$P" > "$WORK/b"
+same "diff -diff_base=BASE NEW = diff BASE NEW" "$WORK/a" "$WORK/b"
+grep -q 'Showing nodes accounting for 0, 0% of' "$WORK/a" && ok "a profile minus itself is empty" ||
+	not_ok "a profile minus itself is empty"
+
+# stdin, and a focus that matches nothing
+"$ALLOCPROF" top - < "$P" > "$WORK/stdin"
+"$ALLOCPROF" top "$P" > "$WORK/file"
+same "top - reads stdin" "$WORK/stdin" "$WORK/file"
+status=0
+"$ALLOCPROF" top --focus no_such_function "$P" > "$WORK/out" 2> "$WORK/err" || status=$?
+check "focus matching nothing: status, warning" "$status $(grep -c 'no frame matches' "$WORK/err")" "0 1"
+
+# diff -o writes a profile allocprof reads back
+"$ALLOCPROF" diff -o "$WORK/d.pb.gz" "$DATA/request_before.pb.gz" "$DATA/request_after.pb.gz" > /dev/null
+"$ALLOCPROF" top -sample_index=alloc_objects "$WORK/d.pb.gz" | grep -q ' -999 .* new_request$' &&
+	ok "diff -o profile: new_request -999" || not_ok "diff -o profile: new_request -999"
+status=0
+"$ALLOCPROF" diff -o /nonexistent/dir/d.pb.gz "$P" "$P" > /dev/null 2> "$WORK/err" || status=$?
+check "diff -o to an unwritable path: status, stderr lines" "$status $(wc -l < "$WORK/err")" "1 1"
+
+finish

@@ -1,0 +1,21 @@
+/* rx: the regular expressions of --focus, --ignore, list and peek. POSIX
+ * extended syntax (glibc), plus the RE2 spellings people type into pprof:
+ * \d, \D, (?:...) and a leading (?i). Matching is unanchored, as in Go. */
+#ifndef ALLOCPROF_RX_H
+#define ALLOCPROF_RX_H
+
+#include <regex.h>
+#include <stdbool.h>
+
+struct rx {
+	regex_t re;
+	bool ok;
+};
+
+/* Compiles pattern; on error writes a one-line message into err and
+ * returns false. */
+bool rx_compile(struct rx *r, const char *pattern, char *err, size_t errlen);
+bool rx_match(const struct rx *r, const char *s);
+void rx_free(struct rx *r);
+
+#endif

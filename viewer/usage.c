@@ -1,0 +1,195 @@
+/* usage: add a variable to usage_envvars and it shows up in `allocprof
+ * help`; add a command to commands[] and it gets `--help`. */
+#include "usage.h"
+
+#include <string.h>
+
+const struct envvar usage_envvars[] = {
+	{"ALLOCPROF_RATE", "524288",
+	 "mean bytes between samples; 1 records every allocation exactly; k/m/g suffixes accepted"},
+	{"ALLOCPROF_OUT", "allocprof.%e.%p.pb.gz",
+	 "output path template: %p pid, %e program name, %n dump sequence number, %% a percent sign; "
+	 "relative to the working directory at start"},
+	{"ALLOCPROF_SEED", "random", "seed of the sampler, for reproducible profiles"},
+	{"ALLOCPROF_DEPTH", "64", "stack frames kept per sample (1-1024)"},
+	{"ALLOCPROF_SYMBOLIZE", "1", "0 leaves function names out of the profile"},
+	{"ALLOCPROF_VERBOSE", "0", "1 prints \"allocprof: wrote FILE\" on stderr after each profile"},
+	{"ALLOCPROF_INTERVAL", "0",
+	 "seconds between numbered snapshots (the default output becomes allocprof.%e.%p.%n.pb.gz); "
+	 "after SIGKILL at most one interval is lost"},
+	{"ALLOCPROF_SIGNAL", "none",
+	 "a signal (USR1, USR2, HUP, PROF, URG, WINCH or a number) that writes a snapshot"},
+	{"ALLOCPROF_ON_CRASH", "0",
+	 "1 writes an (unsymbolized) profile on a fatal signal, then dies by it"},
+	{"ALLOCPROF_CHILDREN", "1", "0 keeps the shim out of the programs this one starts"},
+	{"ALLOCPROF_SHORT_NS", "1000000",
+	 "a block freed within this many nanoseconds counts in short_lived_objects/short_lived_space"},
+	{"ALLOCPROF_MANIFEST", "unset",
+	 "file to which each profiled process appends \"PID PATH\" per profile written (set by allocprof run)"},
+};
+const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
+
+#define REPORT_OPTS \
+	"  --sample-index TYPE   sample type to show: a name (alloc_space, alloc_objects,\n" \
+	"                        inuse_space, inuse_objects, cpu, ...) or its number;\n" \
+	"                        default: the profile's default type\n" \
+	"  --alloc_space, --alloc_objects, --inuse_space, --inuse_objects\n" \
+	"                        short for --sample-index TYPE\n"
+#define BY_OPTS \
+	"  --by function|line|file|filefunctions|address\n" \
+	"                        what one row stands for (default: function);\n" \
+	"                        pprof's -functions, -lines, -files, -filefunctions,\n" \
+	"                        -addresses say the same\n" \
+	"  --noinlines           attribute inlined frames to the function they were\n" \
+	"                        inlined into\n"
+#define FILTER_OPTS \
+	"  --focus RE            keep only samples with a frame matching RE (function\n" \
+	"                        name, file name or binary)\n" \
+	"  --ignore RE           drop samples with a frame matching RE\n"
+#define NODE_OPTS \
+	"  -n, --nodecount N     show at most N rows\n" \
+	"  --nodefraction F      hide rows whose cum is below F of the total (0.005)\n" \
+	"  --edgefraction F      ignore call edges below F of the total (0.001)\n"
+
+static const struct {
+	const char *name, *summary, *text;
+} commands[] = {
+	{"run", "run a program with the profiler and summarize its profiles",
+	 "usage: allocprof run [--rate BYTES] [--output TEMPLATE] [--] PROG [ARGS...]\n"
+	 "\n"
+	 "Runs PROG with liballocprof.so prepended to LD_PRELOAD, waits for it, then\n"
+	 "prints on stderr where each profile went with its totals: bytes and objects\n"
+	 "allocated, and what was still in use at exit. Exits with PROG's status (128+N\n"
+	 "when PROG dies of signal N).\n"
+	 "\n"
+	 "  --rate BYTES          mean bytes between samples (ALLOCPROF_RATE); 1 records\n"
+	 "                        every allocation; k/m/g suffixes accepted\n"
+	 "  --output TEMPLATE     where profiles go (ALLOCPROF_OUT): %p pid, %e program\n"
+	 "                        name, %n dump sequence number\n"
+	 "  --seed N              reproducible sampling (ALLOCPROF_SEED)\n"
+	 "  -q, --quiet           print nothing after the run\n"},
+	{"top", "the functions (or lines, files) that allocate most",
+	 "usage: allocprof top [OPTIONS] PROFILE\n"
+	 "\n"
+	 "Prints a table like `go tool pprof -top`: flat (allocated in the row itself),\n"
+	 "flat%, sum% (running total), cum (including what it calls), cum%, name.\n"
+	 "Counts print as exact integers, bytes in pprof's units (2.29MB).\n"
+	 "\n" REPORT_OPTS BY_OPTS
+	 "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
+	{"list", "annotated source of the functions matching a pattern",
+	 "usage: allocprof list [OPTIONS] REGEX PROFILE\n"
+	 "\n"
+	 "For every function whose name matches REGEX, prints its source file with\n"
+	 "flat and cum beside each line, showing the lines that allocate and a few\n"
+	 "lines around them (\"...\" marks what is left out). When the source file is\n"
+	 "not found, the figures are printed per line number, without the text.\n"
+	 "\n" REPORT_OPTS
+	 "  --source-path DIRS    colon-separated directories to look for sources in,\n"
+	 "                        before the current directory and the directories of\n"
+	 "                        the profiled binaries and their parents\n"
+	 "  --context N           lines shown around each allocating line (3)\n"
+	 "  -n N                  only the N matching functions with the biggest flat\n"
+	 "                        (then cum), biggest first\n" FILTER_OPTS},
+	{"peek", "callers and callees of the functions matching a pattern",
+	 "usage: allocprof peek [OPTIONS] REGEX PROFILE\n"
+	 "\n"
+	 "Like `go tool pprof -peek`: for every row matching REGEX, its callers above\n"
+	 "it and its callees below it, each with its value and its share of the row's\n"
+	 "cum.\n"
+	 "\n" REPORT_OPTS BY_OPTS "  --cum                 sort by cum instead of flat\n" FILTER_OPTS},
+	{"traces", "every sampled stack with its value",
+	 "usage: allocprof traces [OPTIONS] PROFILE\n"
+	 "\n"
+	 "Like `go tool pprof -traces`: each sample's labels, value and stack, leaf\n"
+	 "first.\n"
+	 "\n" REPORT_OPTS BY_OPTS FILTER_OPTS},
+	{"diff", "what changed between two profiles (NEW - BASE)",
+	 "usage: allocprof diff [OPTIONS] [-o DIFF.pb.gz] BASE NEW\n"
+	 "       allocprof diff --diff-base BASE [OPTIONS] NEW\n"
+	 "\n"
+	 "Prints the totals of both profiles per sample type (old, new, delta,\n"
+	 "delta%), then a top table of NEW - BASE: rows sorted by absolute change,\n"
+	 "percentages of the BASE total, as `go tool pprof -top -diff_base BASE NEW`.\n"
+	 "A row that did not change is absent.\n"
+	 "\n"
+	 "  -o, --output FILE     also write the difference as a pprof profile (base\n"
+	 "                        samples negated and labelled pprof::base) that\n"
+	 "                        `go tool pprof` opens\n"
+	 REPORT_OPTS BY_OPTS "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
+	{"summary", "totals, what was in use at exit, the biggest sites",
+	 "usage: allocprof summary [OPTIONS] PROFILE\n"
+	 "\n"
+	 "Prints the total of every sample type, what was still in use when the\n"
+	 "profile was written (at exit: the leaks), and the ten biggest allocation\n"
+	 "sites (leaf function and line).\n"
+	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
+	/* symbolize prints its own help */
+	{"symbolize", "add function names, files and lines to a profile", NULL},
+	{"help", "this help, or the help of one command",
+	 "usage: allocprof help [COMMAND]\n"},
+};
+enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
+
+bool usage_print(FILE *out, const char *cmd)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(cmd, commands[i].name) && commands[i].text) {
+			fputs(commands[i].text, out);
+			return true;
+		}
+	return false;
+}
+
+bool usage_known(const char *cmd)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(cmd, commands[i].name))
+			return true;
+	return false;
+}
+
+/* Prints text word-wrapped to 78 columns, every line indented. */
+static void wrap(FILE *out, const char *text, int indent)
+{
+	const char *s = text;
+	while (*s) {
+		int room = 78 - indent;
+		size_t n = strlen(s);
+		size_t cut = n;
+		if ((int)n > room) {
+			cut = (size_t)room;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)room;
+		}
+		fprintf(out, "%*s%.*s\n", indent, "", (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+void usage_overview(FILE *out)
+{
+	fputs("usage: allocprof COMMAND [OPTIONS] ...\n"
+	      "\n"
+	      "allocprof profiles the allocations of a C or C++ program (liballocprof.so,\n"
+	      "preloaded) and reads the pprof profiles it writes.\n"
+	      "\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Options also take pprof's spellings: -sample_index=inuse_space, -lines,\n"
+	      "-nodecount=20, -focus=RE. 'allocprof help COMMAND' shows a command's options.\n"
+	      "\n"
+	      "environment of the profiled program (all optional):\n", out);
+	for (size_t i = 0; i < usage_nenvvars; i++) {
+		fprintf(out, "  %-20s default %s\n", usage_envvars[i].name, usage_envvars[i].dflt);
+		wrap(out, usage_envvars[i].meaning, 6);
+	}
+	fputs("\n"
+	      "A bad value makes the profiler print one line naming the variable and the\n"
+	      "default it uses instead; the program runs on.\n", out);
+}
