@@ -50,7 +50,9 @@ struct symbolizer {
 	Dwfl_Callbacks cb;
 	Dwfl *dwfl;
 	bool reporting;
-	struct module *mods;
+	/* each module is its own allocation: pointers to it are kept while
+	 * more modules are added */
+	struct module **mods;
 	size_t nmods, cap_mods;
 	struct cframe *frames;
 	size_t nframes, cap_frames;
@@ -104,9 +106,10 @@ void symbolizer_free(struct symbolizer *s)
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	for (size_t i = 0; i < s->nmods; i++) {
-		mem_free(s->mods[i].path, s->mods[i].path_size);
-		srcline_free(s->mods[i].lines);
-		hmap_release(&s->mods[i].cache);
+		mem_free(s->mods[i]->path, s->mods[i]->path_size);
+		srcline_free(s->mods[i]->lines);
+		hmap_release(&s->mods[i]->cache);
+		mem_free(s->mods[i], sizeof(*s->mods[i]));
 	}
 	mem_free(s->mods, s->cap_mods * sizeof(*s->mods));
 	mem_free(s->frames, s->cap_frames * sizeof(*s->frames));
@@ -168,9 +171,9 @@ static void module_name(struct symbolizer *s, const struct module *m, char *name
 {
 	snprintf(name, cap, "%s", m->path);
 	for (size_t i = 0, k = 1; i < s->nmods; i++) {
-		if (&s->mods[i] == m || !s->mods[i].mod)
+		if (s->mods[i] == m || !s->mods[i]->mod)
 			continue;
-		const char *other = dwfl_module_info(s->mods[i].mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		const char *other = dwfl_module_info(s->mods[i]->mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 		if (other && !strcmp(other, name)) {
 			snprintf(name, cap, "%s#%zu", m->path, k++);
 			i = (size_t)-1;
@@ -231,18 +234,22 @@ static struct module *module_get(struct symbolizer *s, const struct profile *p, 
 	char id[2 * BUILDID_MAX + 1];
 	clean_build_id(profile_str(p, mp->build_id), id, sizeof(id));
 	for (size_t i = 0; i < s->nmods; i++) {
-		struct module *m = &s->mods[i];
+		struct module *m = s->mods[i];
 		if (m->start == mp->start && m->limit == mp->limit && m->offset == mp->offset &&
 		    !strcmp(m->path, path) && !strcmp(m->build_id, id))
 			return m;
 	}
 	if (MEM_GROW(s->mods, s->cap_mods, s->nmods + 1) < 0)
 		return NULL;
-	struct module *m = &s->mods[s->nmods];
-	memset(m, 0, sizeof(*m));
-	m->path = dup_str(path, &m->path_size);
-	if (!m->path)
+	struct module *m = mem_calloc(1, sizeof(*m));
+	if (!m)
 		return NULL;
+	m->path = dup_str(path, &m->path_size);
+	if (!m->path) {
+		mem_free(m, sizeof(*m));
+		return NULL;
+	}
+	s->mods[s->nmods] = m;
 	m->start = mp->start;
 	m->limit = mp->limit;
 	m->offset = mp->offset;
