@@ -87,6 +87,12 @@ bool addrtab_remove(uint64_t addr, struct addr_entry *out)
 	return true;
 }
 
+void addrtab_prefetch(uint64_t addr)
+{
+	if (cap)
+		__builtin_prefetch(&slots[home(addr)], 1, 1);
+}
+
 uint64_t addrtab_count(void)
 {
 	return count;

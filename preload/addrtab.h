@@ -13,8 +13,11 @@
 
 struct addr_entry {
 	uint64_t addr;      /* 0 = empty */
-	uint64_t alloc_ns;
-	uint64_t size : 48;
+	uint64_t alloc_time;
+	uint64_t size : 47;
+	/* this entry replaced one at the same address whose free has not
+	 * arrived yet: the next free older than this entry is that one's */
+	uint64_t stale_pending : 1;
 	uint64_t realloc_depth : 16;
 	uint32_t stack;     /* stacktab index */
 	uint32_t tid;
@@ -27,6 +30,9 @@ _Static_assert(sizeof(struct addr_entry) == 32, "addrtab entries are 32 bytes");
 bool addrtab_insert(const struct addr_entry *e, struct addr_entry *old);
 /* Removes and returns the entry for addr, if any. */
 bool addrtab_remove(uint64_t addr, struct addr_entry *out);
+/* Starts loading the slot addr hashes to: the collector calls it for events
+ * a few places ahead, so the lookups it makes run from cache. */
+void addrtab_prefetch(uint64_t addr);
 uint64_t addrtab_count(void);
 uint64_t addrtab_memory(void);
 

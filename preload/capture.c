@@ -6,10 +6,12 @@
  * wait on a collector thread that a fork left behind. */
 #include "capture.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../src/hmap.h"
 #include "collector.h"
@@ -21,7 +23,7 @@
 
 static pthread_key_t exit_key;
 static size_t ring_size;
-static atomic_uint_fast64_t n_drops, n_stale; /* rare: global counters are fine */
+static atomic_uint_fast64_t n_drops, n_stale, n_inline; /* rare: global counters are fine */
 
 static void on_thread_exit(void *arg)
 {
@@ -32,9 +34,71 @@ static void on_thread_exit(void *arg)
 	guard_leave(t);
 }
 
+uint64_t capture_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static bool use_tsc;
+static uint64_t tick0, mono0;
+static double ns_per_tick = 1.0;
+
+/* The kernel keeps time with the TSC only when it is constant, never stops
+ * and agrees across CPUs: then so can we. */
+static bool kernel_uses_tsc(void)
+{
+	char buf[32];
+	int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
+}
+
+uint64_t capture_now(void)
+{
+#if defined(__x86_64__)
+	/* rdtscp, not rdtsc: it waits for the instructions before it, so a
+	 * free is never stamped before the load that handed its block over */
+	unsigned aux;
+	if (use_tsc)
+		return __builtin_ia32_rdtscp(&aux);
+#endif
+	return capture_now_ns();
+}
+
+void capture_calibrate(void)
+{
+	if (!use_tsc)
+		return;
+	uint64_t t = capture_now(), m = capture_now_ns();
+	if (t > tick0 + 100000 && m > mono0)
+		ns_per_tick = (double)(m - mono0) / (double)(t - tick0);
+}
+
+uint64_t capture_time_to_ns(uint64_t t)
+{
+	if (!use_tsc)
+		return t;
+	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * ns_per_tick);
+}
+
+double capture_ns_per_tick(void)
+{
+	return use_tsc ? ns_per_tick : 1.0;
+}
+
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
+#if defined(__x86_64__)
+	use_tsc = kernel_uses_tsc();
+#endif
+	mono0 = capture_now_ns();
+	tick0 = capture_now();
 	/* exact mode: every block is sampled, so every free is sent, and the
 	 * collector, not this thread, looks the block up */
 	if (config.rate == 1)
@@ -47,20 +111,13 @@ void capture_init(void)
 		ring_size *= 2;
 }
 
-uint64_t capture_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static struct ring *thread_ring(struct thread_state *t)
 {
 	if (!t->ring) {
 		/* rings of exited threads are reused once drained: without a
 		 * collector thread nobody else may drain them */
 		if (ring_orphans())
-			collector_drain_now();
+			collector_drain_now(true);
 		t->ring = ring_acquire(t->tid, ring_size);
 		if (t->ring)
 			pthread_setspecific(exit_key, t->ring);
@@ -88,17 +145,48 @@ static void *reserve(struct thread_state *t, size_t max)
 		return NULL;
 	void *slot = ring_reserve(r, max);
 	if (!slot) {
-		collector_drain_now();
-		slot = ring_reserve(r, max);
+		/* full: drain up to the horizon, which moves on within a
+		 * millisecond; past that, drain everything rather than drop */
+		atomic_fetch_add_explicit(&n_inline, 1, memory_order_relaxed);
+		for (int i = 0; !slot && i < 20; i++) {
+			collector_drain_now(false);
+			if (!(slot = ring_reserve(r, max))) {
+				struct timespec ts = {0, 100000};
+				nanosleep(&ts, NULL);
+			}
+		}
+		if (!slot) {
+			collector_drain_now(true);
+			slot = ring_reserve(r, max);
+		}
 	}
 	return slot;
+}
+
+/* Stamps the event about to be built and says so in the ring, before
+ * building it (see ring.h: inflight). */
+static uint64_t stamp(struct thread_state *t)
+{
+	uint64_t now = capture_now();
+	if (t->ring)
+		atomic_store_explicit(&t->ring->inflight, now, memory_order_seq_cst);
+	return now;
+}
+
+static void unstamp(struct thread_state *t)
+{
+	if (t->ring)
+		atomic_store_explicit(&t->ring->inflight, 0, memory_order_release);
 }
 
 static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags,
 		      uint64_t free_pc)
 {
+	thread_ring(t);
+	uint64_t now = stamp(t);
 	struct event *e = reserve(t, sizeof(*e));
 	if (!e) {
+		unstamp(t);
 		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
 		return;
 	}
@@ -108,36 +196,41 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->tid = b->tid;
 	e->size = b->size;
 	e->stack_hash = b->stack_hash;
-	e->alloc_ns = b->alloc_ns;
-	e->free_ns = capture_now_ns();
+	e->alloc_time = b->alloc_time;
+	e->free_time = now;
 	e->free_tid = t->tid;
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
 	e->addr = b->addr;
 	ring_commit(t->ring, sizeof(*e));
+	unstamp(t);
 	ring_count_add(&t->ring->frees);
 }
 
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 {
 	size_t max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
+	thread_ring(t);
+	/* stamped now, after the real malloc returned and before anyone can
+	 * have freed the block */
+	uint64_t now = stamp(t);
 	struct event *e = reserve(t, max);
 	if (!e) {
+		unstamp(t);
 		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
 		return;
 	}
 	bool truncated;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
 	uint64_t h = hash_frames(e->frames, nf, truncated);
-	uint64_t now = capture_now_ns();
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	e->tid = t->tid;
 	e->addr = (uint64_t)(uintptr_t)p;
 	e->size = size;
 	e->stack_hash = h;
-	e->alloc_ns = now;
-	e->free_ns = 0;
+	e->alloc_time = now;
+	e->free_time = 0;
 	e->free_tid = 0;
 	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
 	e->free_pc = 0;
@@ -155,7 +248,10 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	struct live_block stale;
 	bool had_stale = config.rate != 1 && livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
-	if (ring_used(t->ring) > t->ring->size / 2)
+	unstamp(t);
+	/* the collector polls on its own; a wake-up is a system call and a
+	 * context switch, kept for a ring about to fill */
+	if (ring_used(t->ring) > t->ring->size / 4 * 3)
 		collector_wake();
 	ring_count_add(&t->ring->samples);
 	if (truncated)
@@ -198,4 +294,5 @@ void capture_get_stats(struct capture_stats *s)
 	ring_counts(&s->samples, &s->frees, &s->truncated);
 	s->drops = atomic_load_explicit(&n_drops, memory_order_relaxed);
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
+	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dump.h"
 #include "addrtab.h"
+#include "arena.h"
 #include "event.h"
 #include "ring.h"
 #include "sampler.h"
@@ -24,22 +25,33 @@
 #include "timeline.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int started;
+atomic_int collector_started;
 static struct collector_totals totals;
 static volatile sig_atomic_t dump_requested;
 static atomic_int sleeping; /* the futex word: 1 while the thread waits */
 
 /* A peak snapshot costs one pass over the stacks, so take one only when the
- * in-use estimate beats the last snapshot by 2% (and 64 KiB): the kept peak
+ * in-use estimate beats the last snapshot by 2% (and 1 KiB): the kept peak
  * is within 2% of the true one, and a growing heap costs a few hundred
  * snapshots over its whole life. */
-static void maybe_snapshot_peak(uint64_t now_ns)
+static void maybe_snapshot_peak(uint64_t now)
 {
 	double last = totals.snapshot_inuse_bytes;
-	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 65536) {
+	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 1024) {
 		stacktab_snapshot_peak();
 		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = now_ns;
+		totals.snapshot_ns = capture_time_to_ns(now);
+	}
+}
+
+void collector_snapshot_if_peak(void)
+{
+	/* a heap that only grew, or one too small for the thresholds above,
+	 * peaks now */
+	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes) {
+		stacktab_snapshot_peak();
+		totals.snapshot_inuse_bytes = totals.inuse_bytes;
+		totals.snapshot_ns = capture_now_ns();
 	}
 }
 
@@ -78,7 +90,8 @@ static void account_fate(struct stack_fate *f, const struct event *e, const stru
 		f->moved += w->objects;
 		return; /* not the end of the object: its next block takes over */
 	}
-	uint64_t life = e->free_ns > e->alloc_ns ? e->free_ns - e->alloc_ns : 0;
+	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
+	uint64_t life = (uint64_t)((double)ticks * capture_ns_per_tick());
 	f->life[life_bucket(life)] += w->objects;
 	if (life <= config.short_ns) {
 		f->short_objects += w->objects;
@@ -116,8 +129,8 @@ static void apply_alloc(struct stack_rec *s, const struct event *e)
 	totals.inuse_bytes += w.bytes;
 	if (totals.inuse_bytes > totals.peak_inuse_bytes)
 		totals.peak_inuse_bytes = totals.inuse_bytes;
-	maybe_snapshot_peak(e->alloc_ns);
-	timeline_inuse(e->alloc_ns, totals.inuse_bytes);
+	maybe_snapshot_peak(e->alloc_time);
+	timeline_inuse(capture_time_to_ns(e->alloc_time), totals.inuse_bytes);
 }
 
 /* e describes the freed block: its size, allocation time and thread, depth. */
@@ -129,25 +142,56 @@ static void apply_free(struct stack_rec *s, const struct event *e)
 	account_fate(&s->fate, e, &w);
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;
-	timeline_inuse(e->free_ns, totals.inuse_bytes);
+	timeline_inuse(capture_time_to_ns(e->free_time), totals.inuse_bytes);
+}
+
+/* Frees that found no block yet. The collector reads the rings' heads one
+ * after the other, so a batch can hold a block's free (committed by one
+ * thread) but not its allocation (committed by another just after its ring
+ * was looked at): the allocation comes in the next batch and takes its free
+ * from here. Direct-mapped and bounded: frees of blocks never recorded
+ * (allocated before the shim started, or by a library inside the shim) only
+ * take a slot until something else needs it. */
+enum { PENDING_FREES = 65536 };
+struct pending_free {
+	uint64_t addr, free_time, free_pc;
+	uint32_t free_tid;
+	uint16_t flags;
+};
+static struct pending_free *pending;
+
+static struct pending_free *pending_slot(uint64_t addr)
+{
+	if (!pending && !(pending = pages_map(PENDING_FREES * sizeof(*pending))))
+		return NULL;
+	return &pending[((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 40) & (PENDING_FREES - 1)];
 }
 
 /* A free in exact mode: the block is looked up here. */
 static void exact_free(struct ring *r, const struct event *e)
 {
 	struct addr_entry b;
-	if (!addrtab_remove(e->addr, &b))
-		goto unknown; /* not allocated by the program while we watched */
-	if (b.alloc_ns > e->free_ns) {
-		/* an earlier block at this address, already accounted when the
-		 * allocator handed the address out again: this one stays */
+	if (!addrtab_remove(e->addr, &b)) {
+		/* not allocated by the program while we watched, or allocated in
+		 * a batch still to come */
+		struct pending_free *pf = pending_slot(e->addr);
+		if (pf)
+			*pf = (struct pending_free){e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+		goto unknown;
+	}
+	if (b.stale_pending) {
+		/* the free of the block that was here before, already accounted
+		 * when the allocator handed the address out again: the entry
+		 * stays. Decided by the flag, not by comparing times: the clocks
+		 * of two CPUs may disagree by a little. */
+		b.stale_pending = 0;
 		struct addr_entry again;
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
 	struct event x = *e;
 	x.size = b.size;
-	x.alloc_ns = b.alloc_ns;
+	x.alloc_time = b.alloc_time;
 	x.tid = b.tid;
 	x.realloc_depth = (uint32_t)b.realloc_depth;
 	apply_free(stacktab_at(b.stack), &x);
@@ -164,18 +208,42 @@ static void exact_alloc(struct ring *r, struct stack_rec *s, const struct event 
 	struct event x = *e;
 	x.realloc_depth = e->flags & EVENT_REALLOC ? r->realloc_depth : 0;
 	apply_alloc(s, &x);
-	struct addr_entry n = {e->addr, e->alloc_ns, e->size, x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
-			       stacktab_index(s), e->tid};
+	/* a waiting free older than this by more than the clocks of two CPUs
+	 * could disagree (1 ms is far more) was some unrecorded block's */
+	struct pending_free *pf = pending_slot(e->addr);
+	uint64_t skew = (uint64_t)(1e6 / capture_ns_per_tick());
+	if (pf && pf->addr == e->addr && pf->free_time + skew >= e->alloc_time) {
+		/* its free came first (see pending_free): the block is gone */
+		x.kind = EVENT_FREE;
+		x.flags = pf->flags;
+		x.free_time = pf->free_time;
+		x.free_tid = pf->free_tid;
+		x.free_pc = pf->free_pc;
+		pf->addr = 0;
+		apply_free(s, &x);
+		return;
+	}
+	struct addr_entry n = {
+		.addr = e->addr,
+		.alloc_time = e->alloc_time,
+		.size = e->size,
+		.realloc_depth = x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
+		.stack = stacktab_index(s),
+		.tid = e->tid,
+	};
 	struct addr_entry old;
 	if (addrtab_insert(&n, &old)) {
+		struct addr_entry mine;
+		n.stale_pending = 1;
+		addrtab_insert(&n, &mine);
 		/* the allocator reused an address whose free we have not seen yet:
 		 * it was freed by now; its own free event will find a newer entry */
 		struct event f = *e;
 		f.kind = EVENT_FREE;
 		f.flags = 0;
 		f.size = old.size;
-		f.alloc_ns = old.alloc_ns;
-		f.free_ns = e->alloc_ns;
+		f.alloc_time = old.alloc_time;
+		f.free_time = e->alloc_time;
 		f.tid = old.tid;
 		f.free_tid = 0;
 		f.free_pc = 0;
@@ -209,10 +277,19 @@ static void on_event(struct ring *r, const struct event *e)
 
 static uint64_t event_time(const struct event *e)
 {
-	return e->kind == EVENT_FREE ? e->free_ns : e->alloc_ns;
+	return e->kind == EVENT_FREE ? e->free_time : e->alloc_time;
 }
 
-enum { MERGE_MAX = 256 };
+enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
+
+/* Exact mode's table is as big as the program's heap is numerous: a lookup
+ * is a cache miss. Events are read in ring order, so the slots of the next
+ * dozen are loaded while this one is handled: the misses overlap. */
+static void prefetch(const struct event *e)
+{
+	if (e)
+		addrtab_prefetch(e->addr);
+}
 
 /* At equal times a free goes first: it was stamped before the real free,
  * so an allocation stamped at the same nanosecond may reuse its address. */
@@ -222,11 +299,32 @@ static bool before(const struct event *a, const struct event *b)
 	return ta < tb || (ta == tb && a->kind == EVENT_FREE && b->kind != EVENT_FREE);
 }
 
+/* The safe horizon of exact mode: events older than this can all be seen
+ * already. A producer publishes the time of the event it builds before the
+ * event (ring.h: inflight), so no event older than any published time is
+ * missing, nor any older than now less a margin for the moment between a
+ * stamp and its publication and for clocks of CPUs that disagree a little. */
+static uint64_t horizon(void)
+{
+	uint64_t h = capture_now() - (uint64_t)(500000.0 / capture_ns_per_tick());
+	for (struct ring *r = ring_first(); r; r = r->next) {
+		uint64_t t = atomic_load_explicit(&r->inflight, memory_order_seq_cst);
+		if (t && t < h)
+			h = t;
+	}
+	return h;
+}
+
 /* Events reach the tables in the order they happened across threads (each
  * ring is in order; the merge picks the earliest head), so the peak and the
- * timeline follow the program, not the order rings happen to be drained. */
-size_t collector_drain_locked(void)
+ * timeline follow the program, not the order rings happen to be drained. In
+ * exact mode, where a free finds its block by address, only events older
+ * than the safe horizon are taken (unless all is asked for), which makes
+ * that order exact. */
+static size_t drain(bool all)
 {
+	capture_calibrate();
+	uint64_t limit = all || config.rate != 1 ? UINT64_MAX : horizon();
 	struct ring *rings[MERGE_MAX];
 	struct ring_span spans[MERGE_MAX];
 	const struct event *heads[MERGE_MAX];
@@ -239,6 +337,9 @@ size_t collector_drain_locked(void)
 				continue;
 			rings[k] = r;
 			heads[k] = ring_span_peek(r, &spans[k]);
+			if (config.rate == 1)
+				for (int a = 0; a < PREFETCH_AHEAD; a++)
+					prefetch(ring_span_ahead(r, &spans[k]));
 			k++;
 		}
 		for (;;) {
@@ -246,11 +347,13 @@ size_t collector_drain_locked(void)
 			for (unsigned i = 0; i < k; i++)
 				if (heads[i] && (best < 0 || before(heads[i], heads[best])))
 					best = (int)i;
-			if (best < 0)
+			if (best < 0 || event_time(heads[best]) >= limit)
 				break;
 			on_event(rings[best], heads[best]);
 			events++;
 			ring_span_pop(rings[best], &spans[best]);
+			if (config.rate == 1)
+				prefetch(ring_span_ahead(rings[best], &spans[best]));
 			heads[best] = ring_span_peek(rings[best], &spans[best]);
 		}
 		for (unsigned i = 0; i < k; i++)
@@ -263,10 +366,20 @@ size_t collector_drain_locked(void)
 	return events;
 }
 
-void collector_drain_now(void)
+size_t collector_drain_locked(void)
+{
+	return drain(false);
+}
+
+size_t collector_drain_all_locked(void)
+{
+	return drain(true);
+}
+
+void collector_drain_now(bool all)
 {
 	collector_lock();
-	collector_drain_locked();
+	drain(all);
 	collector_unlock();
 }
 
@@ -302,11 +415,16 @@ static void *collector_main(void *arg)
 		 * keep the program's threads from draining their own rings); busy
 		 * sampling: every millisecond; idle: back off to 50 ms */
 		if (n && config.rate == 1 && !dump_requested) {
-			sleep_ns = 100000;
-			if (n > 64)
+			/* a ring holds thousands of events: polling every 200 us keeps
+			 * up without waking anyone, and yields the core in between to
+			 * programs that spin on theirs */
+			sleep_ns = 200000;
+			if (n > 4096)
 				continue;
 		} else {
-			sleep_ns = n ? 1000000 : sleep_ns * 2 > 50000000 ? 50000000 : sleep_ns * 2;
+			/* exact mode never sleeps long: events wait for the horizon */
+			long most = config.rate == 1 ? 1000000 : 50000000;
+			sleep_ns = n ? 1000000 : sleep_ns * 2 > most ? most : sleep_ns * 2;
 		}
 		if (next_interval) {
 			uint64_t now = capture_now_ns();
@@ -324,12 +442,12 @@ static void *collector_main(void *arg)
 
 void collector_start(void)
 {
-	if (config.rate != 1 && !config.interval_ns && !config.dump_signal)
+	if (config.rate != 1 && !config.interval_ns && !config.dump_signal) {
+		atomic_store_explicit(&collector_started, 2, memory_order_relaxed); /* not needed */
 		return;
-	if (atomic_load_explicit(&started, memory_order_relaxed))
-		return; /* every sample comes here: no read-modify-write once started */
+	}
 	int expect = 0;
-	if (!atomic_compare_exchange_strong(&started, &expect, 1))
+	if (!atomic_compare_exchange_strong(&collector_started, &expect, 1))
 		return;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -372,7 +490,7 @@ void collector_fork_parent(void)
 void collector_fork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
-	atomic_store(&started, 0); /* the thread did not survive the fork; the next sample restarts it */
+	atomic_store(&collector_started, 0); /* the thread did not survive the fork; the next sample restarts it */
 }
 
 int collector_trylock_for(uint64_t ns)

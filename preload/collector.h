@@ -4,6 +4,8 @@
 #ifndef ALLOCPROF_COLLECTOR_H
 #define ALLOCPROF_COLLECTOR_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,21 +15,30 @@
  * off glibc malloc's single-thread fast paths for good. Without the thread,
  * rings are drained by their producers when full, and by every dump. */
 void collector_start(void);
+extern atomic_int collector_started;
+/* What every sample calls: one relaxed load once the thread is there. */
+static inline void collector_ensure_started(void)
+{
+	if (!atomic_load_explicit(&collector_started, memory_order_relaxed))
+		collector_start();
+}
 /* A producer's ring is filling: wake the thread if it sleeps (one atomic
  * load when it does not). */
 void collector_wake(void);
 /* Async-signal-safe: asks the collector thread to write a profile soon. */
 void collector_request_dump(void);
-/* Lock, drain every ring, unlock. */
-void collector_drain_now(void);
+/* Lock, drain every ring, unlock (all: past the safe horizon too). */
+void collector_drain_now(bool all);
 
 void collector_lock(void);
 void collector_unlock(void);
 /* Async-signal-safe enough for the crash path: polls trylock for up to ns
  * nanoseconds. 0 when locked, -1 when it gave up. */
 int collector_trylock_for(uint64_t ns);
-/* With the lock held: drain every ring; returns the number of events. */
+/* With the lock held: drain every ring up to the safe horizon (exact mode,
+ * see collector.c), or everything; returns the number of events. */
 size_t collector_drain_locked(void);
+size_t collector_drain_all_locked(void);
 
 struct collector_totals {
 	double inuse_bytes, inuse_objects;
@@ -37,6 +48,9 @@ struct collector_totals {
 	uint64_t events;
 };
 void collector_get_totals(struct collector_totals *t);
+/* With the lock held, before a dump: if in use now is at least the last
+ * peak snapshot, this is the peak. */
+void collector_snapshot_if_peak(void);
 
 void collector_fork_prepare(void);
 void collector_fork_parent(void);

@@ -127,7 +127,6 @@ void config_load(void)
 	config.symbolize = true;
 	config.children = true;
 	config.short_ns = DEFAULT_SHORT_NS;
-	config.unwind = UNWIND_AUTO;
 
 	if ((v = getenv("ALLOCPROF_RATE")) && *v) {
 		uint64_t r;
@@ -172,16 +171,6 @@ void config_load(void)
 	if ((v = getenv("ALLOCPROF_SHORT_NS")) && *v && !parse_size(v, &config.short_ns)) {
 		config.short_ns = DEFAULT_SHORT_NS;
 		bad("ALLOCPROF_SHORT_NS", v, "1000000");
-	}
-	if ((v = getenv("ALLOCPROF_UNWIND")) && *v) {
-		if (!strcmp(v, "auto"))
-			config.unwind = UNWIND_AUTO;
-		else if (!strcmp(v, "fp"))
-			config.unwind = UNWIND_FP;
-		else if (!strcmp(v, "dwarf"))
-			config.unwind = UNWIND_DWARF;
-		else
-			bad("ALLOCPROF_UNWIND", v, "auto");
 	}
 	if ((v = getenv("ALLOCPROF_MANIFEST")) && *v && strlen(v) < sizeof(config.manifest))
 		strcpy(config.manifest, v);

@@ -8,8 +8,6 @@
 
 enum { CONFIG_DEPTH_MAX = 1024, CONFIG_PATH_MAX = 4096 };
 
-enum unwind_mode { UNWIND_AUTO, UNWIND_FP, UNWIND_DWARF };
-
 struct config {
 	uint64_t rate;          /* mean bytes between samples; 1 = every allocation */
 	bool seeded;
@@ -23,7 +21,6 @@ struct config {
 	int dump_signal;        /* 0: none */
 	bool on_crash;
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
-	enum unwind_mode unwind;
 	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */
 };
 

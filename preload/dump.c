@@ -99,6 +99,8 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 	comment(p, "samples: %llu allocations, %llu frees", (unsigned long long)cs->samples,
 		(unsigned long long)cs->frees);
 	comment(p, "dropped: %llu", (unsigned long long)lost);
+	if (cs->inline_drains)
+		comment(p, "full rings drained by their own thread: %llu", (unsigned long long)cs->inline_drains);
 	if (cs->truncated) {
 		log_format(line, sizeof(line), "truncated stacks: %llu (deeper than ALLOCPROF_DEPTH=%u)",
 			   (unsigned long long)cs->truncated, config.depth);
@@ -358,6 +360,7 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 {
 	struct capture_stats cs;
 	capture_get_stats(&cs);
+	collector_snapshot_if_peak();
 	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
 	struct sample_extra *extra = mem_alloc(extra_size);
 	if (!extra)
@@ -384,7 +387,7 @@ int dump_write(const char *path, enum dump_reason why)
 {
 	char target[CONFIG_PATH_MAX];
 	collector_lock();
-	collector_drain_locked();
+	collector_drain_all_locked();
 	if (why == DUMP_EXIT) {
 		struct capture_stats cs;
 		capture_get_stats(&cs);
@@ -416,7 +419,7 @@ void dump_write_crash(int sig)
 	/* whatever the crashed thread held, the arena's lock included, stays
 	 * untouched: from here on src/ allocates from a fresh mapping */
 	arena_install_crash_bump();
-	collector_drain_locked();
+	collector_drain_all_locked();
 	if (outfile_expand(config.out, dump_seq++, target, sizeof(target)) == 0) {
 		log_format(reason, sizeof(reason), "fatal signal %d", sig);
 		if (write_locked(target, reason, true, false) == 0)

@@ -16,7 +16,7 @@ enum event_flags {
 	EVENT_REALLOC = 2,   /* ALLOC made by realloc / FREE caused by realloc */
 };
 
-/* In exact mode a FREE carries only addr, free_ns, free_tid, free_pc and
+/* In exact mode a FREE carries only addr, free_time, free_tid, free_pc and
  * flags: what the block was is the collector's to look up. */
 struct event {
 	uint32_t len;        /* bytes of this record, frames included */
@@ -27,8 +27,8 @@ struct event {
 	uint64_t addr;       /* the block (exact mode: the collector tracks it by this) */
 	uint64_t size;       /* bytes the program asked for */
 	uint64_t stack_hash; /* names the stack; the collector interns by it */
-	uint64_t alloc_ns;   /* CLOCK_MONOTONIC at allocation */
-	uint64_t free_ns;    /* FREE: CLOCK_MONOTONIC at free */
+	uint64_t alloc_time; /* capture clock (capture_now) after the real malloc */
+	uint64_t free_time;  /* FREE: capture clock before the real free */
 	uint32_t free_tid;   /* FREE: thread that freed */
 	uint32_t realloc_depth; /* how many reallocs moved this block so far */
 	uint64_t free_pc;    /* FREE: return address of free's caller, or 0 */

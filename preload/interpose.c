@@ -221,7 +221,7 @@ static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t
 	if (!p)
 		return p; /* a failed allocation allocated nothing */
 	guard_enter(t);
-	collector_start();
+	collector_ensure_started();
 	capture_alloc(t, p, n, flags);
 	guard_leave(t);
 	return p;

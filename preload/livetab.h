@@ -17,7 +17,7 @@ struct live_block {
 	uint64_t addr;       /* 0 = empty slot */
 	uint64_t stack_hash;
 	uint64_t size;
-	uint64_t alloc_ns;
+	uint64_t alloc_time;
 	uint32_t tid;
 	uint16_t flags;
 	uint16_t realloc_depth; /* 0: from malloc; n: moved by n reallocs (saturates) */

@@ -95,6 +95,7 @@ bool ring_span_begin(struct ring *r, struct ring_span *s)
 	s->state = atomic_load_explicit(&r->state, memory_order_acquire);
 	s->tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	s->head = atomic_load_explicit(&r->head, memory_order_acquire);
+	s->ahead = s->tail;
 	if (s->tail == s->head && s->state == RING_ORPHANED)
 		ring_span_end(r, s); /* an orphan with nothing left: free it now */
 	return s->tail != s->head;
@@ -111,6 +112,21 @@ const struct event *ring_span_peek(struct ring *r, struct ring_span *s)
 		if (e->kind != EVENT_PAD)
 			return e;
 		s->tail += e->len;
+	}
+	return NULL;
+}
+
+const struct event *ring_span_ahead(struct ring *r, struct ring_span *s)
+{
+	if (s->ahead < s->tail)
+		s->ahead = s->tail;
+	while (s->ahead != s->head) {
+		const struct event *e = (const struct event *)(r->data + (s->ahead & (r->size - 1)));
+		if (e->len < 8 || e->len > r->size)
+			return NULL;
+		s->ahead += e->len;
+		if (e->kind != EVENT_PAD)
+			return e;
 	}
 	return NULL;
 }

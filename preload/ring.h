@@ -23,6 +23,9 @@ struct ring {
 	/* counted by the producer alone (stores, never read-modify-write), so
 	 * threads never share a written cache line; summed by ring_counts */
 	_Atomic uint64_t samples, frees, truncated;
+	/* the time stamped on the event being built, published before its
+	 * record is: nothing older can still appear in this ring (0: none) */
+	_Atomic uint64_t inflight;
 	/* consumer side */
 	_Atomic uint64_t tail __attribute__((aligned(64)));
 	uint32_t realloc_depth; /* exact mode: depth for the realloc this ring's next ALLOC ends */
@@ -60,6 +63,7 @@ static inline size_t ring_used(const struct ring *r)
  * released together. After an orphan is drained it is marked free. */
 struct ring_span {
 	uint64_t tail, head;
+	uint64_t ahead; /* a reading position ahead of tail, for prefetching */
 	int state;
 };
 /* False if the ring has nothing to read. */
@@ -68,6 +72,8 @@ bool ring_span_begin(struct ring *r, struct ring_span *s);
  * NULL at the end; ring_span_pop consumes it. */
 const struct event *ring_span_peek(struct ring *r, struct ring_span *s);
 void ring_span_pop(struct ring *r, struct ring_span *s);
+/* The next event at or after s->ahead (moving it past it), or NULL. */
+const struct event *ring_span_ahead(struct ring *r, struct ring_span *s);
 void ring_span_end(struct ring *r, struct ring_span *s);
 
 static inline void ring_count_add(_Atomic uint64_t *c)

@@ -261,7 +261,7 @@ EXPORT int dlclose(void *handle)
 		struct thread_state *t = &shim_tls;
 		guard_enter(t);
 		collector_lock();
-		collector_drain_locked();
+		collector_drain_all_locked();
 		maptab_refresh();
 		collector_unlock();
 		guard_leave(t);

@@ -591,53 +591,6 @@ static int index_ids(struct reader *r, struct hmap *m, const uint64_t *ids, size
 	return 0;
 }
 
-/* The interning indexes of the profile, as profile_reindex builds them, but
- * with one entry per distinct string and function: a file may repeat a
- * string or a function any number of times, and an entry per copy under
- * one hash made building the index quadratic (minutes for a 1 KB file).
- * The hashes must stay those of profile.c so later interning finds what is
- * indexed here; an entry missing from the index only costs a duplicate. */
-enum { MAX_SAME_HASH = 8 };
-
-static uint64_t function_hash(const struct pf_function *f)
-{
-	return hash_mix64(f->name ^ ((uint64_t)f->system_name << 32)) ^
-	       hash_mix64(f->filename ^ ((uint64_t)f->start_line << 20));
-}
-
-static int reindex(struct profile *p)
-{
-	hmap_release(&p->str_index);
-	hmap_release(&p->func_index);
-	for (size_t i = 1; i < p->nstrs; i++) {
-		uint64_t h = hash_bytes(p->strs[i], p->str_lens[i], 0x5851f42d4c957f2dULL);
-		int same = 0;
-		bool dup = false;
-		for (size_t e = hmap_first(&p->str_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
-		     e = hmap_next(&p->str_index, h, e), same++) {
-			uint64_t j = p->str_index.e[e].val;
-			dup = p->str_lens[j] == p->str_lens[i] && !memcmp(p->strs[j], p->strs[i], p->str_lens[i]);
-		}
-		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->str_index, h, i) < 0)
-			return -ENOMEM;
-	}
-	for (size_t i = 0; i < p->nfunctions; i++) {
-		const struct pf_function *f = &p->functions[i];
-		uint64_t h = function_hash(f);
-		int same = 0;
-		bool dup = false;
-		for (size_t e = hmap_first(&p->func_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
-		     e = hmap_next(&p->func_index, h, e), same++) {
-			const struct pf_function *g = &p->functions[p->func_index.e[e].val];
-			dup = g->name == f->name && g->system_name == f->system_name &&
-			      g->filename == f->filename && g->start_line == f->start_line;
-		}
-		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->func_index, h, i) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static int check_str(struct reader *r, uint32_t idx, const char *what)
 {
 	if (idx >= r->p->nstrs)
@@ -719,7 +672,7 @@ static int resolve(struct reader *r)
 		}
 		p->sample_locs[i] = (uint32_t)idx;
 	}
-	if (reindex(p) < 0) {
+	if (profile_reindex(p) < 0) {
 		nomem(r);
 		goto out;
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "mem.h"
 
@@ -13,11 +14,20 @@ struct str_chunk {
 	char data[];
 };
 
-enum { CHUNK_MIN = 64 * 1024 };
+enum {
+	CHUNK_MIN = 64 * 1024,
+	/* entries looked at under one hash: beyond that a string or function is
+	 * added again rather than searched for, so no input can make interning
+	 * quadratic (and the seed makes collisions hard to craft anyway) */
+	MAX_SAME_HASH = 8,
+};
 
 void profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->hash_seed = hash_mix64((uint64_t)(uintptr_t)p ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30));
 	hmap_init(&p->str_index);
 	hmap_init(&p->func_index);
 	profile_string_append(p, "", 0);
@@ -109,15 +119,16 @@ uint32_t profile_string(struct profile *p, const char *s, size_t len)
 {
 	if (!len)
 		return 0;
-	uint64_t h = hash_bytes(s, len, 0x5851f42d4c957f2dULL);
-	for (size_t i = hmap_first(&p->str_index, h); i != HMAP_END;
-	     i = hmap_next(&p->str_index, h, i)) {
+	uint64_t h = hash_bytes(s, len, p->hash_seed);
+	int same = 0;
+	for (size_t i = hmap_first(&p->str_index, h); i != HMAP_END && same < MAX_SAME_HASH;
+	     i = hmap_next(&p->str_index, h, i), same++) {
 		uint32_t idx = (uint32_t)p->str_index.e[i].val;
 		if (p->str_lens[idx] == len && !memcmp(p->strs[idx], s, len))
 			return idx;
 	}
 	uint32_t idx = profile_string_append(p, s, len);
-	if (idx && !grow(p, hmap_insert(&p->str_index, h, idx)))
+	if (idx && same < MAX_SAME_HASH && !grow(p, hmap_insert(&p->str_index, h, idx)))
 		return 0;
 	return idx;
 }
@@ -160,28 +171,34 @@ uint32_t profile_add_mapping(struct profile *p, const struct pf_mapping *m)
 	return (uint32_t)p->nmappings++;
 }
 
-static uint64_t function_hash(uint32_t name, uint32_t system_name, uint32_t filename,
-			      int64_t start_line)
+static uint64_t function_hash(const struct profile *p, uint32_t name, uint32_t system_name,
+			      uint32_t filename, int64_t start_line)
 {
-	return hash_mix64(name ^ ((uint64_t)system_name << 32)) ^
+	return hash_mix64(p->hash_seed ^ name ^ ((uint64_t)system_name << 32)) ^
 	       hash_mix64(filename ^ ((uint64_t)start_line << 20));
+}
+
+static bool same_function(const struct pf_function *f, uint32_t name, uint32_t system_name,
+			  uint32_t filename, int64_t start_line)
+{
+	return f->name == name && f->system_name == system_name && f->filename == filename &&
+	       f->start_line == start_line;
 }
 
 uint32_t profile_add_function(struct profile *p, uint32_t name, uint32_t system_name,
 			      uint32_t filename, int64_t start_line)
 {
-	uint64_t h = function_hash(name, system_name, filename, start_line);
-	for (size_t i = hmap_first(&p->func_index, h); i != HMAP_END;
-	     i = hmap_next(&p->func_index, h, i)) {
-		struct pf_function *f = &p->functions[p->func_index.e[i].val];
-		if (f->name == name && f->system_name == system_name && f->filename == filename &&
-		    f->start_line == start_line)
+	uint64_t h = function_hash(p, name, system_name, filename, start_line);
+	int same = 0;
+	for (size_t i = hmap_first(&p->func_index, h); i != HMAP_END && same < MAX_SAME_HASH;
+	     i = hmap_next(&p->func_index, h, i), same++) {
+		if (same_function(&p->functions[p->func_index.e[i].val], name, system_name, filename, start_line))
 			return (uint32_t)p->func_index.e[i].val;
 	}
 	if (!grow(p, MEM_GROW(p->functions, p->cap_functions, p->nfunctions + 1)))
 		return PF_NONE;
 	uint32_t idx = (uint32_t)p->nfunctions;
-	if (!grow(p, hmap_insert(&p->func_index, h, idx)))
+	if (same < MAX_SAME_HASH && !grow(p, hmap_insert(&p->func_index, h, idx)))
 		return PF_NONE;
 	p->functions[idx] = (struct pf_function){name, system_name, filename, start_line};
 	p->nfunctions++;
@@ -249,18 +266,35 @@ uint32_t profile_add_sample(struct profile *p, const uint32_t *locs, size_t nloc
 	return (uint32_t)p->nsamples++;
 }
 
+/* One entry per distinct string and function: a file may repeat either any
+ * number of times, and an entry per copy under one hash made this quadratic
+ * (a 653-byte file took 32 s). */
 int profile_reindex(struct profile *p)
 {
 	hmap_release(&p->str_index);
 	hmap_release(&p->func_index);
 	for (size_t i = 1; i < p->nstrs; i++) {
-		uint64_t h = hash_bytes(p->strs[i], p->str_lens[i], 0x5851f42d4c957f2dULL);
-		if (hmap_insert(&p->str_index, h, i) < 0)
+		uint64_t h = hash_bytes(p->strs[i], p->str_lens[i], p->hash_seed);
+		int same = 0;
+		bool dup = false;
+		for (size_t e = hmap_first(&p->str_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
+		     e = hmap_next(&p->str_index, h, e), same++) {
+			uint64_t j = p->str_index.e[e].val;
+			dup = p->str_lens[j] == p->str_lens[i] && !memcmp(p->strs[j], p->strs[i], p->str_lens[i]);
+		}
+		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->str_index, h, i) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < p->nfunctions; i++) {
 		const struct pf_function *f = &p->functions[i];
-		if (hmap_insert(&p->func_index, function_hash(f->name, f->system_name, f->filename, f->start_line), i) < 0)
+		uint64_t h = function_hash(p, f->name, f->system_name, f->filename, f->start_line);
+		int same = 0;
+		bool dup = false;
+		for (size_t e = hmap_first(&p->func_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
+		     e = hmap_next(&p->func_index, h, e), same++)
+			dup = same_function(&p->functions[p->func_index.e[e].val], f->name, f->system_name,
+					    f->filename, f->start_line);
+		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->func_index, h, i) < 0)
 			return -ENOMEM;
 	}
 	return 0;

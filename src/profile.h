@@ -102,6 +102,7 @@ struct profile {
 	size_t ntimeline_rss, cap_timeline_rss;
 
 	bool failed; /* sticky: an allocation failed; the profile is incomplete */
+	uint64_t hash_seed; /* of the interning indexes: per profile, not guessable */
 
 	/* builder state */
 	struct hmap str_index;  /* string hash -> string index */

@@ -72,5 +72,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nthreads && i < 64; i++)
 		pthread_join(t[i], NULL);
 	printf("forks %d hung %d bad %d\n", nforks, hung, bad);
+	fprintf(stderr, "parent %d\n", (int)getpid());
 	return hung || bad;
 }

@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	stop_dumps = 1;
 	pthread_join(d, NULL);
 
-	collector_drain_now();
+	collector_drain_now(true);
 	double objects = 0, inuse = 0;
 	collector_lock();
 	for (size_t i = 0; i < stacktab_count(); i++) {
