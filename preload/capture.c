@@ -163,14 +163,13 @@ static void *reserve(struct thread_state *t, size_t max)
 	return slot;
 }
 
-/* Stamps the event about to be built and says so in the ring, before
- * building it (see ring.h: inflight). */
-static uint64_t stamp(struct thread_state *t)
+/* Says in the ring that an event no older than now is being built (see
+ * ring.h: inflight). The event's own time is taken later, when it is
+ * filled: unwinding, or waiting for room, is not part of a block's life. */
+static void stamp(struct thread_state *t)
 {
-	uint64_t now = capture_now();
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, now, memory_order_seq_cst);
-	return now;
+		atomic_store_explicit(&t->ring->inflight, capture_now(), memory_order_seq_cst);
 }
 
 static void unstamp(struct thread_state *t)
@@ -183,7 +182,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 		      uint64_t free_pc)
 {
 	thread_ring(t);
-	uint64_t now = stamp(t);
+	stamp(t);
 	struct event *e = reserve(t, sizeof(*e));
 	if (!e) {
 		unstamp(t);
@@ -197,7 +196,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->size = b->size;
 	e->stack_hash = b->stack_hash;
 	e->alloc_time = b->alloc_time;
-	e->free_time = now;
+	e->free_time = capture_now(); /* still before the real free */
 	e->free_tid = t->tid;
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
@@ -211,9 +210,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 {
 	size_t max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	thread_ring(t);
-	/* stamped now, after the real malloc returned and before anyone can
-	 * have freed the block */
-	uint64_t now = stamp(t);
+	stamp(t);
 	struct event *e = reserve(t, max);
 	if (!e) {
 		unstamp(t);
@@ -223,6 +220,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	bool truncated;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
 	uint64_t h = hash_frames(e->frames, nf, truncated);
+	/* after the real malloc, before anyone can have freed the block */
+	uint64_t now = capture_now();
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	e->tid = t->tid;

@@ -6,22 +6,7 @@ PFQ="$BUILD/tests/shim/pfq"
 PROGS="$BUILD/tests/programs"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-FAILS=0
-NTEST=0
-
-ok() { NTEST=$((NTEST + 1)); echo "ok $NTEST - $*"; }
-not_ok() { NTEST=$((NTEST + 1)); FAILS=$((FAILS + 1)); echo "not ok $NTEST - $*"; }
-check() { # check DESCRIPTION GOT EXPECTED
-	if [ "$2" = "$3" ]; then ok "$1 = $3"; else not_ok "$1: got '$2', expected '$3'"; fi
-}
-finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
-
-# profile_of DIR: the one profile written into DIR (besides its .peak.pb.gz)
-profile_of() {
-	n=$(ls "$1"/*.pb.gz 2>/dev/null | grep -v '\.peak\.pb\.gz$' | wc -l)
-	if [ "$n" != 1 ]; then echo "expected one profile in $1, found $n" >&2; ls -la "$1" >&2; return 1; fi
-	ls "$1"/*.pb.gz | grep -v '\.peak\.pb\.gz$'
-}
+. "$(dirname "$0")/../tap.sh"
 
 # symbolized FILE: the profile symbolized (by go tool pprof from the local
 # binaries while the shim cannot name frames itself), in pfq's format

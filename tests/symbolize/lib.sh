@@ -7,28 +7,14 @@ SYMQ="$SYMDIR/symq"
 PROGS="$BUILD/tests/programs"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-sym.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-FAILS=0
-NTEST=0
-
-ok() { NTEST=$((NTEST + 1)); echo "ok $NTEST - $*"; }
-not_ok() { NTEST=$((NTEST + 1)); FAILS=$((FAILS + 1)); echo "not ok $NTEST - $*"; }
-skip() { NTEST=$((NTEST + 1)); echo "ok $NTEST - # SKIP $*"; }
-check() { # check DESCRIPTION GOT EXPECTED
-	if [ "$2" = "$3" ]; then ok "$1 = $3"; else not_ok "$1: got '$2', expected '$3'"; fi
-}
+. "$(dirname "$0")/../tap.sh"
 contains() { # contains DESCRIPTION HAYSTACK NEEDLE (a grep -E pattern)
 	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else
 		not_ok "$1: no '$3' in:"; printf '%s\n' "$2" | sed 's/^/#   /'; fi
 }
-finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
 have_go() { command -v go >/dev/null 2>&1; }
 
-# profile_in DIR: the one exit profile written into DIR
-profile_in() {
-	set -- $(ls "$1"/*.pb.gz 2>/dev/null | grep -v '\.peak\.' || true)
-	if [ $# != 1 ]; then echo "expected one profile, found $#" >&2; return 1; fi
-	echo "$1"
-}
+profile_in() { profile_of "$@"; }
 
 # run_shim DIR PROG ARGS...: runs PROG at rate 1 under the shim in DIR
 run_shim() {

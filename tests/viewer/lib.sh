@@ -12,15 +12,8 @@ SHIM="$BUILD/preload/liballocprof.so"
 PROGS="$BUILD/tests/programs"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-viewer.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-FAILS=0
-NTEST=0
+. "$(dirname "$0")/../tap.sh"
 
-ok() { NTEST=$((NTEST + 1)); echo "ok $NTEST - $*"; }
-not_ok() { NTEST=$((NTEST + 1)); FAILS=$((FAILS + 1)); echo "not ok $NTEST - $*"; }
-skip() { NTEST=$((NTEST + 1)); echo "ok $NTEST - $* # SKIP"; }
-check() { # check DESCRIPTION GOT EXPECTED
-	if [ "$2" = "$3" ]; then ok "$1 = $3"; else not_ok "$1: got '$2', expected '$3'"; fi
-}
 # same DESCRIPTION FILE_GOT FILE_EXPECTED: passes when the files are equal,
 # else fails and shows the difference
 same() {
@@ -31,7 +24,6 @@ same() {
 		sed 's/^/# /' "$WORK/diff.out" | head -40
 	fi
 }
-finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
 
 # go tool pprof, reading only the file (no symbolization, no network)
 have_go() { command -v go > /dev/null 2>&1; }
