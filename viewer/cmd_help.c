@@ -11,8 +11,9 @@ int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && usage_known(argv[1]) && !usage_print(stdout, argv[1])) {
+		/* a command without text here prints its own help */
 		char *args[] = {argv[1], "--help", NULL};
-		return cmd_symbolize(2, args);
+		return command_lookup(argv[1])(2, args);
 	}
 	if (argc > 2 || !usage_known(argv[1])) {
 		fprintf(stderr, "allocprof: no command '%s' (see 'allocprof help')\n", argv[1]);

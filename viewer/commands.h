@@ -13,5 +13,16 @@ int cmd_diff(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+/* pictures (viewer/pictures/) */
+int cmd_flame(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+/* fix hints (viewer/hints/) */
+int cmd_hints(int argc, char **argv);
+
+typedef int (*command_fn)(int argc, char **argv);
+/* The entry point of a subcommand by name, or NULL (commands.c). */
+command_fn command_lookup(const char *name);
 
 #endif

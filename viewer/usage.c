@@ -124,6 +124,11 @@ static const struct {
 	 "sites (leaf function and line).\n"
 	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
 	/* symbolize prints its own help */
+	{"hints", "the sites a pool, a reserve or a reused buffer would remove", NULL},
+	{"flame", "a flame graph as one self-contained SVG", NULL},
+	{"graph", "the call graph as pprof draws it (SVG through graphviz, or DOT)", NULL},
+	{"timeline", "in-use bytes and RSS over the run, the peak marked", NULL},
+	{"report", "one self-contained HTML report: summary, top, flame graph, timeline", NULL},
 	{"symbolize", "add function names, files and lines to a profile", NULL},
 	{"help", "this help, or the help of one command",
 	 "usage: allocprof help [COMMAND]\n"},

@@ -1,0 +1,32 @@
+/* commands: the table of subcommands, for the dispatcher and for help. */
+#include "commands.h"
+
+#include <string.h>
+
+static const struct {
+	const char *name;
+	command_fn fn;
+} commands[] = {
+	{"run", cmd_run},
+	{"top", cmd_top},
+	{"list", cmd_list},
+	{"peek", cmd_peek},
+	{"traces", cmd_traces},
+	{"diff", cmd_diff},
+	{"summary", cmd_summary},
+	{"hints", cmd_hints},
+	{"flame", cmd_flame},
+	{"graph", cmd_graph},
+	{"timeline", cmd_timeline},
+	{"report", cmd_report},
+	{"symbolize", cmd_symbolize},
+	{"help", cmd_help},
+};
+
+command_fn command_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn;
+	return NULL;
+}
