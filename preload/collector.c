@@ -119,6 +119,10 @@ static void account_fate(struct stack_fate *f, const struct event *e, const stru
 static void apply_alloc(struct stack_rec *s, const struct event *e)
 {
 	struct sample_weight w = sampler_weight(e->size, config.rate);
+	if (!s->alloc_objects || e->size < s->size_min)
+		s->size_min = e->size;
+	if (e->size > s->size_max)
+		s->size_max = e->size;
 	s->alloc_objects += w.objects;
 	s->alloc_bytes += w.bytes;
 	s->inuse_objects += w.objects;

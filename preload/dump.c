@@ -235,10 +235,14 @@ static void add_label(struct profile *p, struct pf_label *l, size_t *n, const ch
  * symbolization, which decides "freed by the function that allocated". */
 static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 {
-	struct pf_label l[LIFE_BUCKETS + 16];
+	struct pf_label l[LIFE_BUCKETS + 18];
 	for (size_t i = 0; i < p->nsamples; i++) {
-		const struct stack_fate *f = &stacktab_at(extra[i].stack)->fate;
+		const struct stack_rec *rec = stacktab_at(extra[i].stack);
+		const struct stack_fate *f = &rec->fate;
 		size_t n = 0;
+		/* sizes of the sampled blocks: one size means a fixed-size object */
+		add_label(p, l, &n, "size_min", (double)rec->size_min, "bytes");
+		add_label(p, l, &n, "size_max", (double)rec->size_max, "bytes");
 		for (unsigned b = 0; b < LIFE_BUCKETS; b++)
 			add_label(p, l, &n, life_keys[b], f->life[b], "count");
 		add_label(p, l, &n, "freed", f->freed, "count");

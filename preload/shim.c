@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../include/allocprof.h"
+#include "allocprof.h"
 #include "../src/buildid.h"
 #include "arena.h"
 #include "capture.h"

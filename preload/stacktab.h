@@ -37,6 +37,7 @@ struct stack_rec {
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
 	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
+	uint64_t size_min, size_max;     /* of the sampled blocks */
 	struct stack_fate fate;
 };
 

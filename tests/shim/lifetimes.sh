@@ -39,6 +39,8 @@ fast=$(($(label lifetime_le_1us immediate_site) + $(label lifetime_le_10us immed
 if [ "$fast" -ge 990 ]; then ok "immediate_site: $fast of 1000 lived 100 us or less"; else not_ok "immediate_site: only $fast of 1000 within 100 us"; fi
 check "immediate_site: short-lived objects and bytes" "$(leaf immediate_site < "$d/l.txt" | cut -d' ' -f1,2) $(awk -F'\t' '$2 ~ /^immediate_site@/ { split($1, v, " "); o += v[5]; b += v[6] } END { print o " " b }' "$d/l.txt")" "1000 48000 1000 48000"
 check "kept_site: never freed" "$(label freed kept_site)" "0"
+check "immediate_site: one size" "$(label size_min immediate_site) $(label size_max immediate_site)" "48 48"
+check "grow_step: sizes from 32 B to 64 KiB" "$(label size_min grow_step) $(label size_max grow_step)" "32 65536"
 check "handed_site: freed by another thread" "$(label freed handed_site) $(label freed_same_thread handed_site)" "100 0"
 check "slow_site: 20 ms lives" "$(label lifetime_le_100ms slow_site)" "5"
 check "slow_site: not short-lived (threshold 1 ms)" "$(awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }' "$d/l.txt")" "0"
