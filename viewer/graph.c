@@ -415,41 +415,33 @@ static int compare_info(const struct graph *g, const struct gnode *a, const stru
 	return c;
 }
 
-static int by_flat(const void *x, const void *y, void *ctx)
-{
-	const struct graph *g = ctx;
-	const struct gnode *a = &g->nodes[*(const uint32_t *)x], *b = &g->nodes[*(const uint32_t *)y];
-	int64_t fa = i64_abs(a->flat), fb = i64_abs(b->flat);
-	if (fa != fb)
-		return fa > fb ? -1 : 1;
-	int c = strcmp(a->printable, b->printable);
-	if (c)
-		return c;
-	int64_t ca = i64_abs(a->cum), cb = i64_abs(b->cum);
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
-	return compare_info(g, a, b);
-}
+/* pprof's node order: by the chosen value (flat or cum), then name, then
+ * the other value, then the rest of the node's identity. */
+struct node_order {
+	const struct graph *g;
+	bool cum;
+};
 
-static int by_cum(const void *x, const void *y, void *ctx)
+static int by_value(const void *x, const void *y, void *ctx)
 {
-	const struct graph *g = ctx;
-	const struct gnode *a = &g->nodes[*(const uint32_t *)x], *b = &g->nodes[*(const uint32_t *)y];
-	int64_t ca = i64_abs(a->cum), cb = i64_abs(b->cum);
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
+	const struct node_order *o = ctx;
+	const struct gnode *a = &o->g->nodes[*(const uint32_t *)x], *b = &o->g->nodes[*(const uint32_t *)y];
+	int64_t pa = i64_abs(o->cum ? a->cum : a->flat), pb = i64_abs(o->cum ? b->cum : b->flat);
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
 	int c = strcmp(a->printable, b->printable);
 	if (c)
 		return c;
-	int64_t fa = i64_abs(a->flat), fb = i64_abs(b->flat);
-	if (fa != fb)
-		return fa > fb ? -1 : 1;
-	return compare_info(g, a, b);
+	int64_t sa = i64_abs(o->cum ? a->flat : a->cum), sb = i64_abs(o->cum ? b->flat : b->cum);
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	return compare_info(o->g, a, b);
 }
 
 void graph_sort(struct graph *g, uint32_t *ids, size_t n, bool cum)
 {
-	qsort_r(ids, n, sizeof(*ids), cum ? by_cum : by_flat, g);
+	struct node_order o = {g, cum};
+	qsort_r(ids, n, sizeof(*ids), by_value, &o);
 }
 
 /* pprof's edgeList order: heavier first, then source name, then destination. */
