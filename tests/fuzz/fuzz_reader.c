@@ -55,6 +55,7 @@ static void commands(const uint8_t *data, size_t size)
 		char *traces_lines[] = {"traces", "-lines", "--ignore", "x", path, NULL};
 		char *summary[] = {"summary", path, NULL};
 		char *diff[] = {"diff", "--by", "address", path, path, NULL};
+		char *hints[] = {"hints", "--tsv", "--min-share", "0", path, NULL};
 		cmd_top(2, top);
 		cmd_top(9, top_lines);
 		cmd_peek(3, peek);
@@ -64,6 +65,7 @@ static void commands(const uint8_t *data, size_t size)
 		cmd_traces(5, traces_lines);
 		cmd_summary(2, summary);
 		cmd_diff(5, diff);
+		cmd_hints(5, hints);
 	}
 	close(fd);
 }

@@ -1,12 +1,281 @@
-/* cmd_hints: `allocprof hints` (not written yet). */
+/* cmd_hints: `allocprof hints`: the allocation sites where a pool, a reserve
+ * or a reused buffer would remove allocations, ranked by what they would
+ * remove, from the fate labels liballocprof writes. Options take the same
+ * spellings as the other report commands (GNU and pprof's). */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "hintout.h"
+#include "hintset.h"
+#include "report.h"
+#include "rules.h"
+#include "sites.h"
+
+#ifndef ALLOCPROF_VERSION
+#define ALLOCPROF_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage: allocprof hints [OPTIONS] PROFILE\n"
+	      "\n"
+	      "Lists the allocation sites (leaf function and line, as `allocprof top --by\n"
+	      "line` names them) where a common fix would remove allocations: the fix, the\n"
+	      "evidence with its numbers, and the bytes and objects the profile says the\n"
+	      "fix would remove, ranked by those, under the totals they are a share of.\n"
+	      "It reads what liballocprof records about every sampled block (lifetimes,\n"
+	      "frees by the same thread and function, realloc chains, sizes). A profile\n"
+	      "without those labels (allocprof before " ALLOCPROF_VERSION ", Go, other tools) is\n"
+	      "refused with exit status 1; `allocprof top --by line` still reads it.\n"
+	      "\n"
+	      "  --sample-index alloc_space|alloc_objects\n"
+	      "                        rank by bytes removed (default) or objects removed;\n"
+	      "                        -alloc_space and -alloc_objects say the same\n"
+	      "  --by line|function    a site is a line (default) or a whole function;\n"
+	      "                        also -lines, -functions\n"
+	      "  --noinlines           attribute inlined frames to the function they were\n"
+	      "                        inlined into\n"
+	      "  -n, --nodecount N     show at most N hints\n"
+	      "  --min-share F         hide hints removing less than F of the profile's total\n"
+	      "                        (bytes or objects, as ranked; default 0.005, 0 shows\n"
+	      "                        all); --nodefraction F says the same\n"
+	      "  --focus RE            keep only samples with a frame matching RE (function\n"
+	      "                        name, file name or binary)\n"
+	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --tsv                 tab-separated rows with every figure of each site,\n"
+	      "                        for scripts\n"
+	      "\n", f);
+	fprintf(f,
+		"Rules, tried in this order; a site gets the first that applies. \"Most\" is\n"
+		"%g%%; a hint must remove at least %g objects.\n"
+		"  reserve      its blocks come from realloc chains taking %g or more reallocs\n"
+		"               each on average: reserve the final size. Removes the\n"
+		"               reallocs and the blocks they moved out of.\n"
+		"  scratch      most of its objects are freed by the function that allocated\n"
+		"               them; or most are freed, most by the same thread, and the\n"
+		"               place most were freed is a caller on the allocating stack:\n"
+		"               a local variable (fixed size up to %gB) or one buffer reused\n"
+		"               across calls. Removes the objects freed that way.\n"
+		"  pool         fixed size, most objects freed, most by the same thread: a\n"
+		"               free list per thread. Removes the objects freed by it.\n"
+		"  shared-pool  fixed size, most freed, more than %g%% of the frees by other\n"
+		"               threads: harder, a pool shared by the threads. Removes the\n"
+		"               freed objects.\n"
+		"  arena        sizes vary, most freed within %s, most by the same thread:\n"
+		"               a per-thread arena. Removes those objects.\n"
+		"Bytes removed are the site's bytes in proportion to the objects removed\n"
+		"(reserve: the blocks moved out of). Figures are estimates at a sampled rate\n"
+		"and exact at ALLOCPROF_RATE=1; shares are of the whole profile, also with\n"
+		"--focus or --ignore.\n",
+		RULE_MOST * 100, RULE_MIN_OBJECTS, RULE_MIN_REALLOCS, RULE_STACK_MAX,
+		100 - RULE_MOST * 100, site_life_bounds[RULE_SHORT_BUCKET]);
+}
+
+enum {
+	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_NODECOUNT, O_MINSHARE, O_FOCUS,
+	O_IGNORE, O_TSV, O_HELP,
+};
+
+static const struct option longopts[] = {
+	{"sample_index", required_argument, NULL, O_SAMPLE},
+	{"sample-index", required_argument, NULL, O_SAMPLE},
+	{"alloc_space", no_argument, NULL, O_SAMPLE_NAMED},
+	{"alloc_objects", no_argument, NULL, O_SAMPLE_NAMED},
+	{"inuse_space", no_argument, NULL, O_SAMPLE_NAMED},
+	{"inuse_objects", no_argument, NULL, O_SAMPLE_NAMED},
+	{"by", required_argument, NULL, O_BY},
+	{"functions", no_argument, NULL, O_GRAN},
+	{"lines", no_argument, NULL, O_GRAN},
+	{"filefunctions", no_argument, NULL, O_GRAN},
+	{"files", no_argument, NULL, O_GRAN},
+	{"addresses", no_argument, NULL, O_GRAN},
+	{"noinlines", no_argument, NULL, O_NOINLINES},
+	{"nodecount", required_argument, NULL, O_NODECOUNT},
+	{"min-share", required_argument, NULL, O_MINSHARE},
+	{"min_share", required_argument, NULL, O_MINSHARE},
+	{"nodefraction", required_argument, NULL, O_MINSHARE},
+	{"focus", required_argument, NULL, O_FOCUS},
+	{"ignore", required_argument, NULL, O_IGNORE},
+	{"tsv", no_argument, NULL, O_TSV},
+	{"help", no_argument, NULL, O_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+struct opts {
+	struct ropts r;
+	double min_share;
+	bool tsv;
+	const char *path;
+};
+
+static bool parse_gran(const char *s, enum gran *g)
+{
+	if (!strcmp(s, "line") || !strcmp(s, "lines"))
+		*g = GRAN_LINES;
+	else if (!strcmp(s, "function") || !strcmp(s, "functions"))
+		*g = GRAN_FUNCTIONS;
+	else
+		return false;
+	return true;
+}
+
+/* 0 to go on, 2 after a usage error, -1 after printing the help. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *cmd = argv[0];
+	memset(o, 0, sizeof(*o));
+	o->r.gran = GRAN_LINES;
+	o->r.nodecount = -1;
+	o->min_share = 0.005;
+	opterr = 0;
+	optind = 0;
+	int ch, idx;
+	while ((ch = getopt_long_only(argc, argv, ":n:h", longopts, &idx)) != -1) {
+		const char *arg = argv[optind - 1];
+		char *end;
+		switch (ch) {
+		case '?':
+			if (optopt && optopt < 256)
+				return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+			return cli_usage_error(cmd, "unknown option '%s'", arg);
+		case ':':
+			if (optopt && optopt < 256)
+				return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+			return cli_usage_error(cmd, "option '%s' needs a value", arg);
+		case 'h':
+		case O_HELP:
+			usage(stdout);
+			return -1;
+		case O_SAMPLE:
+			o->r.sample_index = optarg;
+			break;
+		case O_SAMPLE_NAMED:
+			o->r.sample_index = longopts[idx].name;
+			break;
+		case O_BY:
+			if (!parse_gran(optarg, &o->r.gran))
+				return cli_usage_error(cmd, "--by takes line or function, not '%s'", optarg);
+			break;
+		case O_GRAN:
+			if (!parse_gran(longopts[idx].name, &o->r.gran))
+				return cli_usage_error(cmd, "a site is a line or a function, not '-%s'",
+						       longopts[idx].name);
+			break;
+		case O_NOINLINES:
+			o->r.noinlines = true;
+			break;
+		case 'n':
+		case O_NODECOUNT: {
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 1000000000)
+				return cli_usage_error(cmd, "'%s' is not a number of hints", optarg);
+			o->r.nodecount = (int)v;
+			break;
+		}
+		case O_MINSHARE: {
+			double v = strtod(optarg, &end);
+			if (!*optarg || *end || !(v >= 0 && v <= 1))
+				return cli_usage_error(cmd, "'%s' is not a fraction between 0 and 1", optarg);
+			o->min_share = v;
+			break;
+		}
+		case O_FOCUS:
+			o->r.focus = optarg;
+			break;
+		case O_IGNORE:
+			o->r.ignore = optarg;
+			break;
+		case O_TSV:
+			o->tsv = true;
+			break;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, optind < argc ? "one profile at a time" : "no profile given");
+	o->path = argv[optind];
+	return 0;
+}
+
+/* The ranking type by name: a name or the number of a sample type. NULL
+ * (after a message) when it is not one hints can rank by. */
+static const char *ranking(const struct profile *p, const char *want)
+{
+	if (!want)
+		return "alloc_space";
+	char *end;
+	long n = strtol(want, &end, 10);
+	if (*want && !*end && n >= 0 && (size_t)n < p->ntypes)
+		want = profile_str(p, p->sample_types[n].type);
+	if (!strcmp(want, "alloc_space") || !strcmp(want, "alloc_objects"))
+		return want;
+	cli_usage_error("hints", "hints rank by alloc_space or alloc_objects, not '%s'", want);
+	return NULL;
+}
+
+static int hints(struct profile *p, struct opts *o)
+{
+	const char *rank = ranking(p, o->r.sample_index);
+	if (!rank)
+		return 2;
+	int obj = profile_sample_type_index(p, "alloc_objects");
+	int space = profile_sample_type_index(p, "alloc_space");
+	if (obj < 0 || space < 0) {
+		fprintf(stderr, "allocprof: %s: hints need the alloc_objects and alloc_space sample types "
+				"of the profile a program writes at exit; this one has", o->path);
+		for (size_t i = 0; i < p->ntypes; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", profile_str(p, p->sample_types[i].type));
+		fprintf(stderr, "%s\n", p->ntypes ? "" : " none");
+		return 1;
+	}
+	o->r.sample_index = rank;
+	struct report r;
+	struct sites s = {0};
+	struct hintset hs = {0};
+	int rc = report_open(&r, p, &o->r);
+	if (!rc && sites_collect(&s, &r, obj, space) < 0) {
+		fprintf(stderr, "allocprof: out of memory\n");
+		rc = 1;
+	}
+	if (!rc && !s.fate_labels) {
+		fprintf(stderr, "allocprof: %s: no lifetime labels (size_min, freed, lifetime_le_*, "
+				"realloc_*): hints need a profile written by liballocprof " ALLOCPROF_VERSION
+				" or later; 'allocprof top --by line' shows where it allocates\n", o->path);
+		rc = 1;
+	}
+	if (!rc && hintset_build(&hs, &s, !strcmp(rank, "alloc_objects"), o->min_share,
+				 o->r.nodecount) < 0) {
+		fprintf(stderr, "allocprof: out of memory\n");
+		rc = 1;
+	}
+	if (!rc) {
+		if (o->tsv)
+			hintout_tsv(stdout, &r, &hs);
+		else
+			hintout_text(stdout, &r, &hs);
+		report_hint_names(&r, o->path);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			rc = 1;
+	}
+	hintset_release(&hs);
+	sites_release(&s);
+	report_close(&r);
+	return rc;
+}
 
 int cmd_hints(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "allocprof: 'hints' is not implemented yet\n");
-	return 2;
+	struct opts o;
+	int rc = parse(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct profile p;
+	if (cli_load(o.path, &p))
+		return 1;
+	rc = hints(&p, &o);
+	profile_release(&p);
+	return rc;
 }

@@ -1,0 +1,102 @@
+/* rules: each rule asks for "most" (RULE_MOST) of a site's objects to share
+ * one fate, because a fix that suits nine blocks in ten still needs the
+ * tenth handled the old way; and each claims only what the profile counted
+ * at the site, never what the fix might save elsewhere. */
+#include "rules.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *rules_kind_name(enum hint_kind k)
+{
+	switch (k) {
+	case HINT_RESERVE: return "reserve";
+	case HINT_SCRATCH: return "scratch";
+	case HINT_POOL: return "pool";
+	case HINT_SHARED_POOL: return "shared-pool";
+	case HINT_ARENA: return "arena";
+	}
+	return "?";
+}
+
+/* The tightest lifetime bound within which most frees happened. */
+static void quote_life(const struct site *s, struct hint *h)
+{
+	h->life_bucket = -1;
+	if (s->freed <= 0)
+		return;
+	for (int b = 0; b < SITE_LIFE_BUCKETS; b++) {
+		double n = site_freed_within(s, b);
+		if (n > 0 && n >= RULE_MOST * s->freed) {
+			h->life_bucket = b;
+			h->life_share = n / s->objects;
+			return;
+		}
+	}
+}
+
+/* Labels that contradict the counts (no shim writes them) still never make
+ * a hint claim more than the site allocated. */
+static bool take(struct hint *h, enum hint_kind kind, double objects, double share_of_bytes)
+{
+	h->kind = kind;
+	h->objects = objects < h->site->objects ? objects : h->site->objects;
+	h->bytes = h->site->bytes * (share_of_bytes > 1 ? 1 : share_of_bytes);
+	return h->objects >= RULE_MIN_OBJECTS;
+}
+
+/* Every realloc of a chain goes when the final size is allocated at once;
+ * the blocks they moved out of (all but the chain's last) are the bytes. At
+ * a sampled rate the shim sees a chain's moves only between sampled blocks,
+ * so the reallocs are counted as the blocks this site made: those moved on
+ * plus the chains' ends. */
+static bool reserve(const struct site *s, int64_t rate, struct hint *h)
+{
+	if (s->chains <= 0)
+		return false;
+	double reallocs = rate == 1 ? s->chain_moves : s->moved + s->chains;
+	if (reallocs > s->objects)
+		reallocs = s->objects;
+	double per_chain = reallocs / s->chains;
+	if (per_chain < RULE_MIN_REALLOCS)
+		return false;
+	h->reallocs = reallocs;
+	h->per_chain = per_chain;
+	h->final_size = s->chain_bytes / s->chains;
+	/* doubling reaches the final size in log2(final/first) steps */
+	h->linear = s->size_min > 0 && h->final_size > s->size_min &&
+		    per_chain > 2 * log2(h->final_size / s->size_min) + 2;
+	double moved_bytes = s->bytes > s->chain_bytes ? s->bytes - s->chain_bytes : 0;
+	return take(h, HINT_RESERVE, reallocs, moved_bytes / s->bytes);
+}
+
+bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->site = s;
+	if (!(s->objects > 0) || !(s->bytes > 0))
+		return false;
+	quote_life(s, h);
+	double a = s->objects;
+	bool fixed = s->size_min > 0 && s->size_min == s->size_max;
+	bool freed = s->freed >= RULE_MOST * a;
+	bool same_thread = s->same_thread >= RULE_MOST * s->freed;
+	if (reserve(s, rate, h))
+		return true;
+	if (s->same_function >= RULE_MOST * a)
+		return take(h, HINT_SCRATCH, s->same_function, s->same_function / a);
+	if (freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
+		h->depth = s->caller_depth;
+		return take(h, HINT_SCRATCH, s->same_thread, s->same_thread / a);
+	}
+	if (fixed && freed && same_thread)
+		return take(h, HINT_POOL, s->same_thread, s->same_thread / a);
+	if (fixed && freed)
+		return take(h, HINT_SHARED_POOL, s->freed, s->freed / a);
+	double short_lived = site_freed_within(s, RULE_SHORT_BUCKET);
+	if (!fixed && short_lived >= RULE_MOST * a && s->same_thread >= RULE_MOST * a) {
+		double n = short_lived < s->same_thread ? short_lived : s->same_thread;
+		return take(h, HINT_ARENA, n, n / a);
+	}
+	return false;
+}

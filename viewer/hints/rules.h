@@ -1,0 +1,44 @@
+/* rules: which fix suits an allocation site, judged from the site's own
+ * figures, and what the profile says that fix would remove. The thresholds
+ * live here; `allocprof help hints` and the README quote them. */
+#ifndef ALLOCPROF_HINTS_RULES_H
+#define ALLOCPROF_HINTS_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sites.h"
+
+/* In the order the rules are tried: a site gets the first that applies. */
+enum hint_kind {
+	HINT_RESERVE,     /* grown by realloc chains: reserve the final size */
+	HINT_SCRATCH,     /* freed by the allocating function or its caller: reuse one */
+	HINT_POOL,        /* fixed size, freed by the same thread: a free list */
+	HINT_SHARED_POOL, /* fixed size, freed by other threads: a shared pool */
+	HINT_ARENA,       /* sizes vary, short-lived, same thread: an arena */
+};
+
+#define RULE_MOST 0.9         /* "most" of a site's objects (or of its frees) */
+#define RULE_SHORT_BUCKET 3   /* short-lived: freed within 1ms (site_life_bounds) */
+#define RULE_STACK_MAX 4096.0 /* a fixed size up to this fits on the stack */
+#define RULE_MIN_REALLOCS 2.0 /* reallocs per chain before reserving pays */
+#define RULE_MIN_OBJECTS 10.0 /* a hint removes at least this many objects */
+
+struct hint {
+	enum hint_kind kind;
+	const struct site *site;
+	double objects, bytes; /* what the fix would remove */
+	int depth;             /* scratch: 0 freed by the allocating function,
+				  n: by the caller n frames up */
+	double reallocs, per_chain, final_size; /* reserve */
+	bool linear;           /* reserve: grows by steps, not geometrically */
+	int life_bucket;       /* most frees happen within this bucket's bound; -1 */
+	double life_share;     /* share of the objects freed within it */
+};
+
+/* The hint for site s, if a rule applies and it removes enough; rate is
+ * the profile's sampling rate (1: exact figures; 0: unknown). */
+bool rules_apply(const struct site *s, int64_t rate, struct hint *h);
+const char *rules_kind_name(enum hint_kind k);
+
+#endif

@@ -1,0 +1,334 @@
+/* sites: label keys are classified once per string-table entry, so a
+ * sample's labels cost one array read each; a site is found from its leaf
+ * through arrays indexed by graph node (or, unsymbolized, by location). */
+#include "sites.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gopath.h"
+
+const char *const site_life_keys[SITE_LIFE_BUCKETS] = {
+	"lifetime_le_1us", "lifetime_le_10us", "lifetime_le_100us", "lifetime_le_1ms",
+	"lifetime_le_10ms", "lifetime_le_100ms", "lifetime_le_1s", "lifetime_le_10s", "lifetime_gt_10s",
+};
+const char *const site_life_bounds[SITE_LIFE_BUCKETS] = {
+	"1us", "10us", "100us", "1ms", "10ms", "100ms", "1s", "10s", ">10s",
+};
+
+enum key {
+	K_OTHER, K_SIZE_MIN, K_SIZE_MAX, K_FREED, K_SAME_THREAD, K_SAME_FUNCTION, K_MOVED,
+	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIFE, /* K_LIFE + bucket */
+	K_UNSEEN = 0x7f,
+};
+
+static const char *const key_names[] = {
+	[K_SIZE_MIN] = "size_min", [K_SIZE_MAX] = "size_max", [K_FREED] = "freed",
+	[K_SAME_THREAD] = "freed_same_thread", [K_SAME_FUNCTION] = "freed_same_function",
+	[K_MOVED] = "realloc_moved", [K_CHAINS] = "realloc_chains",
+	[K_CHAIN_MOVES] = "realloc_chain_moves", [K_CHAIN_BYTES] = "realloc_chain_bytes",
+	[K_FREED_AT] = "freed_at",
+};
+
+static uint8_t classify(const char *k)
+{
+	for (size_t i = 1; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (!strcmp(k, key_names[i]))
+			return (uint8_t)i;
+	for (int b = 0; b < SITE_LIFE_BUCKETS; b++)
+		if (!strcmp(k, site_life_keys[b]))
+			return (uint8_t)(K_LIFE + b);
+	return K_OTHER;
+}
+
+/* The part of "function file:line" before the last space. */
+static char *function_of(const char *where)
+{
+	const char *sp = strrchr(where, ' ');
+	size_t n = sp ? (size_t)(sp - where) : strlen(where);
+	char *f = malloc(n + 1);
+	if (f) {
+		memcpy(f, where, n);
+		f[n] = 0;
+	}
+	return f;
+}
+
+/* Frames from the leaf (0) up to the first whose function is named fn:
+ * inlined frames count, the leaf's own innermost function does not match
+ * (a block freed there is "freed_same_function"). -1 when none is. */
+static int caller_depth(const struct profile *p, const struct pf_sample *sm, const char *fn)
+{
+	int depth = 0;
+	for (uint32_t li = 0; li < sm->nlocs; li++) {
+		const struct pf_location *l = &p->locations[p->sample_locs[sm->loc_start + li]];
+		for (uint32_t k = 0; k < l->nlines; k++, depth++) {
+			if (depth == 0)
+				continue;
+			const struct pf_function *f = &p->functions[p->lines[l->line_start + k].function];
+			if (!strcmp(profile_str(p, f->name), fn))
+				return depth;
+		}
+		if (!l->nlines)
+			depth++;
+	}
+	return -1;
+}
+
+static const char *leaf_function(const struct profile *p, const struct pf_sample *sm)
+{
+	const struct pf_location *l = &p->locations[p->sample_locs[sm->loc_start]];
+	if (!l->nlines)
+		return "";
+	return profile_str(p, p->functions[p->lines[l->line_start].function].name);
+}
+
+/* Per site, where its blocks were freed: the freed_at of each stack, weighed
+ * by the stack's frees; the heaviest wins, the first seen on a tie. */
+struct where {
+	uint32_t str;
+	double weight;
+};
+enum { WHERE_MAX = 8 };
+
+struct acc {
+	struct where where[WHERE_MAX];
+	double in_caller[WHERE_MAX];
+	int depth[WHERE_MAX];
+	bool has_min;
+};
+
+static void add_where(struct acc *a, uint32_t str, double w, int depth)
+{
+	for (int i = 0; i < WHERE_MAX; i++) {
+		if (a->where[i].str == str || !a->where[i].str) {
+			a->where[i].str = str;
+			a->where[i].weight += w;
+			if (depth > 0) {
+				a->in_caller[i] += w;
+				if (!a->depth[i] || depth < a->depth[i])
+					a->depth[i] = depth;
+			}
+			return;
+		}
+	}
+}
+
+static double clamp0(int64_t v)
+{
+	return v > 0 ? (double)v : 0;
+}
+
+static void add_label(struct site *st, struct acc *a, uint8_t k, double v)
+{
+	switch (k) {
+	case K_SIZE_MIN:
+		if (v > 0 && (!a->has_min || v < st->size_min)) {
+			st->size_min = v;
+			a->has_min = true;
+		}
+		break;
+	case K_SIZE_MAX:
+		if (v > st->size_max)
+			st->size_max = v;
+		break;
+	case K_FREED: st->freed += v; break;
+	case K_SAME_THREAD: st->same_thread += v; break;
+	case K_SAME_FUNCTION: st->same_function += v; break;
+	case K_MOVED: st->moved += v; break;
+	case K_CHAINS: st->chains += v; break;
+	case K_CHAIN_MOVES: st->chain_moves += v; break;
+	case K_CHAIN_BYTES: st->chain_bytes += v; break;
+	default:
+		if (k >= K_LIFE && k < K_LIFE + SITE_LIFE_BUCKETS)
+			st->life[k - K_LIFE] += v;
+	}
+}
+
+static int finish(struct sites *s, const struct profile *p, struct acc *accs)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct site *st = &s->v[i];
+		const struct acc *a = &accs[i];
+		int best = -1;
+		for (int w = 0; w < WHERE_MAX && a->where[w].str; w++)
+			if (best < 0 || a->where[w].weight > a->where[best].weight)
+				best = w;
+		if (best < 0)
+			continue;
+		st->freed_at = profile_str(p, a->where[best].str);
+		st->freed_at_function = function_of(st->freed_at);
+		if (!st->freed_at_function)
+			return -ENOMEM;
+		st->freed_in_caller = a->in_caller[best];
+		st->caller_depth = a->depth[best];
+	}
+	return 0;
+}
+
+static int grow(struct sites *s, struct acc **accs, size_t *cap)
+{
+	size_t n = *cap ? *cap * 2 : 64;
+	struct site *v = realloc(s->v, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	struct acc *a = realloc(*accs, n * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	*accs = a;
+	memset(v + *cap, 0, (n - *cap) * sizeof(*v));
+	memset(a + *cap, 0, (n - *cap) * sizeof(*a));
+	*cap = n;
+	return 0;
+}
+
+/* "0000000000401234 [prog]": the address and binary, as top -addresses
+ * names a frame without symbols. */
+static char *address_name(const struct graph *g, uint32_t loc)
+{
+	const struct profile *p = g->p;
+	const struct pf_location *l = &p->locations[loc];
+	const char *obj = l->mapping != PF_NONE ? profile_str(p, p->mappings[l->mapping].filename) : "";
+	size_t blen = 0;
+	const char *base = *obj ? gopath_base(obj, strlen(obj), &blen) : "";
+	char *name = NULL;
+	if (asprintf(&name, "%016" PRIx64 " %s%.*s%s", l->address, blen ? "[" : "<unknown>", (int)blen,
+		     base, blen ? "]" : "") < 0)
+		return NULL;
+	return name;
+}
+
+static int64_t rate_of(const struct profile *p)
+{
+	if (p->period > 0 && !strcmp(profile_str(p, p->period_type.type), "space"))
+		return p->period;
+	for (size_t i = 0; i < p->ncomments; i++) {
+		const char *c = profile_str(p, p->comments[i]);
+		if (!strncmp(c, "rate: ", 6)) {
+			long long v = strtoll(c + 6, NULL, 10);
+			return v > 0 ? v : 0;
+		}
+	}
+	return 0;
+}
+
+int sites_collect(struct sites *s, const struct report *r, int obj_index, int bytes_index)
+{
+	const struct profile *p = r->p;
+	const struct graph *g = &r->g;
+	memset(s, 0, sizeof(*s));
+	s->rate = rate_of(p);
+	s->duration_ns = p->duration_nanos > 0 ? p->duration_nanos : 0;
+	uint8_t *kinds = malloc(p->nstrs + 1);
+	uint32_t *site_of = malloc((g->nnodes + 1) * sizeof(uint32_t));
+	uint32_t *site_of_loc = malloc((p->nlocations + 1) * sizeof(uint32_t));
+	struct acc *accs = NULL;
+	size_t cap = 0;
+	int rc = -ENOMEM;
+	if (!kinds || !site_of || !site_of_loc)
+		goto out;
+	memset(kinds, K_UNSEEN, p->nstrs + 1);
+	memset(site_of, 0xff, (g->nnodes + 1) * sizeof(uint32_t));
+	memset(site_of_loc, 0xff, (p->nlocations + 1) * sizeof(uint32_t));
+	bool freed_at_seen = false;
+	for (size_t i = 0; i < p->nsamples; i++) {
+		const struct pf_sample *sm = &p->samples[i];
+		const int64_t *v = profile_sample_values(p, i);
+		double objects = clamp0(v[obj_index]), bytes = clamp0(v[bytes_index]);
+		s->objects += objects;
+		s->bytes += bytes;
+		/* no label at all: p->labels may be NULL, and NULL + 0 is not C */
+		const struct pf_label *ls = sm->nlabels ? p->labels + sm->label_start : NULL;
+		for (uint32_t k = 0; k < sm->nlabels; k++) {
+			uint32_t key = ls[k].key;
+			if (key < p->nstrs && kinds[key] == K_UNSEEN)
+				kinds[key] = classify(profile_str(p, key));
+			if (key < p->nstrs && kinds[key] != K_OTHER) {
+				s->fate_labels = true;
+				if (kinds[key] == K_FREED_AT || kinds[key] == K_SAME_FUNCTION)
+					freed_at_seen = true;
+			}
+		}
+		/* pprof drops samples whose values are all zero, labels and all */
+		if ((r->sample_on && !r->sample_on[i]) || !sm->nlocs || (objects == 0 && bytes == 0))
+			continue;
+		s->sel_objects += objects;
+		s->sel_bytes += bytes;
+		uint32_t leaf = p->sample_locs[sm->loc_start];
+		uint32_t node = g->locnodes[g->loc_first[leaf]];
+		/* the graph gives every unnamed address of a binary one node
+		 * ("[prog]"); as sites they stay apart, by address */
+		uint32_t *slot = p->locations[leaf].nlines ? &site_of[node] : &site_of_loc[leaf];
+		if (*slot == UINT32_MAX) {
+			if (s->n == cap && grow(s, &accs, &cap) < 0)
+				goto out;
+			*slot = (uint32_t)s->n;
+			struct site *nw = &s->v[s->n++];
+			nw->node = node;
+			nw->name = g->nodes[node].printable;
+			nw->function = leaf_function(p, sm);
+			if (!p->locations[leaf].nlines && !(nw->name = nw->own_name = address_name(g, leaf)))
+				goto out;
+		}
+		struct site *st = &s->v[*slot];
+		struct acc *a = &accs[*slot];
+		st->objects += objects;
+		st->bytes += bytes;
+		double freed = 0;
+		uint32_t where = 0;
+		for (uint32_t k = 0; k < sm->nlabels; k++) {
+			const struct pf_label *l = &ls[k];
+			uint8_t kind = l->key < p->nstrs ? kinds[l->key] : K_OTHER;
+			if (kind == K_FREED_AT) {
+				if (!where && l->str && l->str < p->nstrs)
+					where = l->str;
+				continue;
+			}
+			if (l->str || kind == K_OTHER)
+				continue;
+			if (kind == K_FREED)
+				freed += clamp0(l->num);
+			add_label(st, a, kind, clamp0(l->num));
+		}
+		if (where) {
+			char *fn = function_of(profile_str(p, where));
+			if (!fn)
+				goto out;
+			add_where(a, where, freed, *fn ? caller_depth(p, sm, fn) : -1);
+			free(fn);
+		}
+	}
+	s->same_function_labels = freed_at_seen;
+	rc = finish(s, p, accs);
+out:
+	free(kinds);
+	free(site_of);
+	free(site_of_loc);
+	free(accs);
+	if (rc < 0)
+		sites_release(s);
+	return rc;
+}
+
+void sites_release(struct sites *s)
+{
+	for (size_t i = 0; s->v && i < s->n; i++) {
+		free(s->v[i].freed_at_function);
+		free(s->v[i].own_name);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+double site_freed_within(const struct site *s, int bucket)
+{
+	double n = 0;
+	for (int b = 0; b <= bucket && b < SITE_LIFE_BUCKETS; b++)
+		n += s->life[b];
+	return n;
+}

@@ -1,0 +1,61 @@
+/* sites: a profile's samples folded into allocation sites (the leaf of each
+ * stack, named as `allocprof top` names it) with the fate labels the shim
+ * writes summed per site: sizes, lifetimes, frees, realloc chains. */
+#ifndef ALLOCPROF_HINTS_SITES_H
+#define ALLOCPROF_HINTS_SITES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+/* lifetime_le_1us ... lifetime_le_10s, lifetime_gt_10s */
+enum { SITE_LIFE_BUCKETS = 9 };
+extern const char *const site_life_keys[SITE_LIFE_BUCKETS];
+/* "1us" ... "10s", ">10s": the bucket's upper bound as printed */
+extern const char *const site_life_bounds[SITE_LIFE_BUCKETS];
+
+/* Counts are estimates (sums of sample weights) and exact at rate 1; they
+ * are doubles so that no file, however hostile, makes a sum overflow. */
+struct site {
+	uint32_t node;            /* the leaf's node in the report graph */
+	const char *name;         /* its printable name (top's) */
+	char *own_name;           /* name's memory when the leaf has no symbols */
+	const char *function;     /* the leaf's function name, "" when unknown */
+	double objects, bytes;    /* alloc_objects, alloc_space */
+	double size_min, size_max; /* of the sampled blocks; 0: no size labels */
+	double life[SITE_LIFE_BUCKETS];
+	double freed, same_thread, same_function;
+	double moved, chains, chain_moves, chain_bytes;
+	/* where most blocks were freed ("function file:line"), the function
+	 * part, and how many of the freed blocks belong to stacks on which
+	 * that function is a caller of the allocation (the nearest at
+	 * caller_depth frames above the leaf) */
+	const char *freed_at;
+	char *freed_at_function;
+	double freed_in_caller;
+	int caller_depth;
+};
+
+struct sites {
+	struct site *v;
+	size_t n;
+	double objects, bytes;         /* every sample of the profile */
+	double sel_objects, sel_bytes; /* the samples --focus/--ignore keep */
+	int64_t rate;                  /* mean bytes between samples; 0 unknown */
+	int64_t duration_ns;
+	bool fate_labels;              /* any of the shim's fate labels seen */
+	bool same_function_labels;     /* "freed by the same function" known */
+};
+
+/* Folds the samples the report keeps into sites by the report graph's leaf
+ * node (by address when the leaf has no symbols); objects and bytes come from sample types obj_index and
+ * bytes_index. 0 or -ENOMEM. */
+int sites_collect(struct sites *s, const struct report *r, int obj_index, int bytes_index);
+void sites_release(struct sites *s);
+
+/* Freed blocks that lived at most as long as bucket b's bound. */
+double site_freed_within(const struct site *s, int bucket);
+
+#endif
