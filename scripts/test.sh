@@ -17,5 +17,5 @@ if [ $# -eq 0 ]; then
 	[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	meson compile -C build-asan
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-		meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite viewer --suite hints
+		meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite viewer --suite hints --suite pictures
 fi

@@ -1,12 +1,142 @@
-/* cmd_report: `allocprof report` (not written yet). */
+/* cmd_report: `allocprof report`, one self-contained HTML file with the
+ * summary, top tables, flame graphs and timeline of a profile, and the
+ * changes since a base profile when one is given. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
+#include "flame.h"
+#include "outfile.h"
+#include "peak.h"
+#include "popts.h"
+#include "report_html.h"
+
+static void help(FILE *f)
+{
+	fputs("usage: allocprof report [OPTIONS] [-o OUT.html] PROFILE [BASE]\n"
+	      "\n"
+	      "Writes one HTML file that opens from disk in any browser with no network\n"
+	      "and no server (style, script and pictures inline):\n"
+	      "  - Summary: the total of every sample type, what was run (the profile's\n"
+	      "    comments), the peak and the site that held the most then, and the\n"
+	      "    biggest allocation sites (leaf function and line);\n"
+	      "  - Top: the table of `allocprof top`, sortable by clicking a column and\n"
+	      "    filtered by a regular expression;\n"
+	      "  - Flame graph: as `allocprof flame` (click to zoom, search box);\n"
+	      "  - Timeline: in-use bytes and RSS over the run, as `allocprof timeline`;\n"
+	      "  - Changes (with BASE): totals of BASE and PROFILE side by side, the top\n"
+	      "    table of PROFILE - BASE (as `allocprof diff`) and a differential flame\n"
+	      "    graph (red grew, blue shrank).\n"
+	      "A selector at the top switches every table and flame graph to another\n"
+	      "sample type (alloc_space, alloc_objects, inuse_space, ...). Flame graphs of\n"
+	      "the types not selected are left out when they would make the page bigger\n"
+	      "than about 24 MB (the page says how to draw them).\n"
+	      "\n"
+	      "  -o, --output OUT      where to write (default: the profile's name with\n"
+	      "                        .html for .pb.gz, in the current directory; '-' is\n"
+	      "                        standard output)\n"
+	      "  --diff BASE           the base profile (the same as the BASE operand);\n"
+	      "                        also --diff-base BASE, pprof's -diff_base=BASE\n"
+	      "  --peak FILE           the peak profile (default: X.peak.pb.gz next to\n"
+	      "                        X.pb.gz, when the same process wrote it)\n"
+	      "  --sample-index TYPE   the sample type selected when the page opens\n"
+	      "                        (default: the profile's default type);\n"
+	      "                        --alloc_space, --alloc_objects, --inuse_space,\n"
+	      "                        --inuse_objects are short for it\n"
+	      "  --by function|line|file|filefunctions|address\n"
+	      "                        what a row and a frame stand for (default:\n"
+	      "                        function); also -lines, -files, ...\n"
+	      "  --noinlines           attribute inlined frames to their caller\n"
+	      "  -n, --nodecount N     at most N rows per top table (default: all, up\n"
+	      "                        to 2000)\n"
+	      "  --nodefraction F      leave out rows whose cum is below F of the total\n"
+	      "                        (0.005, as top)\n"
+	      "  --edgefraction F      call edges below F of the total do not count for\n"
+	      "                        the (inline) marks of the rows (0.001, as top)\n"
+	      "  --focus RE, --ignore RE\n"
+	      "                        keep only / drop samples with a frame matching RE\n"
+	      "  --width PX            width of the flame graphs (1200)\n"
+	      "  --min-width PX        flame frames narrower than this are merged (1)\n"
+	      "  --title TEXT          the page's title\n",
+	      f);
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "allocprof: 'report' is not implemented yet\n");
-	return 2;
+	struct popts o;
+	int rc = popts_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF,
+			     POPT_DIFF | POPT_PEAK | POPT_WIDTH | POPT_MINW | POPT_TITLE, help, &o);
+	if (rc) {
+		popts_release(&o);
+		return rc < 0 ? 0 : rc;
+	}
+	if (o.c.nargs < 1 || o.c.nargs > 2 || (o.c.nargs == 2 && o.diff)) {
+		popts_release(&o);
+		return cli_usage_error(argv[0], o.c.nargs ? "expects PROFILE and at most one BASE" : "no profile given");
+	}
+	const char *path = o.c.args[0], *base_path = o.c.nargs == 2 ? o.c.args[1] : o.diff;
+	char *dflt = o.c.output ? NULL : outfile_default(path, ".html");
+	const char *out = o.c.output ? o.c.output : dflt;
+	struct profile p, base;
+	bool have_p = false, have_base = false;
+	struct peak_info pk = {0};
+	rc = 1;
+	if (!out) {
+		fprintf(stderr, "allocprof: out of memory\n");
+		goto done;
+	}
+	if (cli_load(path, &p))
+		goto done;
+	have_p = true;
+	if (base_path) {
+		if (cli_load(base_path, &base))
+			goto done;
+		have_base = true;
+	}
+	if (peak_find(path, o.peak, &p, &pk))
+		goto done;
+	/* rows: all of them unless -n says otherwise */
+	if (o.c.r.nodecount < 0)
+		o.c.r.nodecount = 0;
+	struct report_html_in in = {
+		.p = &p,
+		.base = have_base ? &base : NULL,
+		.path = path,
+		.base_path = base_path,
+		.pk = &pk,
+		.ro = &o.c.r,
+		.min_width = o.min_width >= 0 ? o.min_width : FLAME_DEFAULT_MIN_WIDTH,
+		.width = o.width ? o.width : FLAME_DEFAULT_WIDTH,
+		.title = o.title,
+	};
+	struct outfile of;
+	struct report_html_stats st;
+	int e = outfile_open(&of, out);
+	if (e < 0) {
+		fprintf(stderr, "allocprof report: cannot write %s: %s\n", out, strerror(-e));
+		goto done;
+	}
+	rc = report_html_write(of.f, &in, &st);
+	if (rc) {
+		outfile_abort(&of);
+		goto done;
+	}
+	if ((e = outfile_commit(&of)) < 0) {
+		fprintf(stderr, "allocprof report: cannot write %s: %s\n", out, strerror(-e));
+		rc = 1;
+		goto done;
+	}
+	popts_wrote("report", out, "%zu sample types, %zu flame graphs%s", st.types, st.flames,
+		    st.left_out ? ", some left out for size" : "");
+done:
+	peak_release(&pk);
+	if (have_base)
+		profile_release(&base);
+	if (have_p)
+		profile_release(&p);
+	free(dflt);
+	popts_release(&o);
+	return rc;
 }

@@ -1,0 +1,119 @@
+#!/bin/sh
+# The HTML report in a real browser (Debian's chromium, headless): a script
+# injected into a copy of the page clicks a flame-graph frame and types into
+# the search box, then the test reads the DOM after the click (the zoomed
+# frame is full width) and keeps a screenshot. A page of hostile names must
+# load with its tables filled.
+. "$(dirname "$0")/lib.sh"
+
+CHROMIUM=""
+for c in chromium chromium-browser google-chrome; do
+	if have "$c"; then CHROMIUM=$c; break; fi
+done
+if [ -z "$CHROMIUM" ]; then
+	echo "1..0 # SKIP chromium is not installed"
+	exit 0
+fi
+ARTIFACTS="$BUILD/meson-logs"
+mkdir -p "$ARTIFACTS"
+
+# browse MODE URL [ARGS]: headless Chromium on a new empty profile, no
+# network; MODE is --dump-dom or --screenshot=FILE
+browse() {
+	mode=$1 url=$2
+	shift 2
+	rm -rf "$WORK/chrome"
+	mkdir "$WORK/chrome"
+	timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-extensions --disable-sync \
+		--user-data-dir="$WORK/chrome" --virtual-time-budget=5000 "$mode" "$@" "$url" 2> "$WORK/chrome.err"
+}
+
+cd "$WORK"
+mkdir c
+(cd c && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 "$PROGS/known_sites" > /dev/null)
+"$ALLOCPROF" report -o page.html "$(profile_of c)" 2> /dev/null
+# the frames the search below should find: those the flame graph draws
+"$ALLOCPROF" flame -o flame.svg "$(profile_of c)" 2> /dev/null
+want=$(grep -c '<title>site_' flame.svg)
+# the test's script goes in just before </body>, after the page's own
+sed -e '/^<\/body>$/{' -e "r $SRC/tests/pictures/clicktest.js" -e 'i <script>' -e 'a </script>' -e 'd' -e '}' \
+	page.html > test.html
+echo '</body></html>' >> test.html
+
+browse --dump-dom "file://$WORK/test.html" > dom.html || true
+sed -n '/<pre id="test-result">/,/<\/pre>/p' dom.html > result.txt
+get() { sed -n "s/^$1=//p" result.txt | head -1; }
+if [ ! -s result.txt ]; then
+	not_ok "the page ran the test script"
+	sed 's/^/# /' "$WORK/chrome.err" | tail -5
+else
+	ok "the page ran the test script"
+fi
+check "no script error" "$(get error)" ""
+check "clicked frame zoomed" "$(get zoomed)" "site_calloc"
+full=$(get full_width)
+check "zoomed frame is full width" "$(get zoomed_width)" "$full"
+check "zoomed frame starts at the left edge" "$(get zoomed_x)" "10.00"
+before=$(get before_width)
+if [ -n "$before" ] && awk -v b="$before" -v f="$full" 'BEGIN { exit !(b < f / 2) }'; then
+	ok "the frame was narrow before ($before of $full)"
+else
+	not_ok "the frame was not narrow before: $before of $full"
+fi
+check "its caller stays below, full width, dimmed" "$(get caller_dimmed) $(get caller_width)" "true $full"
+check "a sibling is hidden" "$(get sibling_hidden)" "true"
+check "the label fits the new width" "$(get label)" "site_calloc"
+check "search: frames matched" "$(get matched)" "$want"
+check "search: frames highlighted" "$(get highlighted)" "$want"
+case "$(get matched_text)" in
+"$want frames matched, 99."*"% of the graph") ok "search: share of the graph shown: $(get matched_text)" ;;
+*) not_ok "search: share shown: '$(get matched_text)'" ;;
+esac
+check "table sorted by name" "$(get sorted_first)" "__libc_start_call_main"
+check "sample type switched: first row" "$(get type_first_row)" "1000 site_small"
+check "sample type switched: its flame graph shown" "$(get flame_shown)" "flame-0"
+
+browse --screenshot="$WORK/shot.png" "file://$WORK/test.html" --window-size=1280,900 > /dev/null || true
+if [ -s shot.png ] && [ "$(head -c 4 shot.png | od -An -c | tr -d ' ')" = '211PNG' ]; then
+	cp shot.png "$ARTIFACTS/pictures-report.png"
+	ok "screenshot kept: $ARTIFACTS/pictures-report.png"
+	echo "# screenshot: $ARTIFACTS/pictures-report.png"
+else
+	not_ok "no screenshot"
+fi
+
+# the standalone flame graph: its own script zooms and searches too
+sed '/^<\/svg>$/d' flame.svg > flame_test.svg
+cat >> flame_test.svg <<'JS'
+<script type="text/ecmascript"><![CDATA[
+(function () {
+  var svg = document.documentElement, out = [];
+  var gs = svg.querySelectorAll("g.f"), g = null;
+  for (var i = 0; i < gs.length; i++)
+    if (gs[i].querySelector("title").textContent.split("\n")[0] === "site_calloc") g = gs[i];
+  g.querySelector("rect").dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  out.push("zoomed=" + svg.getAttribute("data-zoomed"), "width=" + g.querySelector("rect").getAttribute("width"));
+  var input = svg.querySelector("input.search");
+  input.value = "site_small";
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  out.push("matched=" + svg.getAttribute("data-matched"));
+  svg.setAttribute("data-test", out.join(" "));
+})();
+]]></script>
+</svg>
+JS
+browse --dump-dom "file://$WORK/flame_test.svg" > flame.dom || true
+check "flame svg: clicked frame zoomed to full width, search matched" \
+	"$(sed -n 's/.*data-test="\([^"]*\)".*/\1/p' flame.dom | head -1)" "zoomed=site_calloc width=1180.00 matched=1"
+
+# hostile names: the page still loads and fills its tables
+"$MKNAMES" names.pb.gz
+"$ALLOCPROF" report -o names.html names.pb.gz 2> /dev/null
+browse --dump-dom "file://$WORK/names.html" > names.dom || true
+rows=$(grep -o '<tr><td class="num">' names.dom | wc -l | tr -d ' ')
+if [ "$rows" -ge 6 ]; then ok "hostile names: tables filled ($rows rows)"; else not_ok "hostile names: $rows rows"; fi
+has "hostile names: markup shown as text" names.dom '<td>evil&lt;script&gt;alert("x")&lt;/script&gt;&amp;amp;</td>'
+lacks "hostile names: no injected element" names.dom '<script>alert'
+
+finish
