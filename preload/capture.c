@@ -22,6 +22,8 @@
 #include "unwind.h"
 
 static pthread_key_t exit_key;
+static int statm_fd = -1;
+static uint64_t rss_every; /* capture clock ticks between RSS readings of a thread */
 static size_t ring_size;
 static atomic_uint_fast64_t n_drops, n_stale, n_inline; /* rare: global counters are fine */
 
@@ -91,6 +93,13 @@ double capture_ns_per_tick(void)
 	return use_tsc ? ns_per_tick : 1.0;
 }
 
+void capture_after_fork(void)
+{
+	if (statm_fd >= 0)
+		close(statm_fd);
+	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+}
+
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
@@ -99,6 +108,9 @@ void capture_init(void)
 #endif
 	mono0 = capture_now_ns();
 	tick0 = capture_now();
+	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	/* 10 ms, at the clock's nominal rate until calibration knows better */
+	rss_every = use_tsc ? 30000000 : 10000000;
 	/* exact mode: every block is sampled, so every free is sent, and the
 	 * collector, not this thread, looks the block up */
 	if (config.rate == 1)
@@ -109,6 +121,25 @@ void capture_init(void)
 	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * biggest)
 		ring_size *= 2;
+}
+
+/* The RSS for the timeline, read at most every ~10 ms per thread and only on
+ * the sampled path: one pread of /proc/self/statm. */
+static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
+{
+	if (statm_fd < 0 || now - t->rss_time < rss_every)
+		return 0;
+	t->rss_time = now;
+	char buf[128];
+	ssize_t n = pread(statm_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *p = strchr(buf, ' ');
+	uint64_t pages = 0;
+	for (p = p ? p + 1 : buf + n; *p >= '0' && *p <= '9'; p++)
+		pages = pages * 10 + (uint64_t)(*p - '0');
+	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 static struct ring *thread_ring(struct thread_state *t)
@@ -197,6 +228,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->stack_hash = b->stack_hash;
 	e->alloc_time = b->alloc_time;
 	e->free_time = capture_now(); /* still before the real free */
+	e->rss = maybe_rss(t, e->free_time);
 	e->free_tid = t->tid;
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
@@ -229,6 +261,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->size = size;
 	e->stack_hash = h;
 	e->alloc_time = now;
+	e->rss = maybe_rss(t, now);
 	e->free_time = 0;
 	e->free_tid = 0;
 	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;

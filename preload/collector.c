@@ -259,6 +259,8 @@ static void exact_alloc(struct ring *r, struct stack_rec *s, const struct event 
 static void on_event(struct ring *r, const struct event *e)
 {
 	totals.events++;
+	if (e->rss)
+		timeline_rss(capture_time_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
 	if (e->kind == EVENT_ALLOC) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, e->nframes ? e->frames : NULL,
 						      e->nframes, e->flags & EVENT_TRUNCATED);
@@ -364,8 +366,7 @@ static size_t drain(bool all)
 			ring_span_end(rings[i], &spans[i]);
 		n += k;
 	}
-	if (events)
-		timeline_rss(capture_now_ns());
+
 	(void)n;
 	return events;
 }

@@ -32,9 +32,10 @@ struct event {
 	uint32_t free_tid;   /* FREE: thread that freed */
 	uint32_t realloc_depth; /* how many reallocs moved this block so far */
 	uint64_t free_pc;    /* FREE: return address of free's caller, or 0 */
+	uint64_t rss;        /* the process's RSS in bytes when this event was made, or 0 */
 	uint64_t frames[];   /* return addresses, leaf first */
 };
 
-_Static_assert(sizeof(struct event) == 72, "event header layout is fixed");
+_Static_assert(sizeof(struct event) == 80, "event header layout is fixed");
 
 #endif

@@ -68,6 +68,7 @@ static void fork_child(void)
 	if (t->initialized)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
+	capture_after_fork();
 	guard_leave(t);
 }
 

@@ -27,6 +27,7 @@ struct thread_state {
 	uint64_t rng;
 	struct ring *ring;      /* this thread's event ring, or NULL */
 	uint32_t realloc_depth; /* depth of the block the current realloc makes */
+	uint64_t rss_time;      /* when this thread last read the RSS (capture clock) */
 };
 
 extern __thread struct thread_state shim_tls __attribute__((tls_model("initial-exec")));

@@ -4,9 +4,7 @@
 
 #include "../src/mem.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 struct series {
 	uint64_t t[TIMELINE_POINTS];
@@ -19,7 +17,6 @@ struct series {
 
 static struct series inuse_series = {.width = 1000000};
 static struct series rss_series = {.width = 1000000};
-static int statm_fd = -1;
 
 static void halve(struct series *s)
 {
@@ -57,25 +54,9 @@ void timeline_inuse(uint64_t t_ns, double inuse_bytes)
 	add(&inuse_series, t_ns, inuse_bytes);
 }
 
-void timeline_rss(uint64_t t_ns)
+void timeline_rss(uint64_t t_ns, uint64_t bytes)
 {
-	struct series *s = &rss_series;
-	if (s->open && t_ns < s->bucket_start + s->width)
-		return;
-	if (statm_fd < 0)
-		statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	char buf[128];
-	ssize_t n = statm_fd >= 0 ? pread(statm_fd, buf, sizeof(buf) - 1, 0) : -1;
-	if (n <= 0)
-		return;
-	buf[n] = 0;
-	const char *p = strchr(buf, ' ');
-	if (!p)
-		return;
-	uint64_t pages = 0;
-	for (p++; *p >= '0' && *p <= '9'; p++)
-		pages = pages * 10 + (uint64_t)(*p - '0');
-	add(s, t_ns, (double)pages * (double)sysconf(_SC_PAGESIZE));
+	add(&rss_series, t_ns, (double)bytes);
 }
 
 static void export(const struct series *s, struct pf_point **out, size_t *n, size_t *cap,

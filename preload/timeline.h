@@ -13,8 +13,8 @@ enum { TIMELINE_POINTS = 1024 };
 
 /* t_ns: CLOCK_MONOTONIC. */
 void timeline_inuse(uint64_t t_ns, double inuse_bytes);
-/* Reads the RSS now, at most once per resolution step. */
-void timeline_rss(uint64_t t_ns);
+/* An RSS reading (bytes) made at t_ns. */
+void timeline_rss(uint64_t t_ns, uint64_t bytes);
 /* Copies both series into the profile, times relative to start_ns. */
 void timeline_export(struct profile *p, uint64_t start_ns);
 
