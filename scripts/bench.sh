@@ -213,7 +213,9 @@ if [ $ACCURACY = 1 ]; then
 			printf '%s ' "$f"; "$PFQ" "$f" | awk -F'\t' '{ split($1, v, " "); s += v[2] } END { print s + 0 }'; done | sort -k2 -n | tail -1)
 		ef=${exact% *}; eb=${exact##* }
 		prog=$(basename "$ef" | cut -d. -f2)
-		"$PFQ" "$ef" | awk -F'\t' '{ split($1, v, " "); split($2, f, ";"); s[f[1]] += v[2] } END { for (k in s) print s[k] "\t" k }' | sort -rn | head -10 > "$dir/exact.top"
+		# sites: leaf frames, named from the file (binary+offset) where no
+		# symbol names them, so they compare across runs (ASLR)
+		"$PFQ" --rel "$ef" | awk -F'\t' '{ split($1, v, " "); split($2, f, ";"); s[f[1]] += v[2] } END { for (k in s) print s[k] "\t" k }' | sort -rn | head -10 > "$dir/exact.top"
 		for seed in 1 2 3; do
 			mkdir -p "$dir/s$seed"
 			# shellcheck disable=SC2046
@@ -221,7 +223,7 @@ if [ $ACCURACY = 1 ]; then
 			sf=$(ls "$dir/s$seed"/allocprof.$prog.*.pb.gz 2> /dev/null | grep -v peak | head -1)
 			[ -n "$sf" ] || continue
 			sb=$("$PFQ" "$sf" | awk -F'\t' '{ split($1, v, " "); s += v[2] } END { print s + 0 }')
-			within=$("$PFQ" "$sf" | awk -F'\t' 'NR == FNR { top[$2] = $1; next } { split($1, v, " "); split($2, f, ";"); if (f[1] in top) s[f[1]] += v[2] }
+			within=$("$PFQ" --rel "$sf" | awk -F'\t' 'NR == FNR { top[$2] = $1; next } { split($1, v, " "); split($2, f, ";"); if (f[1] in top) s[f[1]] += v[2] }
 				END { n = 0; for (k in top) if (s[k] > 0.9 * top[k] && s[k] < 1.1 * top[k]) n++; print n }' "$dir/exact.top" -)
 			awk -v w="$w ($prog)" -v e="$eb" -v s="$sb" -v seed=$seed -v within="$within" \
 				'BEGIN { printf "| %s | %.1f MB | %d | %.1f MB | %+.2f%% | %d of 10 |\n", w, e / 1048576, seed, s / 1048576, 100 * (s - e) / e, within }'

@@ -5,7 +5,9 @@
  * pfq --mappings FILE prints "start limit offset file build_id flags";
  * pfq --labels FILE prints samples as above with a third field of labels,
  *   key=NUM or key="STR", separated by commas;
- * pfq --timeline FILE prints the timeline points: "inuse|rss T_NS VALUE". */
+ * pfq --timeline FILE prints the timeline points: "inuse|rss T_NS VALUE";
+ * pfq --rel FILE prints samples as above, but a frame without a name as
+ *   BINARY+0xOFFSET (its place in its file: the same from run to run). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,8 +15,19 @@
 
 #include "pprof_read.h"
 
+static bool relative;
+
 static void print_frame(const struct profile *p, const struct pf_location *l, int *first)
 {
+	if (l->nlines == 0 && relative && l->mapping != PF_NONE) {
+		const struct pf_mapping *m = &p->mappings[l->mapping];
+		const char *file = profile_str(p, m->filename);
+		const char *base = strrchr(file, '/');
+		printf("%s%s+0x%" PRIx64, *first ? "" : ";", base ? base + 1 : file,
+		       l->address - m->start + m->offset);
+		*first = 0;
+		return;
+	}
 	if (l->nlines == 0) {
 		printf("%s0x%" PRIx64, *first ? "" : ";", l->address);
 		*first = 0;
@@ -69,6 +82,7 @@ int main(int argc, char **argv)
 			printf("rss %" PRId64 " %" PRId64 "\n", p.timeline_rss[i].t_ns, p.timeline_rss[i].value);
 	} else {
 		bool labels = !strcmp(mode, "--labels");
+		relative = !strcmp(mode, "--rel");
 		for (size_t i = 0; i < p.nsamples; i++) {
 			const int64_t *v = profile_sample_values(&p, i);
 			for (size_t t = 0; t < p.ntypes; t++)
