@@ -70,7 +70,8 @@ case "$(get matched_text)" in
 "$want frames matched, 99."*"% of the graph") ok "search: share of the graph shown: $(get matched_text)" ;;
 *) not_ok "search: share shown: '$(get matched_text)'" ;;
 esac
-check "table sorted by name" "$(get sorted_first)" "__libc_start_call_main"
+check "table sorted by name: every row in order" "$(get sorted_ok)" "yes"
+check "table sorted by name: the smallest name first" "$(get sorted_first)" "$(get sorted_expected)"
 check "sample type switched: first row" "$(get type_first_row)" "1000 site_small"
 check "sample type switched: its flame graph shown" "$(get flame_shown)" "flame-0"
 

@@ -45,7 +45,11 @@
     var table = document.querySelector(".toptable table.top");
     var nameHead = table.querySelector('th[data-key="name"]');
     click(nameHead);
-    say("sorted_first", table.querySelector("tbody tr td:last-child").textContent);
+    var names = Array.from(table.querySelectorAll("tbody tr td:last-child")).map(function (td) { return td.textContent; });
+    say("sorted_first", names[0]);
+    // what the first row must be, whatever the profile's names are
+    say("sorted_expected", names.reduce(function (m, n) { return n < m ? n : m; }, names[0]));
+    say("sorted_ok", names.every(function (n, i) { return i === 0 || names[i - 1] <= n; }) ? "yes" : "no");
     say("rows", table.querySelectorAll("tbody tr").length);
     // switch the sample type
     var sel = document.getElementById("type");

@@ -37,9 +37,10 @@ pprof_top() {
 		awk '/^ *flat/ { on = 1; next }
 		on && $1 != "0" && $NF !~ /^\[/ { last = NF; inl = "";
 			if ($NF == "(inline)") { last = NF - 1; inl = " (inline)" }
-			f = $last; sub(/.*\//, "", f);
-			name = ""; for (i = 6; i < last; i++) name = name (name ? " " : "") $i;
-			sub(/\(.*$/, "", name); print $1 " " name " " f inl }' | sort
+			f = $last;
+			if (f ~ /:[0-9]+$/) { sub(/.*\//, "", f); last-- } else f = "";
+			name = ""; for (i = 6; i <= last; i++) name = name (name ? " " : "") $i;
+			sub(/\(.*$/, "", name); print $1 " " name (f != "" ? " " f : "") inl }' | sort
 }
 
 # symq_top FILE: the same rows, computed by our own reader from the leaf
@@ -48,6 +49,7 @@ pprof_top() {
 symq_top() {
 	"$SYMQ" "$1" | awk -F'\t' '$2 !~ /^0x/ { split($1, v, " "); split($2, locs, "|"); n = split(locs[1], fr, "+");
 		i = index(fr[1], "@"); name = substr(fr[1], 1, i - 1); file = substr(fr[1], i + 1);
-		sub(/\(.*$/, "", name); s[name " " file (n > 1 ? " (inline)" : "")] += v[2] }
+		sub(/\(.*$/, "", name); if (file ~ /:0$/ || file == "") file = "";
+		s[name (file != "" ? " " file : "") (n > 1 ? " (inline)" : "")] += v[2] }
 		END { for (k in s) if (s[k]) print s[k] "B " k }' | sort
 }

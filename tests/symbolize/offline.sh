@@ -20,7 +20,9 @@ check "site_small at known_sites.c:9" "$(sum_leaf '^site_small@known_sites.c:9$'
 check "flags" "$("$SYMQ" --mappings "$WORK/out.pb.gz" | head -1 | cut -d' ' -f3)" "FLNI"
 
 run_shim "$WORK/live" "$WORK/bin/known_sites"
-check "same frames as the shim's" "$("$SYMQ" "$(profile_in "$WORK/live")")" "$(cat "$WORK/out.txt")"
+# two runs: a frame without a name differs by its address (ASLR), not more
+unnamed() { sed 's/0x[0-9a-f]*/0x?/g'; }
+check "same frames as the shim's" "$("$SYMQ" "$(profile_in "$WORK/live")" | unnamed)" "$(unnamed < "$WORK/out.txt")"
 
 "$ALLOCPROF" symbolize -q - --output - < "$raw" > "$WORK/piped.pb.gz"
 check "stdin to stdout" "$("$SYMQ" "$WORK/piped.pb.gz")" "$(cat "$WORK/out.txt")"
