@@ -194,13 +194,21 @@ static void *reserve(struct thread_state *t, size_t max)
 	return slot;
 }
 
-/* Says in the ring that an event no older than now is being built (see
- * ring.h: inflight). The event's own time is taken later, when it is
- * filled: unwinding, or waiting for room, is not part of a block's life. */
+/* Says in the ring that an event is being built, no older than this
+ * thread's last one (see ring.h: inflight): a thread's clock only moves on,
+ * so that floor costs no clock reading; the event's own time is read once,
+ * when it is filled (unwinding, or waiting for room, is not part of a
+ * block's life). A plain release store: the collector's horizon keeps a
+ * margin far wider than a store can take to be seen. */
 static void stamp(struct thread_state *t)
 {
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, capture_now(), memory_order_seq_cst);
+		atomic_store_explicit(&t->ring->inflight, t->last_stamp ? t->last_stamp : 1, memory_order_release);
+}
+
+static uint64_t event_clock(struct thread_state *t)
+{
+	return t->last_stamp = capture_now();
 }
 
 static void unstamp(struct thread_state *t)
@@ -227,7 +235,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->size = b->size;
 	e->stack_hash = b->stack_hash;
 	e->alloc_time = b->alloc_time;
-	e->free_time = capture_now(); /* still before the real free */
+	e->free_time = event_clock(t); /* still before the real free */
 	e->rss = maybe_rss(t, e->free_time);
 	e->free_tid = t->tid;
 	e->realloc_depth = b->realloc_depth;
@@ -253,7 +261,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
 	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
-	uint64_t now = capture_now();
+	uint64_t now = event_clock(t);
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	e->tid = t->tid;

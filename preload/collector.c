@@ -314,7 +314,7 @@ static uint64_t horizon(void)
 {
 	uint64_t h = capture_now() - (uint64_t)(500000.0 / capture_ns_per_tick());
 	for (struct ring *r = ring_first(); r; r = r->next) {
-		uint64_t t = atomic_load_explicit(&r->inflight, memory_order_seq_cst);
+		uint64_t t = atomic_load_explicit(&r->inflight, memory_order_acquire);
 		if (t && t < h)
 			h = t;
 	}

@@ -28,6 +28,7 @@ struct thread_state {
 	struct ring *ring;      /* this thread's event ring, or NULL */
 	uint32_t realloc_depth; /* depth of the block the current realloc makes */
 	uint64_t rss_time;      /* when this thread last read the RSS (capture clock) */
+	uint64_t last_stamp;    /* the time of this thread's last event (capture clock) */
 };
 
 extern __thread struct thread_state shim_tls __attribute__((tls_model("initial-exec")));
