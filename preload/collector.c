@@ -327,6 +327,9 @@ static uint64_t horizon(void)
  * exact mode, where a free finds its block by address, only events older
  * than the safe horizon are taken (unless all is asked for), which makes
  * that order exact. */
+/* How full the fullest ring was when last drained: the collector's pace. */
+static double fullest_seen;
+
 static size_t drain(bool all)
 {
 	capture_calibrate();
@@ -341,6 +344,9 @@ static size_t drain(bool all)
 		for (; r && k < MERGE_MAX; r = r->next) {
 			if (!ring_span_begin(r, &spans[k]))
 				continue;
+			double used = (double)(spans[k].head - spans[k].tail) / (double)r->size;
+			if (used > fullest_seen)
+				fullest_seen = used;
 			rings[k] = r;
 			heads[k] = ring_span_peek(r, &spans[k]);
 			if (config.rate == 1)
@@ -420,11 +426,15 @@ static void *collector_main(void *arg)
 		 * keep the program's threads from draining their own rings); busy
 		 * sampling: every millisecond; idle: back off to 50 ms */
 		if (n && config.rate == 1 && !dump_requested) {
-			/* a ring holds thousands of events: polling every 200 us keeps
-			 * up without waking anyone, and yields the core in between to
-			 * programs that spin on theirs */
-			sleep_ns = 200000;
-			if (n > 4096)
+			/* a ring holds thousands of events: polling keeps up without
+			 * waking anyone, and yields the core in between to programs
+			 * that spin on theirs. Each wake-up is a context switch, so
+			 * the pace follows the fullest ring: 1 ms while rings stay
+			 * under 1/32 full, 200 us once one passes 1/8 */
+			double fullest = fullest_seen;
+			fullest_seen = 0;
+			sleep_ns = fullest > 0.125 ? 200000 : fullest > 0.03125 ? 500000 : 1000000;
+			if (n > 4096 && fullest > 0.125)
 				continue;
 		} else {
 			/* exact mode never sleeps long: events wait for the horizon */
