@@ -119,7 +119,7 @@ void capture_init(void)
 		memset(livetab_filter, 0xff, sizeof(livetab_filter));
 	/* exact mode sends every allocation: give it room for bursts; sampled
 	 * events are rare, and a ring's pages count in the program's RSS */
-	ring_size = config.rate == 1 ? (1u << 20) : (64u << 10);
+	ring_size = config.rate == 1 ? (1u << 21) : (64u << 10);
 	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * biggest)
 		ring_size *= 2;
