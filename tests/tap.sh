@@ -14,6 +14,28 @@ check() { # check DESCRIPTION GOT EXPECTED
 }
 finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
 
+# wait_bounded PID SECONDS: wait for a background child, but not forever:
+# a process that hangs under the shim fails its test with where each of its
+# threads sleeps in the kernel, instead of timing the whole suite out.
+# Returns the child's status, or 124 after killing it.
+wait_bounded() {
+	local pid=$1 limit=$(($2 * 10)) i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt $limit ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# pid $pid still running after $2 s; its threads (name wchan):" >&2
+		for t in /proc/"$pid"/task/*; do
+			echo "#   $(cat "$t/comm" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null)" >&2
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}
+
 # profile_of DIR: the one exit profile written into DIR (besides its .peak.pb.gz)
 profile_of() {
 	set -- $(ls "$1"/*.pb.gz 2>/dev/null | grep -v '\.peak\.pb\.gz$' || true)

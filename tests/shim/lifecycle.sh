@@ -70,7 +70,7 @@ sleep 0.1
 kill -USR2 $pid
 sleep 0.3
 exec 3>&-
-wait $pid
+wait_bounded $pid 60
 n=$(ls "$d" | grep -v peak | grep -c pb.gz)
 check "two USR2 dumps and the exit dump" "$n" "3"
 first=$(ls "$d"/*.pb.gz | grep -v peak | head -1)

@@ -59,7 +59,7 @@ if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null
 	check "redis-benchmark completed" "$(grep -c 'requests per second' "$d/bench.txt")" "4"
 	redis-cli -p $port shutdown nosave > /dev/null 2>&1 || true
 	status=0
-	wait $pid || status=$?
+	wait_bounded $pid 60 || status=$?
 	check "redis-server exits cleanly" "$status" "0"
 	prof=$(profile_of "$d")
 	objects=$(total "$prof" | cut -d' ' -f1)
