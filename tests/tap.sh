@@ -14,6 +14,28 @@ check() { # check DESCRIPTION GOT EXPECTED
 }
 finish() { echo "1..$NTEST"; [ "$FAILS" = 0 ]; }
 
+# tap_setup NAME: how every suite starts: a strict shell, a fixed locale
+# and time zone, none of the caller's ALLOCPROF_* settings (each test sets
+# its own), and a scratch directory $WORK removed at exit
+tap_setup() {
+	set -eu
+	export TZ=UTC LC_ALL=C
+	for v in $(env | sed -n 's/^\(ALLOCPROF_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-$1.XXXXXX")
+	trap 'rm -rf "$WORK"' EXIT
+}
+
+# same DESCRIPTION FILE_GOT FILE_EXPECTED: passes when the files are equal,
+# else fails and shows the difference
+same() {
+	if diff -u "$3" "$2" > "$WORK/diff.out" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1"
+		sed 's/^/# /' "$WORK/diff.out" | head -40
+	fi
+}
+
 # wait_bounded PID SECONDS: wait for a background child, but not forever:
 # a process that hangs under the shim fails its test with where each of its
 # threads sleeps in the kernel, instead of timing the whole suite out.

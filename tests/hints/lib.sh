@@ -1,9 +1,7 @@
 # Shared helpers of the hints tests (TAP). Sourced; expects BUILD (the meson
 # build dir) and SRC (the source dir) in the environment.
-set -eu
-export TZ=UTC LC_ALL=C
-# the profiler's settings come from each test, not from whoever runs it
-for v in $(env | sed -n 's/^\(ALLOCPROF_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+. "$(dirname "$0")/../tap.sh"
+tap_setup hints
 ALLOCPROF="$BUILD/viewer/allocprof"
 SHIM="$BUILD/preload/liballocprof.so"
 PFQ="$BUILD/tests/shim/pfq"
@@ -11,20 +9,6 @@ PROGS="$BUILD/tests/programs"
 HINTPROGS="$BUILD/tests/hints"
 DATA="$SRC/tests/hints/data"
 GOLDEN="$SRC/tests/hints/golden"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-hints.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-. "$(dirname "$0")/../tap.sh"
-
-# same DESCRIPTION FILE_GOT FILE_EXPECTED: passes when the files are equal,
-# else fails and shows the difference
-same() {
-	if diff -u "$3" "$2" > "$WORK/diff.out" 2>&1; then
-		ok "$1"
-	else
-		not_ok "$1"
-		sed 's/^/# /' "$WORK/diff.out" | head -40
-	fi
-}
 
 # In `allocprof hints --tsv` output (FILE), the hint whose site is the
 # function FN (the site column up to its first space):
@@ -50,13 +34,6 @@ within() {
 	else
 		not_ok "$1: got '$2', expected $3 within $4"
 	fi
-}
-
-# profile_of DIR: the one exit profile written into DIR (besides its .peak.pb.gz)
-profile_of() {
-	set -- $(ls "$1"/*.pb.gz 2>/dev/null | grep -v '\.peak\.pb\.gz$' || true)
-	if [ $# != 1 ]; then echo "expected one profile, found $#" >&2; return 1; fi
-	echo "$1"
 }
 
 # profile NAME [ENV=VALUE...] PROG [ARGS]: runs PROG under the shim in

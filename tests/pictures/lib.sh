@@ -1,18 +1,13 @@
 # Shared helpers of the pictures' shell tests (TAP). Sourced; expects BUILD
 # (the meson build dir) and SRC (the source dir) in the environment.
-set -eu
-export TZ=UTC LC_ALL=C
-# the profiler's settings come from each test, not from whoever runs it
-for v in $(env | sed -n 's/^\(ALLOCPROF_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+. "$(dirname "$0")/../tap.sh"
+tap_setup pictures
 ALLOCPROF="$BUILD/viewer/allocprof"
 DATA="$SRC/tests/data"
 SHIM="$BUILD/preload/liballocprof.so"
 PROGS="$BUILD/tests/programs"
 MKPROF="$BUILD/tests/viewer/mkprof"
 MKNAMES="$BUILD/tests/pictures/mknames"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-pictures.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-. "$(dirname "$0")/../tap.sh"
 
 have() { command -v "$1" > /dev/null 2>&1; }
 

@@ -1,12 +1,10 @@
 # Shared helpers of the shim's shell tests. Sourced; expects BUILD (the meson
 # build dir) and SRC (the source dir) in the environment.
-set -eu
+. "$(dirname "$0")/../tap.sh"
+tap_setup test
 SHIM="$BUILD/preload/liballocprof.so"
 PFQ="$BUILD/tests/shim/pfq"
 PROGS="$BUILD/tests/programs"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-. "$(dirname "$0")/../tap.sh"
 
 # symbolized FILE: the profile symbolized (by go tool pprof from the local
 # binaries while the shim cannot name frames itself), in pfq's format

@@ -1,13 +1,11 @@
 # Shared helpers of the symbolization tests. Sourced; expects BUILD, SRC and
 # SYMDIR (this folder's build dir) in the environment.
-set -eu
+. "$(dirname "$0")/../tap.sh"
+tap_setup sym
 SHIM="$BUILD/preload/liballocprof.so"
 ALLOCPROF="$BUILD/viewer/allocprof"
 SYMQ="$SYMDIR/symq"
 PROGS="$BUILD/tests/programs"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-sym.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-. "$(dirname "$0")/../tap.sh"
 contains() { # contains DESCRIPTION HAYSTACK NEEDLE (a grep -E pattern)
 	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else
 		not_ok "$1: no '$3' in:"; printf '%s\n' "$2" | sed 's/^/#   /'; fi
