@@ -223,3 +223,17 @@ int cli_load(const char *path, struct profile *p)
 	filter_prune(p);
 	return 0;
 }
+
+int cli_load_regex(const struct cli *c, struct rx *re, struct profile *p)
+{
+	char err[300];
+	if (!rx_compile(re, c->args[0], err, sizeof(err))) {
+		fprintf(stderr, "allocprof: %s\n", err);
+		return 2;
+	}
+	if (cli_load(c->args[1], p)) {
+		rx_free(re);
+		return 1;
+	}
+	return 0;
+}

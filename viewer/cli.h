@@ -41,4 +41,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * "allocprof: PATH: what is wrong". */
 int cli_load(const char *path, struct profile *p);
 
+/* For REGEX PROFILE commands (list, peek): compiles c->args[0] and loads
+ * c->args[1]. 0, and the caller releases both; or the exit status after
+ * saying what is wrong (2: the expression, 1: the file), nothing held. */
+int cli_load_regex(const struct cli *c, struct rx *re, struct profile *p);
+
 #endif

@@ -245,16 +245,9 @@ int cmd_list(int argc, char **argv)
 	c.r.gran = GRAN_LINES;
 	c.r.objnames = true;
 	struct rx re;
-	char err[300];
-	if (!rx_compile(&re, c.args[0], err, sizeof(err))) {
-		fprintf(stderr, "allocprof: %s\n", err);
-		return 2;
-	}
 	struct profile p;
-	if (cli_load(c.args[1], &p)) {
-		rx_free(&re);
-		return 1;
-	}
+	if ((rc = cli_load_regex(&c, &re, &p)))
+		return rc;
 	struct report r;
 	rc = report_open(&r, &p, &c.r);
 	if (!rc)

@@ -12,6 +12,7 @@
 
 #include "gopath.h"
 #include "units.h"
+#include "mem.h"
 
 static uint64_t info_hash(const struct ginfo *i)
 {
@@ -74,14 +75,8 @@ static int64_t find_or_add(struct graph *g, const struct ginfo *info)
 		if (info_eq(&g->nodes[id].info, info))
 			return id;
 	}
-	if (g->nnodes == g->cap_nodes) {
-		size_t cap = g->cap_nodes ? g->cap_nodes * 2 : 256;
-		struct gnode *n = realloc(g->nodes, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		g->nodes = n;
-		g->cap_nodes = cap;
-	}
+	if (MEM_GROW(g->nodes, g->cap_nodes, g->nnodes + 1) < 0)
+		return -ENOMEM;
 	struct gnode *n = &g->nodes[g->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->info = *info;
@@ -276,14 +271,8 @@ static int64_t edge_find_or_add(struct graph *g, uint32_t src, uint32_t dst)
 	uint64_t v = hmap_get(&g->edge_index, key);
 	if (v != HMAP_EMPTY)
 		return (int64_t)v;
-	if (g->nedges == g->cap_edges) {
-		size_t cap = g->cap_edges ? g->cap_edges * 2 : 256;
-		struct gedge *e = realloc(g->edges, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		g->edges = e;
-		g->cap_edges = cap;
-	}
+	if (MEM_GROW(g->edges, g->cap_edges, g->nedges + 1) < 0)
+		return -ENOMEM;
 	struct gedge *e = &g->edges[g->nedges];
 	memset(e, 0, sizeof(*e));
 	e->src = src;

@@ -13,6 +13,7 @@
 #include "assets.h"
 #include "esc.h"
 #include "units.h"
+#include "mem.h"
 
 enum { FRAME_H = 16, FONT = 12, PAD = 10, TOP = 70, BOTTOM = 30 };
 #define CHAR_W (FONT * 0.6)
@@ -33,14 +34,8 @@ struct layout {
 
 static int push_frame(struct layout *l, const struct frame *fr)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		struct frame *f = realloc(l->f, cap * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		l->f = f;
-		l->cap = cap;
-	}
+	if (MEM_GROW(l->f, l->cap, l->n + 1) < 0)
+		return -ENOMEM;
 	l->f[l->n++] = *fr;
 	if (fr->depth > l->maxdepth)
 		l->maxdepth = fr->depth;

@@ -12,6 +12,7 @@
 #include "gopath.h"
 #include "shorten.h"
 #include "units.h"
+#include "mem.h"
 
 static int grow_labels(struct ftree *t, size_t need)
 {
@@ -35,14 +36,8 @@ static uint64_t key_hash(uint32_t parent, uint32_t name)
 
 static int64_t add_node(struct ftree *t, uint32_t parent, uint32_t name)
 {
-	if (t->nn == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		struct fnode *n = realloc(t->n, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		t->n = n;
-		t->cap = cap;
-	}
+	if (MEM_GROW(t->n, t->cap, t->nn + 1) < 0)
+		return -ENOMEM;
 	struct fnode *nd = &t->n[t->nn];
 	memset(nd, 0, sizeof(*nd));
 	nd->name = name;

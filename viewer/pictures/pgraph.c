@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "units.h"
+#include "mem.h"
 
 #define MAX_NODELETS 4
 
@@ -110,14 +111,8 @@ static int add_tag(struct pgraph *pg, uint32_t node, uint32_t set, uint32_t name
 		}
 	}
 	if (!t) {
-		if (pg->ntags == pg->cap_tags) {
-			size_t cap = pg->cap_tags ? pg->cap_tags * 2 : 256;
-			struct ptag *nt = realloc(pg->tags, cap * sizeof(*nt));
-			if (!nt)
-				return -ENOMEM;
-			pg->tags = nt;
-			pg->cap_tags = cap;
-		}
+		if (MEM_GROW(pg->tags, pg->cap_tags, pg->ntags + 1) < 0)
+			return -ENOMEM;
 		t = &pg->tags[pg->ntags];
 		memset(t, 0, sizeof(*t));
 		t->node = node;
@@ -169,14 +164,8 @@ static int64_t find_edge(struct pgraph *pg, uint32_t src, uint32_t dst)
 	uint64_t v = hmap_get(&pg->edge_index, key);
 	if (v != HMAP_EMPTY)
 		return (int64_t)v;
-	if (pg->nedges == pg->cap_edges) {
-		size_t cap = pg->cap_edges ? pg->cap_edges * 2 : 256;
-		struct pedge *e = realloc(pg->edges, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		pg->edges = e;
-		pg->cap_edges = cap;
-	}
+	if (MEM_GROW(pg->edges, pg->cap_edges, pg->nedges + 1) < 0)
+		return -ENOMEM;
 	struct pedge *e = &pg->edges[pg->nedges];
 	memset(e, 0, sizeof(*e));
 	e->src = src;
