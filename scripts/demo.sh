@@ -13,14 +13,7 @@ meson compile -C build > /dev/null
 AP=$ROOT/build/viewer/allocprof
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-demo.XXXXXX")
-cat > "$WORK/demo.sql" <<'SQL'
-CREATE TABLE orders(id INTEGER PRIMARY KEY, customer TEXT, amount REAL, note TEXT);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
-INSERT INTO orders SELECT x, 'customer-' || (x % 5000), x * 0.37, hex(randomblob(16)) FROM c;
-CREATE INDEX orders_customer ON orders(customer);
-CREATE INDEX orders_amount ON orders(amount);
-SELECT customer, count(*), round(sum(amount), 2) FROM orders GROUP BY customer ORDER BY 3 DESC LIMIT 5;
-SQL
+cp "$ROOT/scripts/demo.sql" "$WORK/demo.sql"
 
 if [ -t 1 ]; then
 	step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }

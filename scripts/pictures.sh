@@ -19,14 +19,7 @@ SHIM="$ROOT/$BUILD/preload/liballocprof.so"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/allocprof-pictures.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-cat > "$WORK/demo.sql" <<'SQL'
-CREATE TABLE orders(id INTEGER PRIMARY KEY, customer TEXT, amount REAL, note TEXT);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
-INSERT INTO orders SELECT x, 'customer-' || (x % 5000), x * 0.37, hex(randomblob(16)) FROM c;
-CREATE INDEX orders_customer ON orders(customer);
-CREATE INDEX orders_amount ON orders(amount);
-SELECT customer, count(*), round(sum(amount), 2) FROM orders GROUP BY customer ORDER BY 3 DESC LIMIT 5;
-SQL
+cp "$ROOT/scripts/demo.sql" "$WORK/demo.sql"
 
 cd "$WORK"
 LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_OUT=sqlite3.pb.gz sqlite3 :memory: < demo.sql > /dev/null
