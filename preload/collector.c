@@ -321,15 +321,15 @@ static uint64_t horizon(void)
 	return h;
 }
 
+/* How full the fullest ring was when last drained: the collector's pace. */
+static double fullest_seen;
+
 /* Events reach the tables in the order they happened across threads (each
  * ring is in order; the merge picks the earliest head), so the peak and the
  * timeline follow the program, not the order rings happen to be drained. In
  * exact mode, where a free finds its block by address, only events older
  * than the safe horizon are taken (unless all is asked for), which makes
  * that order exact. */
-/* How full the fullest ring was when last drained: the collector's pace. */
-static double fullest_seen;
-
 static size_t drain(bool all)
 {
 	capture_calibrate();
