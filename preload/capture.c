@@ -293,7 +293,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	unstamp(t);
 	/* the collector polls on its own; a wake-up is a system call and a
 	 * context switch, kept for a ring about to fill */
-	if (ring_used(t->ring) > t->ring->size / 4 * 3)
+	if (ring_filling(t->ring))
 		collector_wake();
 	ring_count_add(&t->ring->samples);
 	if (truncated)

@@ -53,10 +53,17 @@ bool ring_orphans(void);
 void *ring_reserve(struct ring *r, size_t max);
 /* Producer: publish len bytes (<= the max reserved) as one record. */
 void ring_commit(struct ring *r, size_t len);
-/* Producer: bytes not yet drained, as last seen. */
-static inline size_t ring_used(const struct ring *r)
+/* Producer: more than 3/4 of the ring not yet drained. The cached tail only
+ * moves when the ring looks full, so past the first lap it overstates what
+ * is used: it is refreshed before the answer is yes (a yes wakes the
+ * collector, a system call). */
+static inline bool ring_filling(struct ring *r)
 {
-	return (size_t)(atomic_load_explicit(&r->head, memory_order_relaxed) - r->cached_tail);
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	if (head - r->cached_tail <= r->size / 4 * 3)
+		return false;
+	r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	return head - r->cached_tail > r->size / 4 * 3;
 }
 
 /* Consumer: the records published so far, read one at a time, then
