@@ -480,11 +480,20 @@ void collector_start(void)
 	pthread_attr_destroy(&attr);
 }
 
+static atomic_uint_fast64_t n_wakes; /* a wake is a system call already: counting it is free */
+
 void collector_wake(void)
 {
 	if (atomic_load_explicit(&sleeping, memory_order_relaxed) &&
-	    atomic_exchange(&sleeping, 0))
+	    atomic_exchange(&sleeping, 0)) {
+		atomic_fetch_add_explicit(&n_wakes, 1, memory_order_relaxed);
 		syscall(SYS_futex, &sleeping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+}
+
+uint64_t collector_wakes(void)
+{
+	return atomic_load_explicit(&n_wakes, memory_order_relaxed);
 }
 
 void collector_request_dump(void)

@@ -25,6 +25,8 @@ static inline void collector_ensure_started(void)
 /* A producer's ring is filling: wake the thread if it sleeps (one atomic
  * load when it does not). */
 void collector_wake(void);
+/* How many times a filling ring woke the thread: a healthy pace needs few. */
+uint64_t collector_wakes(void);
 /* Async-signal-safe: asks the collector thread to write a profile soon. */
 void collector_request_dump(void);
 /* Lock, drain every ring, unlock (all: past the safe horizon too). */

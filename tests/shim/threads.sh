@@ -33,4 +33,16 @@ check "churn: in use at exit equals the blocks still held" "$inuse" "$held"
 check "churn: no drops" "$("$PFQ" --comments "$prof" | grep '^dropped:')" "dropped: 0"
 allocs=$(awk -F'\t' '$2 ~ /churn_(small|medium|big)@/ { split($1, v, " "); s += v[1] } END { print s + 0 }' "$d/s.txt")
 echo "# churn: $allocs allocations recorded by 32 threads in 2 s"
+# one thread at full speed for 1 s: the collector keeps pace by polling; a
+# producer wakes it only when its ring is really 3/4 full (a stale view of
+# the ring's tail once woke it ~20000 times here, a system call each)
+d="$WORK/pace"
+mkdir "$d"
+(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/churn" 1 1 > out.txt)
+wakes=$("$PFQ" --comments "$(profile_of "$d")" | sed -n 's/^collector woken by a filling ring: //p')
+if [ -n "$wakes" ] && [ "$wakes" -le 100 ]; then
+	ok "one busy thread: the collector was woken $wakes times (<= 100)"
+else
+	not_ok "one busy thread: the collector was woken '$wakes' times (> 100)"
+fi
 finish
