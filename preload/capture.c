@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../src/hmap.h"
+#include "arena.h"
 #include "collector.h"
 #include "config.h"
 #include "event.h"
@@ -144,6 +145,18 @@ static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/* Exact mode unwinds every allocation: chains repeat, and a cache of them
+ * (unwind.h) lives with the ring, reset when the ring changes threads. */
+static void attach_stack_cache(struct ring *r)
+{
+	if (config.rate != 1 || !config.unwind_cache)
+		return;
+	if (r->stack_cache)
+		unwind_cache_reset(r->stack_cache);
+	else
+		r->stack_cache = pages_map(unwind_cache_bytes(config.depth));
+}
+
 static struct ring *thread_ring(struct thread_state *t)
 {
 	if (!t->ring) {
@@ -152,8 +165,10 @@ static struct ring *thread_ring(struct thread_state *t)
 		if (ring_orphans())
 			collector_drain_now(true);
 		t->ring = ring_acquire(t->tid, ring_size);
-		if (t->ring)
+		if (t->ring) {
 			pthread_setspecific(exit_key, t->ring);
+			attach_stack_cache(t->ring);
+		}
 	}
 	return t->ring;
 }
@@ -260,7 +275,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		return;
 	}
 	bool truncated;
-	unsigned nf = unwind_stack(e->frames, config.depth, &truncated);
+	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, t->ring->stack_cache);
 	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
@@ -337,4 +352,13 @@ void capture_get_stats(struct capture_stats *s)
 	s->drops = atomic_load_explicit(&n_drops, memory_order_relaxed);
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
+	s->unwind_hits = s->unwind_misses = 0;
+	for (struct ring *r = ring_first(); r; r = r->next) {
+		uint64_t h, m;
+		if (r->stack_cache) {
+			unwind_cache_stats(r->stack_cache, &h, &m);
+			s->unwind_hits += h;
+			s->unwind_misses += m;
+		}
+	}
 }

@@ -126,6 +126,7 @@ void config_load(void)
 	config.depth = DEFAULT_DEPTH;
 	config.symbolize = true;
 	config.children = true;
+	config.unwind_cache = true;
 	config.short_ns = DEFAULT_SHORT_NS;
 
 	if ((v = getenv("ALLOCPROF_RATE")) && *v) {
@@ -164,6 +165,8 @@ void config_load(void)
 		bad("ALLOCPROF_VERBOSE", v, "0");
 	if ((v = getenv("ALLOCPROF_CHILDREN")) && *v && !parse_bool(v, &config.children))
 		bad("ALLOCPROF_CHILDREN", v, "1");
+	if ((v = getenv("ALLOCPROF_UNWIND_CACHE")) && *v && !parse_bool(v, &config.unwind_cache))
+		bad("ALLOCPROF_UNWIND_CACHE", v, "1");
 	if ((v = getenv("ALLOCPROF_ON_CRASH")) && *v && !parse_bool(v, &config.on_crash))
 		bad("ALLOCPROF_ON_CRASH", v, "0");
 	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v && !(config.dump_signal = parse_signal(v)))

@@ -5,6 +5,7 @@
 
 #include <elf.h>
 #include <link.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #define UNW_LOCAL_ONLY
@@ -37,16 +38,78 @@ bool unwind_is_own(uint64_t pc)
 	return pc - own_start < own_end - own_start;
 }
 
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated)
+/* ---- the verified stack cache ------------------------------------------------
+ * Most allocations come back through a call chain seen a moment ago. A chain
+ * is known by where each return address sits on the stack and what it says:
+ * if every slot still holds the same return address, the frames are the same
+ * ones (each frame's place follows from its inner frame's place and pc), so
+ * the chain is read back with one load per frame, where libunwind's cached
+ * walk looks each frame up in a hash table that allocation-heavy programs
+ * keep out of the CPU's caches. A chain enters the cache from a walk that
+ * also reports each frame's stack pointer (unw_step). Stack addresses belong
+ * to one thread: a cache is reset whenever its ring changes hands. */
+
+enum { CACHE_SETS = 64, CACHE_WAYS = 4 };
+
+struct cached_stack {
+	uint64_t anchor;  /* unwind_stack's own frame address; 0: empty */
+	uint16_t gen;     /* the cache's generation when this was stored */
+	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
+	uint16_t skip;    /* the shim's own frames on top */
+	uint16_t kept;    /* frames given back: n - skip, at most max */
+	uint8_t truncated;
+	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
+};
+
+struct unwind_cache {
+	/* written by the owning thread alone, read by the dump */
+	_Atomic uint64_t hits, misses;
+	uint16_t gen; /* entries of other generations are empty */
+	uint32_t next_way[CACHE_SETS];
+	uint8_t entries[] __attribute__((aligned(64)));
+};
+
+static size_t entry_bytes, cache_bytes;
+
+size_t unwind_cache_bytes(unsigned max)
 {
-	int want = (int)(max + UNWIND_SKIP_MAX + 1);
-	int n = unw_backtrace((void **)frames, want);
-	if (n <= 0) {
-		*truncated = false;
-		return 0;
-	}
-	/* frames[0] may be inside libunwind itself: drop everything up to and
-	 * including the shim's own run of frames */
+	size_t frames = max + UNWIND_SKIP_MAX + 1;
+	entry_bytes = sizeof(struct cached_stack) + frames * 16;
+	cache_bytes = sizeof(struct unwind_cache) + (size_t)CACHE_SETS * CACHE_WAYS * entry_bytes;
+	return cache_bytes;
+}
+
+void unwind_cache_reset(struct unwind_cache *c)
+{
+	if (++c->gen == 0)
+		memset(c, 0, cache_bytes);
+}
+
+void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses)
+{
+	*hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
+	*misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
+}
+
+static struct cached_stack *cache_entry(struct unwind_cache *c, unsigned set, unsigned way)
+{
+	return (struct cached_stack *)(c->entries + ((size_t)set * CACHE_WAYS + way) * entry_bytes);
+}
+
+static unsigned cache_set(uint64_t anchor)
+{
+	return (unsigned)((anchor >> 4) * 0x9e3779b97f4a7c15ULL >> 58) & (CACHE_SETS - 1);
+}
+
+static void count(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+/* The shim's own frames on top of a raw chain: frames[0] may be inside
+ * libunwind itself, so everything up to and including the shim's run. */
+static int own_frames(const uint64_t *frames, int n)
+{
 	int skip = 0;
 	while (skip < n && skip < UNWIND_SKIP_MAX && !unwind_is_own(frames[skip]))
 		skip++;
@@ -54,6 +117,113 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated)
 		skip = 0; /* no shim frame on top (cannot happen): keep everything */
 	while (skip < n && unwind_is_own(frames[skip]))
 		skip++;
+	return skip;
+}
+
+/* The program's frames, read back if some entry's slots all still hold what
+ * they held; -1 if none does. */
+static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frames, bool *truncated)
+{
+	unsigned set = cache_set(anchor);
+	for (unsigned w = 0; w < CACHE_WAYS; w++) {
+		const struct cached_stack *e = cache_entry(c, set, w);
+		if (e->anchor != anchor || e->gen != c->gen)
+			continue;
+		const uint64_t *ps = e->pc_slot;
+		unsigned i = 0, n = e->n, skip = e->skip;
+		for (; i < skip; i++)
+			if (*(const uint64_t *)(uintptr_t)ps[2 * i + 1] != ps[2 * i])
+				break;
+		for (; i < n; i++) {
+			uint64_t pc = ps[2 * i];
+			if (*(const uint64_t *)(uintptr_t)ps[2 * i + 1] != pc)
+				break;
+			frames[i - skip] = pc; /* frames holds n entries: past kept is scratch */
+		}
+		if (i < n)
+			continue;
+		*truncated = e->truncated;
+		return e->kept;
+	}
+	return -1;
+}
+
+/* libunwind's step-by-step walk, which also gives each frame's stack
+ * pointer: a frame's return address was read from just below its stack
+ * pointer. The frames below the anchor (this walk's own) are left out.
+ * Returns the raw chain's length; the entry keeps its trimmed form. */
+static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, uint64_t anchor,
+						      uint64_t *frames, unsigned max, bool *truncated)
+{
+	unw_context_t uc;
+	unw_cursor_t cur;
+	*truncated = false;
+	if (unw_getcontext(&uc) < 0 || unw_init_local(&cur, &uc) < 0)
+		return 0;
+	int want = (int)(max + UNWIND_SKIP_MAX + 1);
+	unsigned set = cache_set(anchor);
+	unsigned way = c->next_way[set];
+	struct cached_stack *e = cache_entry(c, set, way);
+	e->anchor = 0;
+	uint64_t *ps = e->pc_slot;
+	int n = 0;
+	bool limited = false, plain = true;
+	while (unw_step(&cur) > 0) {
+		unw_word_t ip = 0, sp = 0;
+		if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || !ip ||
+		    unw_get_reg(&cur, UNW_REG_SP, &sp) < 0)
+			break;
+		uint64_t slot = sp - 8;
+		if (slot <= anchor)
+			continue; /* unwind_stack and this function */
+		frames[n] = ip;
+		ps[2 * n] = ip;
+		ps[2 * n + 1] = slot;
+		/* only plain call frames are remembered: a signal frame's pc is
+		 * not where its stack pointer says */
+		if (*(const uint64_t *)(uintptr_t)slot != ip)
+			plain = false;
+		if (++n == want) {
+			limited = true;
+			break;
+		}
+	}
+	int skip = own_frames(frames, n);
+	unsigned kept = (unsigned)(n - skip);
+	*truncated = kept > max || limited;
+	if (kept > max)
+		kept = max;
+	if (skip && kept)
+		memmove(frames, frames + skip, kept * sizeof(*frames));
+	if (plain && n > 0) {
+		e->gen = c->gen;
+		e->n = (uint16_t)n;
+		e->skip = (uint16_t)skip;
+		e->kept = (uint16_t)kept;
+		e->truncated = *truncated;
+		e->anchor = anchor;
+		c->next_way[set] = (way + 1) % CACHE_WAYS;
+	}
+	return (int)kept;
+}
+
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
+{
+	if (c) {
+		uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+		int kept = cache_lookup(c, anchor, frames, truncated);
+		count(kept >= 0 ? &c->hits : &c->misses);
+		if (kept < 0)
+			kept = walk_and_remember(c, anchor, frames, max, truncated);
+		return (unsigned)kept;
+	}
+	int want = (int)(max + UNWIND_SKIP_MAX + 1);
+	int n = unw_backtrace((void **)frames, want);
+	if (n <= 0) {
+		*truncated = false;
+		return 0;
+	}
+	int skip = own_frames(frames, n);
 	unsigned kept = (unsigned)(n - skip);
 	/* the buffer held max + UNWIND_SKIP_MAX + 1: if it is full, the stack went on */
 	*truncated = kept > max || n == want;

@@ -4,15 +4,25 @@
 #define ALLOCPROF_UNWIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Frames of the shim that may sit on top of a captured stack. */
 enum { UNWIND_SKIP_MAX = 16 };
 
 void unwind_init(void);
+/* A thread's cache of recent call chains (see unwind.c), in memory the
+ * caller provides: unwind_cache_bytes of it, zeroed. Reset it before another
+ * thread uses it. */
+struct unwind_cache;
+size_t unwind_cache_bytes(unsigned max);
+void unwind_cache_reset(struct unwind_cache *c);
+void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses);
+
 /* frames must hold max + UNWIND_SKIP_MAX + 1 entries. Returns how many
- * frames were kept (at most max); *truncated when the stack was deeper. */
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated);
+ * frames were kept (at most max); *truncated when the stack was deeper.
+ * With a cache (or NULL), a chain seen before costs a load per frame. */
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c);
 /* True if pc lies in the shim's own code. */
 bool unwind_is_own(uint64_t pc);
 

@@ -22,6 +22,9 @@ const struct envvar usage_envvars[] = {
 	{"ALLOCPROF_ON_CRASH", "0",
 	 "1 writes an (unsymbolized) profile on a fatal signal, then dies by it"},
 	{"ALLOCPROF_CHILDREN", "1", "0 keeps the shim out of the programs this one starts"},
+	{"ALLOCPROF_UNWIND_CACHE", "1",
+	 "with ALLOCPROF_RATE=1, a call chain seen before is checked against the stack and read back "
+	 "instead of unwound again; 0 unwinds every stack with libunwind"},
 	{"ALLOCPROF_SHORT_NS", "1000000",
 	 "a block freed within this many nanoseconds counts in short_lived_objects/short_lived_space"},
 	{"ALLOCPROF_MANIFEST", "unset",

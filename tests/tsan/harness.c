@@ -35,8 +35,12 @@ void symbolize_hook(struct profile *p) { (void)p; }
 static __thread unsigned stack_choice;
 void unwind_init(void) {}
 bool unwind_is_own(uint64_t pc) { (void)pc; return false; }
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated)
+size_t unwind_cache_bytes(unsigned max) { (void)max; return 64; }
+void unwind_cache_reset(struct unwind_cache *c) { (void)c; }
+void unwind_cache_stats(const struct unwind_cache *c, uint64_t *h, uint64_t *m) { (void)c; *h = *m = 0; }
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
 {
+	(void)c;
 	unsigned n = 3 + stack_choice % 8;
 	if (n > max)
 		n = max;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Exact mode reads a call chain seen before back from the stack (unwind.c).
+# Chains that differ only far from the leaf, at the same depth, through one
+# call site of a function pointer, through alloca'd frames, recursion and a
+# signal handler must come out exactly as libunwind walks them.
+. "$(dirname "$0")/lib.sh"
+
+run_chains() { # NAME CACHE: profile of `chains 3000` in $WORK/NAME, samples in $WORK/NAME.txt
+	mkdir "$WORK/$1"
+	(cd "$WORK/$1" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND_CACHE=$2 "$PROGS/chains" 3000 > out.txt)
+	# frames without a name (libc's, without its debug info) differ from run
+	# to run by where the library was loaded
+	samples "$(profile_of "$WORK/$1")" | awk -F'\t' '{ split($1, v, " "); gsub(/0x[0-9a-f]+/, "?", $2); print v[1], v[2] "\t" $2 }' |
+		sort > "$WORK/$1.txt"
+}
+run_chains cached 1
+run_chains walked 0
+
+check "the program ran" "$(cat "$WORK/cached/out.txt")" "3000 3000 1500 1500 300"
+# how many blocks came through each caller
+through() { # FILE FUNCTION: objects of samples with FUNCTION anywhere in the stack
+	awk -F'\t' -v fn="$2" '{ n = split($2, fr, ";"); for (k = 1; k <= n; k++) { split(fr[k], a, "@"); sub(/\(.*$/, "", a[1]); if (a[1] == fn) { split($1, v, " "); s += v[1]; break } } }
+		END { print s + 0 }' "$1"
+}
+for f in via_a via_b via_c; do
+	check "cached: $f" "$(through "$WORK/cached.txt" $f)" "1000"
+done
+check "cached: alloca_outer_1" "$(through "$WORK/cached.txt" alloca_outer_1)" "1500"
+check "cached: alloca_outer_2" "$(through "$WORK/cached.txt" alloca_outer_2)" "1500"
+check "cached: on_usr1" "$(through "$WORK/cached.txt" on_usr1)" "300"
+# rec(i % 7): each depth 0..6 is as common as the others; a misread chain
+# would move blocks between depths
+depths=$(awk -F'\t' '$2 ~ /^rec_leaf@/ { n = gsub(/;rec@/, "", $2); split($1, v, " "); d[n] += v[1] } END { for (k = 1; k <= 7; k++) printf "%d ", d[k] }' "$WORK/cached.txt")
+check "cached: blocks by recursion depth" "$depths" "429 429 429 429 428 428 428 "
+check "cached and walked profiles agree stack for stack" \
+	"$(diff "$WORK/cached.txt" "$WORK/walked.txt" > /dev/null && echo same || echo differ)" "same"
+hits=$("$PFQ" --comments "$(profile_of "$WORK/cached")" | sed -n 's/^stacks read from the unwind cache: \([0-9]*\), walked: .*/\1/p')
+if [ -n "$hits" ] && [ "$hits" -gt 8000 ]; then
+	ok "the cache answered $hits of ~9300 unwinds"
+else
+	not_ok "the cache answered '$hits' unwinds (expected most of ~9300)"
+fi
+check "ALLOCPROF_UNWIND_CACHE=0 walks every stack" \
+	"$("$PFQ" --comments "$(profile_of "$WORK/walked")" | grep -c '^stacks read from the unwind cache: 0,')" "1"
+finish
