@@ -352,13 +352,14 @@ void capture_get_stats(struct capture_stats *s)
 	s->drops = atomic_load_explicit(&n_drops, memory_order_relaxed);
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
-	s->unwind_hits = s->unwind_misses = 0;
+	s->unwind_hits = s->unwind_misses = s->unwind_walks = 0;
 	for (struct ring *r = ring_first(); r; r = r->next) {
-		uint64_t h, m;
+		uint64_t h, m, w;
 		if (r->stack_cache) {
-			unwind_cache_stats(r->stack_cache, &h, &m);
+			unwind_cache_stats(r->stack_cache, &h, &m, &w);
 			s->unwind_hits += h;
 			s->unwind_misses += m;
+			s->unwind_walks += w;
 		}
 	}
 }

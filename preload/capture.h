@@ -24,7 +24,7 @@ void capture_thread_exit(struct thread_state *t);
 struct capture_stats {
 	uint64_t samples, frees, drops, truncated, stale;
 	uint64_t inline_drains; /* times a thread found its ring full and drained it */
-	uint64_t unwind_hits, unwind_misses; /* exact mode: chains read back from the unwind cache, or walked */
+	uint64_t unwind_hits, unwind_misses, unwind_walks; /* exact mode: see unwind_cache_stats */
 };
 void capture_get_stats(struct capture_stats *s);
 

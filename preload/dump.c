@@ -103,8 +103,9 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		comment(p, "full rings drained by their own thread: %llu", (unsigned long long)cs->inline_drains);
 	if (config.rate == 1) {
 		comment(p, "collector woken by a filling ring: %llu", (unsigned long long)collector_wakes());
-		comment(p, "stacks read from the unwind cache: %llu, walked: %llu",
-			(unsigned long long)cs->unwind_hits, (unsigned long long)cs->unwind_misses);
+		comment(p, "stacks read from the unwind cache: %llu, unwound: %llu (%llu remembered)",
+			(unsigned long long)cs->unwind_hits, (unsigned long long)cs->unwind_misses,
+			(unsigned long long)cs->unwind_walks);
 	}
 	if (cs->truncated) {
 		log_format(line, sizeof(line), "truncated stacks: %llu (deeper than ALLOCPROF_DEPTH=%u)",

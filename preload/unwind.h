@@ -17,7 +17,9 @@ void unwind_init(void);
 struct unwind_cache;
 size_t unwind_cache_bytes(unsigned max);
 void unwind_cache_reset(struct unwind_cache *c);
-void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses);
+/* hits: chains read back; misses: chains unwound, of which walks were
+ * unwound the slow way that remembers them. */
+void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *walks);
 
 /* frames must hold max + UNWIND_SKIP_MAX + 1 entries. Returns how many
  * frames were kept (at most max); *truncated when the stack was deeper.

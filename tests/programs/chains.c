@@ -2,7 +2,7 @@
  * the same stack depth, through one call site of a function pointer, through
  * alloca'd frames of varying size, recursion and a signal handler: what a
  * cache of call chains must tell apart. Prints how many blocks each part made.
- * usage: chains [ROUNDS] */
+ * usage: chains [ROUNDS [DEPTHS]]: recursion depth is round % DEPTHS (7) */
 #include <alloca.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,13 +43,14 @@ static void on_usr1(int sig) { (void)sig; signal_leaf(); }
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3000;
+	int depths = argc > 2 ? atoi(argv[2]) : 7;
 	void (*fns[3])(void) = {via_a, via_b, via_c};
 	signal(SIGUSR1, on_usr1);
 	long n_fn = 0, n_rec = 0, n_alloca1 = 0, n_alloca2 = 0, n_sig = 0;
 	for (int i = 0; i < rounds; i++) {
 		fns[i % 3]();
 		n_fn++;
-		rec(i % 7);
+		rec(i % depths);
 		n_rec++;
 		/* the outer frames differ by 64 bytes and the alloca by 64: the
 		 * inner frames sit at the same place with different callers */

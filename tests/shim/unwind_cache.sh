@@ -34,7 +34,7 @@ depths=$(awk -F'\t' '$2 ~ /^rec_leaf@/ { n = gsub(/;rec@/, "", $2); split($1, v,
 check "cached: blocks by recursion depth" "$depths" "429 429 429 429 428 428 428 "
 check "cached and walked profiles agree stack for stack" \
 	"$(diff "$WORK/cached.txt" "$WORK/walked.txt" > /dev/null && echo same || echo differ)" "same"
-hits=$("$PFQ" --comments "$(profile_of "$WORK/cached")" | sed -n 's/^stacks read from the unwind cache: \([0-9]*\), walked: .*/\1/p')
+hits=$("$PFQ" --comments "$(profile_of "$WORK/cached")" | sed -n 's/^stacks read from the unwind cache: \([0-9]*\),.*/\1/p')
 if [ -n "$hits" ] && [ "$hits" -gt 8000 ]; then
 	ok "the cache answered $hits of ~9300 unwinds"
 else
@@ -42,4 +42,16 @@ else
 fi
 check "ALLOCPROF_UNWIND_CACHE=0 walks every stack" \
 	"$("$PFQ" --comments "$(profile_of "$WORK/walked")" | grep -c '^stacks read from the unwind cache: 0,')" "1"
+# chains that never come back (every recursion depth once, 2000 deep at
+# most): remembering one costs ~8x unwinding it plainly, so past the first
+# 1024 a walk that remembers must be paid for by 64 hits
+mkdir "$WORK/unique"
+(cd "$WORK/unique" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 2000 2000 > out.txt)
+set -- $("$PFQ" --comments "$(profile_of "$WORK/unique")" |
+	sed -n 's/^stacks read from the unwind cache: \([0-9]*\), unwound: \([0-9]*\) (\([0-9]*\) remembered)/\1 \2 \3/p')
+if [ $# = 3 ] && [ "$3" -le $((1024 + $1 / 64 + 1)) ] && [ "$2" -gt 2000 ]; then
+	ok "unique chains: $3 remembered of $2 unwound ($1 hits)"
+else
+	not_ok "unique chains: remembered more than the budget: '$*' (hits, unwound, remembered)"
+fi
 finish

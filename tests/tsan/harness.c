@@ -37,7 +37,7 @@ void unwind_init(void) {}
 bool unwind_is_own(uint64_t pc) { (void)pc; return false; }
 size_t unwind_cache_bytes(unsigned max) { (void)max; return 64; }
 void unwind_cache_reset(struct unwind_cache *c) { (void)c; }
-void unwind_cache_stats(const struct unwind_cache *c, uint64_t *h, uint64_t *m) { (void)c; *h = *m = 0; }
+void unwind_cache_stats(const struct unwind_cache *c, uint64_t *h, uint64_t *m, uint64_t *w) { (void)c; *h = *m = *w = 0; }
 unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
 {
 	(void)c;
