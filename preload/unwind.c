@@ -18,7 +18,6 @@ static uint64_t own_start, own_end;
 void unwind_init(void)
 {
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	unw_set_cache_size(unw_local_addr_space, 1 << 14, 0);
 	const ElfW(Ehdr) *eh = &__ehdr_start;
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
 	uint64_t first_vaddr = UINT64_MAX;
