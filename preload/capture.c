@@ -151,10 +151,12 @@ static void attach_stack_cache(struct ring *r)
 {
 	if (config.rate != 1 || !config.unwind_cache)
 		return;
-	if (r->stack_cache)
-		unwind_cache_reset(r->stack_cache);
+	struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_relaxed);
+	if (c)
+		unwind_cache_reset(c);
 	else
-		r->stack_cache = pages_map(unwind_cache_bytes(config.depth));
+		atomic_store_explicit(&r->stack_cache, pages_map(unwind_cache_bytes(config.depth)),
+				      memory_order_release);
 }
 
 static struct ring *thread_ring(struct thread_state *t)
@@ -275,7 +277,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		return;
 	}
 	bool truncated;
-	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, t->ring->stack_cache);
+	unsigned nf = unwind_stack(e->frames, config.depth, &truncated,
+				   atomic_load_explicit(&t->ring->stack_cache, memory_order_relaxed));
 	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
@@ -355,8 +358,9 @@ void capture_get_stats(struct capture_stats *s)
 	s->unwind_hits = s->unwind_misses = s->unwind_walks = 0;
 	for (struct ring *r = ring_first(); r; r = r->next) {
 		uint64_t h, m, w;
-		if (r->stack_cache) {
-			unwind_cache_stats(r->stack_cache, &h, &m, &w);
+		struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_acquire);
+		if (c) {
+			unwind_cache_stats(c, &h, &m, &w);
 			s->unwind_hits += h;
 			s->unwind_misses += m;
 			s->unwind_walks += w;

@@ -34,8 +34,9 @@ struct ring {
 	uint32_t owner_tid;
 	struct ring *next;
 	size_t size; /* data bytes, a power of two */
-	/* the owning thread's unwind cache (producer-only; exact mode) */
-	struct unwind_cache *stack_cache;
+	/* the owning thread's unwind cache (exact mode): set once by the first
+	 * owner, its counters read by the dump */
+	struct unwind_cache *_Atomic stack_cache;
 	/* stack hashes whose frames this ring already carried (producer-only) */
 	uint64_t sent[RING_SENT_CACHE];
 	uint8_t data[] __attribute__((aligned(64)));
