@@ -65,10 +65,12 @@ struct cached_stack {
  * cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
  * pays only if its chain comes back dozens of times. So walks are budgeted:
  * the first WALKS_FREE are free (to fill the cache), then one more per
- * HITS_PER_WALK hits. A program whose chains rarely repeat (cc1: ~20%
- * hits) unwinds the fast way and loses next to nothing; one whose chains
- * repeat (sqlite3, redis, perl: 99.9%) stays within its budget. */
-enum { WALKS_FREE = 1024, HITS_PER_WALK = 64 };
+ * HITS_PER_WALK hits, and one per MISSES_PER_WALK misses, so that a thread
+ * whose free walks went on chains that never came back (a program's start)
+ * still learns the ones that do. A program whose chains rarely repeat (cc1:
+ * ~20% hits) unwinds the fast way and loses ~2%; one whose chains repeat
+ * (sqlite3, redis, perl: 99.9%) stays within its budget. */
+enum { WALKS_FREE = 1024, HITS_PER_WALK = 64, MISSES_PER_WALK = 256 };
 
 struct unwind_cache {
 	/* written by the owning thread alone, read by the dump */
@@ -227,7 +229,9 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct un
 		if (kept >= 0)
 			return (unsigned)kept;
 		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
-		if (atomic_load_explicit(&c->walks, memory_order_relaxed) < WALKS_FREE + hits / HITS_PER_WALK) {
+		uint64_t misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
+		if (atomic_load_explicit(&c->walks, memory_order_relaxed) <
+		    WALKS_FREE + hits / HITS_PER_WALK + misses / MISSES_PER_WALK) {
 			count(&c->walks);
 			return (unsigned)walk_and_remember(c, anchor, frames, max, truncated);
 		}

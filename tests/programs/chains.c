@@ -2,7 +2,9 @@
  * the same stack depth, through one call site of a function pointer, through
  * alloca'd frames of varying size, recursion and a signal handler: what a
  * cache of call chains must tell apart. Prints how many blocks each part made.
- * usage: chains [ROUNDS [DEPTHS]]: recursion depth is round % DEPTHS (7) */
+ * usage: chains [ROUNDS [DEPTHS [UNIQUE]]]: recursion depth is round % DEPTHS
+ * (7); UNIQUE chains that never come back (recursion 1000 deep and more)
+ * come first */
 #include <alloca.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,9 +46,12 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 3000;
 	int depths = argc > 2 ? atoi(argv[2]) : 7;
+	int unique = argc > 3 ? atoi(argv[3]) : 0;
 	void (*fns[3])(void) = {via_a, via_b, via_c};
 	signal(SIGUSR1, on_usr1);
 	long n_fn = 0, n_rec = 0, n_alloca1 = 0, n_alloca2 = 0, n_sig = 0;
+	for (int i = 0; i < unique; i++)
+		rec(1000 + i);
 	for (int i = 0; i < rounds; i++) {
 		fns[i % 3]();
 		n_fn++;
