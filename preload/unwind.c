@@ -52,8 +52,6 @@ bool unwind_is_own(uint64_t pc)
 enum { CACHE_SETS = 64, CACHE_WAYS = 4 };
 
 struct cached_stack {
-	uint64_t anchor;  /* unwind_stack's own frame address; 0: empty */
-	uint16_t gen;     /* the cache's generation when this was stored */
 	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
 	uint16_t skip;    /* the shim's own frames on top */
 	uint16_t kept;    /* frames given back: n - skip, at most max */
@@ -70,13 +68,25 @@ struct cached_stack {
  * still learns the ones that do. A program whose chains rarely repeat (cc1:
  * ~20% hits) unwinds the fast way and loses ~2%; one whose chains repeat
  * (sqlite3, redis, perl: 99.9%) stays within its budget. */
-enum { WALKS_FREE = 1024, HITS_PER_WALK = 64, MISSES_PER_WALK = 256 };
+enum { WALKS_FREE = 1024, HITS_PER_WALK = 64, MISSES_PER_WALK = 512 };
+
+/* Even within its walk budget the cache costs cc1 ~20% of CPU (lookups
+ * that miss, walks, the CPU cache lines its entries take): a thread whose
+ * window of WINDOW lookups hits less than half the time stops using it,
+ * and tries it again after RETRY unwinds. */
+enum { WINDOW = 1 << 16, RETRY = 1 << 20 };
 
 struct unwind_cache {
 	/* written by the owning thread alone, read by the dump */
 	_Atomic uint64_t hits, misses;
 	uint16_t gen; /* entries of other generations are empty */
+	/* each entry's anchor (unwind_stack's own frame address) with the
+	 * generation in its top bits, 0 when empty: a set's tags share a cache
+	 * line, so a miss touches no entry */
+	uint64_t tag[CACHE_SETS][CACHE_WAYS] __attribute__((aligned(64)));
 	_Atomic uint64_t walks; /* misses that walked and remembered */
+	uint32_t window_lookups, window_hits;
+	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
 	uint32_t next_way[CACHE_SETS];
 	uint8_t entries[] __attribute__((aligned(64)));
 };
@@ -109,6 +119,11 @@ static struct cached_stack *cache_entry(struct unwind_cache *c, unsigned set, un
 	return (struct cached_stack *)(c->entries + ((size_t)set * CACHE_WAYS + way) * entry_bytes);
 }
 
+static uint64_t cache_tag(const struct unwind_cache *c, uint64_t anchor)
+{
+	return anchor | (uint64_t)c->gen << 48; /* user addresses stay below 2^47 */
+}
+
 static unsigned cache_set(uint64_t anchor)
 {
 	return (unsigned)((anchor >> 4) * 0x9e3779b97f4a7c15ULL >> 58) & (CACHE_SETS - 1);
@@ -138,10 +153,11 @@ static int own_frames(const uint64_t *frames, int n)
 static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frames, bool *truncated)
 {
 	unsigned set = cache_set(anchor);
+	uint64_t tag = cache_tag(c, anchor);
 	for (unsigned w = 0; w < CACHE_WAYS; w++) {
-		const struct cached_stack *e = cache_entry(c, set, w);
-		if (e->anchor != anchor || e->gen != c->gen)
+		if (c->tag[set][w] != tag)
 			continue;
+		const struct cached_stack *e = cache_entry(c, set, w);
 		const uint64_t *ps = e->pc_slot;
 		unsigned i = 0, n = e->n, skip = e->skip;
 		for (; i < skip; i++)
@@ -177,7 +193,7 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	unsigned set = cache_set(anchor);
 	unsigned way = c->next_way[set];
 	struct cached_stack *e = cache_entry(c, set, way);
-	e->anchor = 0;
+	c->tag[set][way] = 0;
 	uint64_t *ps = e->pc_slot;
 	int n = 0;
 	bool limited = false, plain = true;
@@ -209,12 +225,11 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	if (skip && kept)
 		memmove(frames, frames + skip, kept * sizeof(*frames));
 	if (plain && n > 0) {
-		e->gen = c->gen;
 		e->n = (uint16_t)n;
 		e->skip = (uint16_t)skip;
 		e->kept = (uint16_t)kept;
 		e->truncated = *truncated;
-		e->anchor = anchor;
+		c->tag[set][way] = cache_tag(c, anchor);
 		c->next_way[set] = (way + 1) % CACHE_WAYS;
 	}
 	return (int)kept;
@@ -222,10 +237,21 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 
 unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
 {
+	if (c && c->resting) {
+		c->resting--;
+		count(&c->misses);
+		c = NULL;
+	}
 	if (c) {
 		uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 		int kept = cache_lookup(c, anchor, frames, truncated);
 		count(kept >= 0 ? &c->hits : &c->misses);
+		c->window_hits += kept >= 0;
+		if (++c->window_lookups == WINDOW) {
+			if (c->window_hits < WINDOW / 2)
+				c->resting = RETRY;
+			c->window_lookups = c->window_hits = 0;
+		}
 		if (kept >= 0)
 			return (unsigned)kept;
 		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);

@@ -44,18 +44,18 @@ check "ALLOCPROF_UNWIND_CACHE=0 walks every stack" \
 	"$("$PFQ" --comments "$(profile_of "$WORK/walked")" | grep -c '^stacks read from the unwind cache: 0,')" "1"
 # chains that never come back (every recursion depth once, 2000 deep at
 # most): remembering one costs ~8x unwinding it plainly, so past the first
-# 1024 a walk that remembers must be paid for by 64 hits (or 256 misses)
+# 1024 a walk that remembers must be paid for by 64 hits (or 512 misses)
 mkdir "$WORK/unique"
 (cd "$WORK/unique" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 2000 2000 > out.txt)
 set -- $("$PFQ" --comments "$(profile_of "$WORK/unique")" |
 	sed -n 's/^stacks read from the unwind cache: \([0-9]*\), unwound: \([0-9]*\) (\([0-9]*\) remembered)/\1 \2 \3/p')
-if [ $# = 3 ] && [ "$3" -le $((1024 + $1 / 64 + $2 / 256 + 1)) ] && [ "$2" -gt 2000 ]; then
+if [ $# = 3 ] && [ "$3" -le $((1024 + $1 / 64 + $2 / 512 + 1)) ] && [ "$2" -gt 2000 ]; then
 	ok "unique chains: $3 remembered of $2 unwound ($1 hits)"
 else
 	not_ok "unique chains: remembered more than the budget: '$*' (hits, unwound, remembered)"
 fi
 # 1500 chains that never come back use up the free walks first; the chains
-# that follow repeat and must still be learnt (one walk per 256 misses)
+# that follow repeat and must still be learnt (one walk per 512 misses)
 mkdir "$WORK/late"
 (cd "$WORK/late" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 20000 7 1500 > out.txt)
 set -- $("$PFQ" --comments "$(profile_of "$WORK/late")" |
