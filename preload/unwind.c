@@ -134,18 +134,28 @@ static void count(_Atomic uint64_t *c)
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
-/* The shim's own frames on top of a raw chain: frames[0] may be inside
- * libunwind itself, so everything up to and including the shim's run. */
-static int own_frames(const uint64_t *frames, int n)
+/* Drops the shim's own frames from the top of a raw chain of n (frames[0]
+ * may be inside libunwind itself, so everything up to and including the
+ * shim's run) and keeps at most max; limited: the walk stopped before the
+ * chain's end. Returns the frames kept; *skip says how many were dropped. */
+static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limited,
+				bool *truncated, int *skip)
 {
-	int skip = 0;
-	while (skip < n && skip < UNWIND_SKIP_MAX && !unwind_is_own(frames[skip]))
-		skip++;
-	if (skip == n || skip == UNWIND_SKIP_MAX)
-		skip = 0; /* no shim frame on top (cannot happen): keep everything */
-	while (skip < n && unwind_is_own(frames[skip]))
-		skip++;
-	return skip;
+	int s = 0;
+	while (s < n && s < UNWIND_SKIP_MAX && !unwind_is_own(frames[s]))
+		s++;
+	if (s == n || s == UNWIND_SKIP_MAX)
+		s = 0; /* no shim frame on top (cannot happen): keep everything */
+	while (s < n && unwind_is_own(frames[s]))
+		s++;
+	unsigned kept = (unsigned)(n - s);
+	*truncated = kept > max || limited;
+	if (kept > max)
+		kept = max;
+	if (s && kept)
+		memmove(frames, frames + s, kept * sizeof(*frames));
+	*skip = s;
+	return kept;
 }
 
 /* The program's frames, read back if some entry's slots all still hold what
@@ -217,13 +227,8 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 			break;
 		}
 	}
-	int skip = own_frames(frames, n);
-	unsigned kept = (unsigned)(n - skip);
-	*truncated = kept > max || limited;
-	if (kept > max)
-		kept = max;
-	if (skip && kept)
-		memmove(frames, frames + skip, kept * sizeof(*frames));
+	int skip;
+	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
 	if (plain && n > 0) {
 		e->n = (uint16_t)n;
 		e->skip = (uint16_t)skip;
@@ -268,13 +273,7 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct un
 		*truncated = false;
 		return 0;
 	}
-	int skip = own_frames(frames, n);
-	unsigned kept = (unsigned)(n - skip);
+	int skip;
 	/* the buffer held max + UNWIND_SKIP_MAX + 1: if it is full, the stack went on */
-	*truncated = kept > max || n == want;
-	if (kept > max)
-		kept = max;
-	if (skip && kept)
-		memmove(frames, frames + skip, kept * sizeof(*frames));
-	return kept;
+	return drop_own_frames(frames, n, max, n == want, truncated, &skip);
 }
