@@ -23,7 +23,6 @@
 #include "unwind.h"
 
 static pthread_key_t exit_key;
-static int statm_fd = -1;
 static uint64_t rss_every; /* capture clock ticks between RSS readings of a thread */
 static size_t ring_size;
 static atomic_uint_fast64_t n_drops, n_stale, n_inline; /* rare: global counters are fine */
@@ -96,13 +95,6 @@ double capture_ns_per_tick(void)
 	return use_tsc ? ns_per_tick : 1.0;
 }
 
-void capture_after_fork(void)
-{
-	if (statm_fd >= 0)
-		close(statm_fd);
-	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-}
-
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
@@ -111,7 +103,6 @@ void capture_init(void)
 #endif
 	mono0 = capture_now_ns();
 	tick0 = capture_now();
-	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	/* 10 ms, at the clock's nominal rate until calibration knows better */
 	rss_every = use_tsc ? 30000000 : 10000000;
 	/* exact mode: every block is sampled, so every free is sent, and the
@@ -127,14 +118,20 @@ void capture_init(void)
 }
 
 /* The RSS for the timeline, read at most every ~10 ms per thread and only on
- * the sampled path: one pread of /proc/self/statm. */
+ * the sampled path. The file is opened for each reading: a descriptor kept
+ * open would be the program's to close, and the number it then reuses for
+ * its own file would be ours to read (a few microseconds per 10 ms). */
 static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 {
-	if (statm_fd < 0 || now - t->rss_time < rss_every)
+	if (now - t->rss_time < rss_every)
 		return 0;
 	t->rss_time = now;
 	char buf[128];
-	ssize_t n = pread(statm_fd, buf, sizeof(buf) - 1, 0);
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;

@@ -10,8 +10,6 @@
 #include "shim.h"
 
 void capture_init(void);
-/* fork child: /proc/self files opened before the fork name the parent. */
-void capture_after_fork(void);
 /* A sampled allocation of size bytes at p (flags: EVENT_REALLOC). */
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags);
 /* p is about to be freed: if it is a live sampled block, it leaves the live

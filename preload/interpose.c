@@ -190,7 +190,7 @@ static size_t malloc_usable_size_early(void *p)
 
 /* ---- the sampled path ---------------------------------------------------- */
 
-static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t flags)
+static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16_t flags)
 {
 	if (t->guard) {
 		/* a signal landed between guard_enter's two stores: undo */
@@ -227,6 +227,17 @@ static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t
 	return p;
 }
 
+/* errno is the program's: what the shim does on the way (a first dlsym, the
+ * unwinder, waking the collector) must not show. The real allocator's own
+ * errno, set before we get here, is what comes back. */
+static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t flags)
+{
+	int saved = errno;
+	p = sample_alloc(t, p, n, flags);
+	errno = saved;
+	return p;
+}
+
 static inline void *account(void *p, size_t n, uint16_t flags)
 {
 	struct thread_state *t = &shim_tls;
@@ -240,9 +251,11 @@ static COLD void free_slow(void *p, uint16_t flags, void *caller)
 	struct thread_state *t = &shim_tls;
 	if (t->guard || shim_state != SHIM_ON)
 		return;
+	int saved = errno;
 	guard_enter(t);
 	capture_free(t, p, flags, (uint64_t)(uintptr_t)caller);
 	guard_leave(t);
+	errno = saved;
 }
 
 /* ---- the C allocator -------------------------------------------------------- */

@@ -68,7 +68,6 @@ static void fork_child(void)
 	if (t->initialized)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
-	capture_after_fork();
 	guard_leave(t);
 }
 
@@ -114,7 +113,9 @@ static void scrub_ld_preload(void)
 static void on_dump_signal(int sig)
 {
 	(void)sig;
+	int saved = errno; /* a handler must leave errno as it found it */
 	collector_request_dump();
+	errno = saved;
 }
 
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
@@ -201,7 +202,9 @@ void shim_init(void)
 
 __attribute__((constructor)) static void shim_constructor(void)
 {
+	int saved = errno;
 	shim_init();
+	errno = saved;
 }
 
 /* The end of the process: exit, return from main, or _exit. Once only. */
@@ -209,11 +212,13 @@ static void shim_exit_dump(void)
 {
 	if (shim_state != SHIM_ON || getpid() != shim_pid)
 		return;
+	int saved = errno; /* atexit handlers and destructors after ours read it */
 	struct thread_state *t = &shim_tls;
 	guard_enter(t);
 	shim_state = SHIM_FINAL;
 	dump_write(NULL, DUMP_EXIT);
 	guard_leave(t);
+	errno = saved;
 }
 
 __attribute__((destructor)) static void shim_destructor(void)
@@ -246,9 +251,11 @@ EXPORT int allocprof_dump(const char *path)
 	if (shim_state != SHIM_ON)
 		return -ENOSYS;
 	struct thread_state *t = &shim_tls;
+	int saved = errno; /* the result says how it went */
 	guard_enter(t);
 	int rc = dump_write(path && *path ? path : NULL, DUMP_API);
 	guard_leave(t);
+	errno = saved;
 	return rc;
 }
 
@@ -259,6 +266,7 @@ EXPORT int dlclose(void *handle)
 	if (!next)
 		next = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
 	if (shim_state == SHIM_ON) {
+		int saved = errno;
 		struct thread_state *t = &shim_tls;
 		guard_enter(t);
 		collector_lock();
@@ -266,6 +274,7 @@ EXPORT int dlclose(void *handle)
 		maptab_refresh();
 		collector_unlock();
 		guard_leave(t);
+		errno = saved;
 	}
 	return next ? next(handle) : -1;
 }

@@ -2,6 +2,7 @@
  * text range comes from its ELF program headers, found via __ehdr_start
  * (no dladdr, no loader lock). */
 #include "unwind.h"
+#include "unwind_validate.h"
 
 #include <elf.h>
 #include <link.h>
@@ -17,6 +18,8 @@ static uint64_t own_start, own_end;
 
 void unwind_init(void)
 {
+	/* before libunwind's first use opens its pipe */
+	unwind_validate_install();
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	const ElfW(Ehdr) *eh = &__ehdr_start;
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
