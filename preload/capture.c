@@ -20,6 +20,7 @@
 #include "event.h"
 #include "livetab.h"
 #include "ring.h"
+#include "signals.h"
 #include "unwind.h"
 
 static pthread_key_t exit_key;
@@ -167,6 +168,7 @@ static struct ring *thread_ring(struct thread_state *t)
 		if (t->ring) {
 			pthread_setspecific(exit_key, t->ring);
 			attach_stack_cache(t->ring);
+			signals_thread_start();
 		}
 	}
 	return t->ring;
@@ -343,6 +345,7 @@ void capture_thread_exit(struct thread_state *t)
 	if (t->ring) {
 		ring_orphan(t->ring);
 		t->ring = NULL;
+		signals_thread_exit();
 	}
 }
 

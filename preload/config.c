@@ -84,7 +84,8 @@ static int parse_signal(const char *s)
 {
 	static const struct { const char *name; int sig; } names[] = {
 		{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP}, {"PROF", SIGPROF},
-		{"URG", SIGURG}, {"WINCH", SIGWINCH},
+		{"URG", SIGURG}, {"WINCH", SIGWINCH}, {"SEGV", SIGSEGV}, {"BUS", SIGBUS}, {"ILL", SIGILL},
+		{"FPE", SIGFPE}, {"TRAP", SIGTRAP}, {"SYS", SIGSYS}, {"ABRT", SIGABRT},
 	};
 	if (!strncmp(s, "SIG", 3))
 		s += 3;
@@ -95,6 +96,18 @@ static int parse_signal(const char *s)
 	if (parse_size(s, &v) && v >= 1 && v < 65 && v != SIGKILL && v != SIGSTOP)
 		return (int)v;
 	return 0;
+}
+
+/* A dump handler returns: on a signal the program's own fault raises, the
+ * faulting instruction runs again and raises it again, forever; the ones
+ * between 32 and SIGRTMIN belong to the C library's threads. */
+static bool dump_signal_allowed(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS: case SIGABRT:
+		return false;
+	}
+	return sig < 32 || sig >= SIGRTMIN;
 }
 
 static void bad(const char *var, const char *val, const char *dflt)
@@ -127,6 +140,7 @@ void config_load(void)
 	config.symbolize = true;
 	config.children = true;
 	config.unwind_cache = true;
+	config.on_term = true;
 	config.short_ns = DEFAULT_SHORT_NS;
 
 	if ((v = getenv("ALLOCPROF_RATE")) && *v) {
@@ -169,8 +183,18 @@ void config_load(void)
 		bad("ALLOCPROF_UNWIND_CACHE", v, "1");
 	if ((v = getenv("ALLOCPROF_ON_CRASH")) && *v && !parse_bool(v, &config.on_crash))
 		bad("ALLOCPROF_ON_CRASH", v, "0");
-	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v && !(config.dump_signal = parse_signal(v)))
-		bad("ALLOCPROF_SIGNAL", v, "none");
+	if ((v = getenv("ALLOCPROF_ON_TERM")) && *v && !parse_bool(v, &config.on_term))
+		bad("ALLOCPROF_ON_TERM", v, "1");
+	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v) {
+		config.dump_signal = parse_signal(v);
+		if (!config.dump_signal) {
+			bad("ALLOCPROF_SIGNAL", v, "none");
+		} else if (!dump_signal_allowed(config.dump_signal)) {
+			log_line("ignoring ALLOCPROF_SIGNAL=%s (a fault or the C library's own signal: a handler "
+				 "that returns would run forever); using none", v);
+			config.dump_signal = 0;
+		}
+	}
 	if ((v = getenv("ALLOCPROF_SHORT_NS")) && *v && !parse_size(v, &config.short_ns)) {
 		config.short_ns = DEFAULT_SHORT_NS;
 		bad("ALLOCPROF_SHORT_NS", v, "1000000");

@@ -20,6 +20,7 @@ struct config {
 	uint64_t interval_ns;   /* 0: no periodic dumps */
 	int dump_signal;        /* 0: none */
 	bool on_crash;
+	bool on_term;           /* write the profile on a signal that ends the program */
 	bool unwind_cache;      /* exact mode: read call chains seen before back from the stack */
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
 	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */

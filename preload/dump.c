@@ -393,7 +393,7 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	return rc;
 }
 
-int dump_write(const char *path, enum dump_reason why)
+static int write_exit_like(const char *path, enum dump_reason why, const char *reason)
 {
 	char target[CONFIG_PATH_MAX];
 	collector_lock();
@@ -414,26 +414,42 @@ int dump_write(const char *path, enum dump_reason why)
 	if (rc < 0)
 		log_line("cannot write the profile: the output name is too long");
 	else
-		rc = write_locked(target, reason_names[why], why == DUMP_EXIT, config.symbolize);
+		rc = write_locked(target, reason, why == DUMP_EXIT, config.symbolize);
 	collector_unlock();
 	return rc;
 }
 
-void dump_write_crash(int sig)
+int dump_write(const char *path, enum dump_reason why)
+{
+	return write_exit_like(path, why, reason_names[why]);
+}
+
+int dump_write_ending(int sig)
+{
+	char reason[32];
+	log_format(reason, sizeof(reason), "signal %d (%s)", sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+	return write_exit_like(NULL, DUMP_EXIT, reason);
+}
+
+void dump_write_crash(int sig, bool fatal)
 {
 	char target[CONFIG_PATH_MAX], reason[32];
+	const char *name = sigabbrev_np(sig) ? sigabbrev_np(sig) : "?";
 	if (collector_trylock_for(2000000000ULL) < 0) {
-		log_line("fatal signal %d: the profile is busy elsewhere; nothing written", sig);
+		log_line("%s signal SIG%s: the profile is busy elsewhere; nothing written", fatal ? "fatal" : "ending", name);
 		return;
 	}
-	/* whatever the crashed thread held, the arena's lock included, stays
+	/* whatever the interrupted thread held, the arena's lock included, stays
 	 * untouched: from here on src/ allocates from a fresh mapping */
 	arena_install_crash_bump();
 	collector_drain_all_locked();
-	if (outfile_expand(config.out, dump_seq++, target, sizeof(target)) == 0) {
-		log_format(reason, sizeof(reason), "fatal signal %d", sig);
+	struct capture_stats cs;
+	capture_get_stats(&cs);
+	if (cs.samples && outfile_expand(config.out, dump_seq++, target, sizeof(target)) == 0) {
+		log_format(reason, sizeof(reason), "%s signal %d (%s)", fatal ? "fatal" : "ending", sig, name);
 		if (write_locked(target, reason, true, false) == 0)
-			log_line("fatal signal %d: profile written without symbols (see allocprof symbolize)", sig);
+			log_line("%s by SIG%s: profile written without symbols: allocprof symbolize %s",
+				 fatal ? "crashed" : "ended", name, target);
 	}
 	collector_unlock();
 }

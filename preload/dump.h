@@ -16,8 +16,13 @@ enum dump_reason {
  * on stderr). An exit dump of a process that sampled nothing writes
  * nothing. */
 int dump_write(const char *path, enum dump_reason why);
-/* From a fatal signal handler: no symbolization, no lock it cannot get,
- * no allocator but a fresh mapping. */
-void dump_write_crash(int sig);
+/* A signal that ends the program, taken where the interrupted thread holds
+ * no lock of an allocator (its own write raised SIGPIPE): the exit dump,
+ * symbols and peak included, with the signal as its reason. */
+int dump_write_ending(int sig);
+/* From a signal handler that may have interrupted anything (a crash, or an
+ * ending signal sent from outside): no symbolization, no lock it cannot
+ * get, no allocator but a fresh mapping. fatal: a crash, not a request. */
+void dump_write_crash(int sig, bool fatal);
 
 #endif

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "maptab.h"
 #include "ring.h"
+#include "signals.h"
 #include "symbolize_hook.h"
 #include "unwind.h"
 
@@ -40,6 +41,11 @@ static atomic_int init_state; /* 0 not yet, 1 in progress, 2 done */
 static pid_t shim_pid;
 typedef void (*exit_fn)(int);
 static exit_fn real__exit, real__Exit;
+
+bool shim_is_owner(void)
+{
+	return getpid() == shim_pid;
+}
 
 static void fork_prepare(void)
 {
@@ -110,57 +116,6 @@ static void scrub_ld_preload(void)
 	*out = 0;
 }
 
-static void on_dump_signal(int sig)
-{
-	(void)sig;
-	int saved = errno; /* a handler must leave errno as it found it */
-	collector_request_dump();
-	errno = saved;
-}
-
-static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
-				    SIGTERM, SIGINT, SIGQUIT, SIGHUP};
-
-static void on_crash_signal(int sig)
-{
-	static atomic_int once;
-	int saved = errno;
-	if (!atomic_exchange(&once, 1) && shim_state == SHIM_ON && getpid() == shim_pid) {
-		struct thread_state *t = &shim_tls;
-		guard_enter(t);
-		shim_state = SHIM_FINAL;
-		dump_write_crash(sig);
-		guard_leave(t);
-	}
-	/* die the way the signal would have killed us */
-	signal(sig, SIG_DFL);
-	errno = saved;
-	raise(sig);
-}
-
-static void install_handlers(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	if (config.dump_signal) {
-		sa.sa_handler = on_dump_signal;
-		sa.sa_flags = SA_RESTART;
-		sigaction(config.dump_signal, &sa, NULL);
-	}
-	if (config.on_crash) {
-		sa.sa_handler = on_crash_signal;
-		sa.sa_flags = SA_ONSTACK | SA_NODEFER;
-		for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++) {
-			struct sigaction old;
-			/* a handler the program inherited or set first is left alone */
-			if (sigaction(crash_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
-			    crash_signals[i] != config.dump_signal)
-				sigaction(crash_signals[i], &sa, NULL);
-		}
-	}
-}
-
 void shim_init(void)
 {
 	int expect = 0;
@@ -192,7 +147,7 @@ void shim_init(void)
 		shim_start_wall_ns = clock_ns(CLOCK_REALTIME);
 		shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 		shim_state = SHIM_ON;
-		install_handlers();
+		signals_install();
 		if (config.interval_ns || config.dump_signal)
 			collector_start(); /* the dumps come from its thread */
 	}
@@ -242,6 +197,20 @@ EXPORT void _Exit(int status)
 	shim_exit_dump();
 	if (real__Exit)
 		real__Exit(status);
+	syscall(SYS_exit_group, status);
+	__builtin_unreachable();
+}
+
+/* quick_exit skips atexit handlers and destructors, not the profile. */
+EXPORT void quick_exit(int status);
+EXPORT void quick_exit(int status)
+{
+	static void (*next)(int);
+	if (!next)
+		next = (void (*)(int))dlsym(RTLD_NEXT, "quick_exit");
+	shim_exit_dump();
+	if (next)
+		next(status);
 	syscall(SYS_exit_group, status);
 	__builtin_unreachable();
 }

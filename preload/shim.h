@@ -60,5 +60,7 @@ extern volatile int shim_state;
 /* Initialises the process state once (config, unwinder, handlers). Called
  * from the constructor and from the first slow path, whichever is first. */
 void shim_init(void);
+/* False in a vfork child, which shares our memory but must never dump. */
+bool shim_is_owner(void);
 
 #endif

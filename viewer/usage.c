@@ -18,9 +18,13 @@ const struct envvar usage_envvars[] = {
 	 "seconds between numbered snapshots (the default output becomes allocprof.%e.%p.%n.pb.gz); "
 	 "after SIGKILL at most one interval is lost"},
 	{"ALLOCPROF_SIGNAL", "none",
-	 "a signal (USR1, USR2, HUP, PROF, URG, WINCH or a number) that writes a snapshot"},
+	 "a signal (USR1, USR2, HUP, PROF, URG, WINCH or a number) that writes a snapshot; faults (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT) and 32-33 are refused"},
 	{"ALLOCPROF_ON_CRASH", "0",
-	 "1 writes an (unsymbolized) profile on a fatal signal, then dies by it"},
+	 "1 writes an (unsymbolized) profile on a crash (SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS, QUIT, XCPU, "
+	 "XFSZ), then dies by it"},
+	{"ALLOCPROF_ON_TERM", "1",
+	 "on a signal that ends the program (TERM, INT, HUP, PIPE, ALRM, USR1, USR2) left at its default, "
+	 "the profile is written first, then the program dies by it; 0 leaves those signals alone"},
 	{"ALLOCPROF_CHILDREN", "1", "0 keeps the shim out of the programs this one starts"},
 	{"ALLOCPROF_UNWIND_CACHE", "1",
 	 "with ALLOCPROF_RATE=1, a call chain seen before is checked against the stack and read back "

@@ -48,4 +48,78 @@ for rate in 1 524288; do
 done
 rm -f "$WORK"/allocprof.*
 
+# ---- signals -----------------------------------------------------------------
+# A signal the program leaves at its default action still ends it the same
+# way (128+N to the shell), and the profile is written first.
+reason_of() { "$BUILD/viewer/allocprof" summary "$1" 2>/dev/null | sed -n 's/^ *reason: //p'; }
+sig_dir() { d="$WORK/sig.$1"; mkdir "$d"; echo "$d"; }
+
+# started SIGNAL_MODE DIR: host_signals in the background, stdout in DIR/out,
+# once it said "ready"; sets $pid
+started() {
+	(cd "$2" && exec env ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" "$1" > "$2/out" 2> "$2/err") &
+	pid=$!
+	i=0
+	while ! grep -q ready "$2/out" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+d=$(sig_dir pipe)
+(rc=0; cd "$d" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" pipe 2> "$d/err" || rc=$?; echo $rc > "$d/status") |
+	head -3 > "$d/head"
+check "a pipeline cut short by head: the program still dies of SIGPIPE" "$(cat "$d/status")" 141
+check "head read its three lines" "$(wc -l < "$d/head")" 3
+p=$(profile_of "$d")
+check "SIGPIPE: the profile says why it was written" "$(reason_of "$p")" "signal 13 (PIPE)"
+check "SIGPIPE: exact counts at the known site, symbolized in the process" \
+	"$("$PFQ" "$p" | leaf keep)" "1000 100000 1000 100000"
+check "SIGPIPE: nothing said on stderr" "$(cat "$d/err")" ""
+
+for sig in TERM:15 HUP:1; do
+	num=${sig#*:}
+	sig=${sig%:*}
+	d=$(sig_dir $sig)
+	started wait "$d"
+	kill -$sig $pid
+	rc=0; wait_bounded $pid 60 || rc=$?
+	want=$((128 + num))
+	check "SIG$sig: the program dies of it" "$rc" "$want"
+	p=$(profile_of "$d")
+	check "SIG$sig: exact counts at the known site" "$(samples "$p" | leaf keep)" "1000 100000 1000 100000"
+	if grep -q "ended by SIG$sig: profile written without symbols" "$d/err"; then ok "SIG$sig: one line says the profile needs symbols"; else not_ok "SIG$sig: stderr: $(cat "$d/err")"; fi
+done
+
+d=$(sig_dir handler)
+started handler "$d"
+kill -TERM $pid
+rc=0; wait_bounded $pid 60 || rc=$?
+check "a program's own SIGTERM handler runs (its exit status)" "$rc" 7
+check "its handler's output" "$(tail -1 "$d/out")" handled
+check "its profile is the exit profile" "$(reason_of "$(profile_of "$d")")" exit
+
+d=$(sig_dir off)
+(cd "$d" && exec env ALLOCPROF_ON_TERM=0 ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" wait > "$d/out" 2> "$d/err") &
+pid=$!
+i=0; while ! grep -q ready "$d/out" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid
+rc=0; wait_bounded $pid 60 || rc=$?
+check "ALLOCPROF_ON_TERM=0: SIGTERM kills" "$rc" 143
+check "ALLOCPROF_ON_TERM=0: nothing written" "$(ls "$d" | grep -c pb.gz || true)" 0
+
+d=$(sig_dir quick)
+rc=0; (cd "$d" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" quick) || rc=$?
+check "quick_exit: its status" "$rc" 3
+check "quick_exit: the profile is written" "$(samples "$(profile_of "$d")" | leaf keep)" "1000 100000 1000 100000"
+
+d=$(sig_dir overflow)
+rc=0; (cd "$d" && ALLOCPROF_ON_CRASH=1 ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" overflow 2> "$d/err") || rc=$?
+check "stack overflow with ALLOCPROF_ON_CRASH=1: dies of SIGSEGV" "$rc" 139
+check "stack overflow: written from the alternate stack" "$(samples "$(profile_of "$d")" | leaf keep)" "1000 100000 1000 100000"
+
+for sig in 11 SIGBUS 4 8 5 32 33; do
+	d=$(sig_dir "dump$sig")
+	rc=0; (cd "$d" && ALLOCPROF_SIGNAL=$sig ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" timeout 30 "$PROGS/host_signals" overflow 2> "$d/err") || rc=$?
+	if [ $sig = 11 ]; then check "ALLOCPROF_SIGNAL=11 on a crashing program: it still dies of SIGSEGV" "$rc" 139; fi
+	if grep -q "ignoring ALLOCPROF_SIGNAL=$sig" "$d/err"; then ok "ALLOCPROF_SIGNAL=$sig is refused with one line"; else not_ok "ALLOCPROF_SIGNAL=$sig: stderr: $(cat "$d/err")"; fi
+done
+
 finish

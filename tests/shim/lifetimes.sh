@@ -42,7 +42,9 @@ check "kept_site: never freed" "$(label freed kept_site)" "0"
 check "immediate_site: one size" "$(label size_min immediate_site) $(label size_max immediate_site)" "48 48"
 check "grow_step: sizes from 32 B to 64 KiB" "$(label size_min grow_step) $(label size_max grow_step)" "32 65536"
 check "handed_site: freed by another thread" "$(label freed handed_site) $(label freed_same_thread handed_site)" "100 0"
-check "slow_site: 20 ms lives" "$(label lifetime_le_100ms slow_site)" "5"
+# usleep(20000) guarantees at least 20 ms; a busy machine may make it far
+# longer, so only the lower bound is asserted
+check "slow_site: 5 lives longer than 10 ms" "$(($(label lifetime_le_100ms slow_site) + $(label lifetime_le_1s slow_site) + $(label lifetime_le_10s slow_site) + $(label lifetime_gt_10s slow_site)))" "5"
 check "slow_site: not short-lived (threshold 1 ms)" "$(awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }' "$d/l.txt")" "0"
 check "grow_step: 5 chains" "$(label realloc_chains grow_step)" "5"
 check "grow_step: 12 moves each" "$(label realloc_chain_moves grow_step)" "60"
@@ -50,11 +52,12 @@ check "grow_step: to 64 KiB each" "$(label realloc_chain_bytes grow_step)" "3276
 check "grow_step: blocks moved on by a later realloc" "$(label realloc_moved grow_step)" "55"
 check "grow_start: its block moved by realloc" "$(label realloc_moved grow_start)" "5"
 
-# ALLOCPROF_SHORT_NS moves the threshold: at 100 ms the slow blocks count
+# ALLOCPROF_SHORT_NS moves the threshold: at 60 s the slow blocks (20 ms,
+# or whatever a busy machine makes of it) count
 d="$WORK/short"
 mkdir "$d"
-(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SHORT_NS=100000000 "$PROGS/lifetimes")
-check "ALLOCPROF_SHORT_NS=100ms: slow_site short-lived" "$(samples "$(profile_of "$d")" | awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }')" "5"
+(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SHORT_NS=60000000000 "$PROGS/lifetimes")
+check "ALLOCPROF_SHORT_NS=60s: slow_site short-lived" "$(samples "$(profile_of "$d")" | awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }')" "5"
 
 # go tool pprof takes the new sample types and labels
 go tool pprof -sample_index=short_lived_objects -top "$prof" > "$d/top.txt" 2>&1

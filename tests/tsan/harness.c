@@ -18,6 +18,7 @@
 #include "../../preload/config.h"
 #include "../../preload/dump.h"
 #include "../../preload/shim.h"
+#include "../../preload/signals.h"
 #include "../../preload/stacktab.h"
 #include "../../preload/symbolize_hook.h"
 #include "../../preload/unwind.h"
@@ -29,6 +30,8 @@ uint64_t shim_start_wall_ns, shim_start_mono_ns;
 void shim_init(void) {}
 void symbolize_hook_init(void) {}
 void symbolize_hook(struct profile *p) { (void)p; }
+void signals_thread_start(void) {}
+void signals_thread_exit(void) {}
 
 /* libunwind is not what is under test here (and its thread-exit destructor
  * does not survive ThreadSanitizer): stacks are made up, 8 distinct ones */
