@@ -7,7 +7,7 @@ BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-
 # independent readers of our files, real programs to profile, sanitizers, fuzzer
 TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
- graphviz libxml2-utils chromium fonts-dejavu-core"
+ graphviz libxml2-utils chromium fonts-dejavu-core lld mold"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
 case "${1:-}" in
