@@ -3,7 +3,7 @@
 # when everything is present it only checks, and returns in a second.
 set -eu
 
-BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev"
+BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer
 TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
