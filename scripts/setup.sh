@@ -10,6 +10,11 @@ TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 re
  graphviz libxml2-utils chromium fonts-dejavu-core lld mold"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
+# Rust programs are built by the tests with rustup's rustc when there is one
+# (in PATH or ~/.cargo/bin), else with Debian's
+if [ "${1:-}" != --build-only ] && ! command -v rustc >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/rustc" ]; then
+	TEST_PKGS="$TEST_PKGS rustc"
+fi
 case "${1:-}" in
 --build-only) PKGS="$BUILD_PKGS" ;;
 --bench) PKGS="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;
