@@ -58,10 +58,11 @@ int debuginfo_load_bias(int fd, uint64_t start, uint64_t offset, uint64_t *bias)
 	 * file range is not enough: lld and mold start the code segment in the
 	 * page where the read-only segment ends, at another vaddr - offset, so
 	 * the read-only and the code mapping both begin at file offset 0 and the
-	 * first segment found there is a page off. Any segment holding the offset
-	 * is the fallback for a mapping that is not code. A split debug file
-	 * keeps the program headers but not the file ranges (p_filesz 0): there,
-	 * the mapping begins at the page of the executable segment. */
+	 * first segment found there is a page off. A split debug file keeps the
+	 * program headers but not the code's file range (p_filesz 0): there, the
+	 * mapping begins at the page of the executable segment (and must not be
+	 * placed by the read-only segment, which keeps its notes and so a file
+	 * range). Any segment holding the offset is the last resort. */
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	for (int pass = 0; pass < 3 && rc < 0; pass++) {
 		for (size_t i = 0; i < n; i++) {
@@ -70,12 +71,12 @@ int debuginfo_load_bias(int fd, uint64_t start, uint64_t offset, uint64_t *bias)
 				continue;
 			bool holds = ph.p_filesz && (ph.p_offset & ~(page - 1)) <= offset &&
 				     offset < ph.p_offset + ph.p_filesz;
-			if (holds && (pass == 1 || (ph.p_flags & PF_X))) {
+			if (holds && (pass == 2 || (ph.p_flags & PF_X))) {
 				*bias = start - offset + ph.p_offset - ph.p_vaddr;
 				rc = 0;
 				break;
 			}
-			if (pass == 2 && !ph.p_filesz && ph.p_memsz && (ph.p_flags & PF_X)) {
+			if (pass == 1 && !ph.p_filesz && ph.p_memsz && (ph.p_flags & PF_X)) {
 				*bias = start - (ph.p_vaddr & ~(page - 1));
 				rc = 0;
 				break;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The same sites linked by bfd, gold, lld and mold, into a PIE, a non-PIE
 # executable and a shared library: the same names, lines and counts from the
-# shim at exit and from allocprof symbolize. lld and mold start the code
+# shim at exit and from allocprof symbolize, with the binary or only its
+# debug file (found by build ID). lld and mold start the code
 # segment inside the read-only segment's last file page, at another
 # vaddr - offset: a load bias taken from the wrong segment is a page off.
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,17 @@ for linker in bfd gold lld mold; do
 		"$ALLOCPROF" symbolize -q "$(profile_in "$dir/raw")" -o "$dir/offline.pb.gz"
 		frames "$dir/offline.pb.gz" > "$dir/offline.txt"
 		same "$linker $kind: allocprof symbolize names the same frames" "$dir/offline.txt" "$dir/live.txt"
+
+		# only the debug file left, found by build ID: it keeps the program
+		# headers, but the code segment without its file range
+		id=$(readelf -n "$obj" | awk '/Build ID:/ { print $3 }')
+		mkdir -p "$dir/debug/.build-id/$(echo "$id" | cut -c1-2)"
+		objcopy --only-keep-debug "$obj" "$dir/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug"
+		mv "$obj" "$obj.gone"
+		"$ALLOCPROF" symbolize -q --debuginfo-path "$dir/debug" "$(profile_in "$dir/raw")" -o "$dir/debugfile.pb.gz"
+		mv "$obj.gone" "$obj"
+		frames "$dir/debugfile.pb.gz" > "$dir/debugfile.txt"
+		same "$linker $kind: from its debug file alone, the same frames" "$dir/debugfile.txt" "$dir/live.txt"
 
 		if [ -z "$ref" ]; then
 			ref="$dir/live.txt"
