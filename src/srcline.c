@@ -264,10 +264,10 @@ int srcline_lookup(struct srcline *sl, uint64_t pc, struct srcline_frame *out, i
 		 * which is whole */
 		struct srcline_frame *outer = &out[n - 1];
 		int lang = dwarf_srclang(cudie);
-		bool qualified = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+		bool bare_names = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
 				 lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14 ||
 				 lang == DW_LANG_Rust;
-		if (!outer->linkage && (qualified || !outer->name)) {
+		if (!outer->linkage && (bare_names || !outer->name)) {
 			const char *sym = symbol_at(sl, pc);
 			if (demangle_is_mangled(sym))
 				outer->linkage = sym;
