@@ -141,8 +141,6 @@ void shim_init(void)
 		arena_install();
 		unwind_init();
 		capture_init();
-		if (config.symbolize)
-			symbolize_hook_init();
 		pthread_atfork(fork_prepare, fork_parent, fork_child);
 		shim_start_wall_ns = clock_ns(CLOCK_REALTIME);
 		shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);

@@ -4,7 +4,6 @@
  * dlopened, because the dump holds the collector lock. */
 #include "symbolize_hook.h"
 
-#include "../src/demangle.h"
 #include "../src/symbolize.h"
 #include "config.h"
 #include "log.h"
@@ -16,12 +15,6 @@ static void note(void *ctx, const char *msg)
 	(void)ctx;
 	if (config.verbose)
 		log_line("symbolize: %s", msg);
-}
-
-void symbolize_hook_init(void)
-{
-	/* only what is already loaded: a C program must not gain libstdc++ */
-	demangle_init(false);
 }
 
 void symbolize_hook(struct profile *p)

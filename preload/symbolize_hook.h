@@ -4,9 +4,6 @@
 
 #include "../src/profile.h"
 
-/* Called once from shim_init (no locks held): resolve anything that needs
- * the dynamic loader (dlsym, dlopen) here, never in symbolize_hook. */
-void symbolize_hook_init(void);
 /* Called by the dump with the collector lock held and the guard set. It must
  * not take the loader lock (dlopen, dlsym, dladdr, dl_iterate_phdr): a thread
  * inside dlopen may be waiting for the collector lock. */

@@ -3,13 +3,18 @@
 # when everything is present it only checks, and returns in a second.
 set -eu
 
-BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev"
+BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer
 TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
- graphviz libxml2-utils chromium fonts-dejavu-core"
+ graphviz libxml2-utils chromium fonts-dejavu-core lld mold"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
+# Rust programs are built by the tests with rustup's rustc when there is one
+# (in PATH or ~/.cargo/bin), else with Debian's
+if [ "${1:-}" != --build-only ] && ! command -v rustc >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/rustc" ]; then
+	TEST_PKGS="$TEST_PKGS rustc"
+fi
 case "${1:-}" in
 --build-only) PKGS="$BUILD_PKGS" ;;
 --bench) PKGS="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;

@@ -53,17 +53,25 @@ int debuginfo_load_bias(int fd, uint64_t start, uint64_t offset, uint64_t *bias)
 	}
 	if (eh.e_type != ET_DYN)
 		goto out;
-	/* The segment whose file range holds the mapped offset. A split debug
-	 * file keeps the program headers but not the file ranges (p_filesz 0):
-	 * there, the mapping begins at the page of the executable segment. */
+	/* The executable segment whose file pages hold the mapped offset, as
+	 * elfutils places a module by the segment a mapping really is. Only the
+	 * file range is not enough: lld and mold start the code segment in the
+	 * page where the read-only segment ends, at another vaddr - offset, so
+	 * the read-only and the code mapping both begin at file offset 0 and the
+	 * first segment found there is a page off. A split debug file keeps the
+	 * program headers but not the code's file range (p_filesz 0): there, the
+	 * mapping begins at the page of the executable segment (and must not be
+	 * placed by the read-only segment, which keeps its notes and so a file
+	 * range). Any segment holding the offset is the last resort. */
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	for (int pass = 0; pass < 2 && rc < 0; pass++) {
+	for (int pass = 0; pass < 3 && rc < 0; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			GElf_Phdr ph;
 			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD)
 				continue;
-			if (pass == 0 && ph.p_filesz && (ph.p_offset & ~(page - 1)) <= offset &&
-			    offset < ph.p_offset + ph.p_filesz) {
+			bool holds = ph.p_filesz && (ph.p_offset & ~(page - 1)) <= offset &&
+				     offset < ph.p_offset + ph.p_filesz;
+			if (holds && (pass == 2 || (ph.p_flags & PF_X))) {
 				*bias = start - offset + ph.p_offset - ph.p_vaddr;
 				rc = 0;
 				break;

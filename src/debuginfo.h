@@ -41,7 +41,8 @@ struct debuginfo_file {
 int debuginfo_open(const struct debuginfo_target *t, struct debuginfo_file *out);
 
 /* The load bias of an ELF file, given that its bytes at file offset
- * `offset` were mapped at `start`. 0 or -errno. */
+ * `offset` were mapped at `start` by an executable mapping (the only kind
+ * a profile's frames are in). 0 or -errno. */
 int debuginfo_load_bias(int fd, uint64_t start, uint64_t offset, uint64_t *bias);
 
 /* A Dwfl_Callbacks.find_debuginfo that stays on this machine and never loads

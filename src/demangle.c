@@ -1,58 +1,72 @@
-/* demangle: one function pointer, set once before use. __cxa_demangle
- * mallocs its result; it is copied into mem.h memory and handed back to the
- * C++ runtime's allocator at once, so callers only ever see mem.h memory. */
+/* demangle: libiberty's callback forms (rust_demangle_callback,
+ * cplus_demangle_v3_callback) rather than __cxa_demangle or cplus_demangle,
+ * because they neither malloc nor lock: the parse lives on the stack and
+ * the text arrives in pieces, gathered here in mem.h memory. That makes
+ * them safe in the shim, under its reentrancy guard, and the same code
+ * names frames in the shim and in the viewer. Rust is tried first: a
+ * legacy Rust symbol is also a valid C++ one, and only the Rust demangler
+ * knows to drop its hash. */
 #include "demangle.h"
 
-#include <dlfcn.h>
-#include <stdlib.h>
+#include <libiberty/demangle.h>
 #include <string.h>
 
 #include "mem.h"
 
-typedef char *(*cxa_demangle_fn)(const char *mangled, char *buf, size_t *len, int *status);
+static size_t max_mangled = DEMANGLE_DEFAULT_MAX_MANGLED;
 
-static cxa_demangle_fn cxa_demangle;
-
-bool demangle_init(bool may_load)
+void demangle_set_max_mangled(size_t max)
 {
-	if (cxa_demangle)
-		return true;
-	cxa_demangle = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-	if (!cxa_demangle && may_load) {
-		/* never closed: the pointer must stay valid for the process */
-		void *h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-		if (h)
-			cxa_demangle = (cxa_demangle_fn)dlsym(h, "__cxa_demangle");
-	}
-	return cxa_demangle != NULL;
-}
-
-bool demangle_available(void)
-{
-	return cxa_demangle != NULL;
+	max_mangled = max;
 }
 
 bool demangle_is_mangled(const char *name)
 {
-	return name && name[0] == '_' && name[1] == 'Z';
+	return name && name[0] == '_' && (name[1] == 'Z' || name[1] == 'R');
+}
+
+struct text {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void append(const char *piece, size_t n, void *opaque)
+{
+	struct text *t = opaque;
+	if (t->failed)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 128;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		char *s = mem_realloc(t->s, t->cap, cap);
+		if (!s) {
+			t->failed = true;
+			return;
+		}
+		t->s = s;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, piece, n);
+	t->len += n;
+	t->s[t->len] = 0;
 }
 
 char *demangle(const char *name, size_t *size)
 {
-	if (!cxa_demangle || !demangle_is_mangled(name))
+	if (!demangle_is_mangled(name) || strlen(name) > max_mangled)
 		return NULL;
-	int status = -1;
-	char *d = cxa_demangle(name, NULL, NULL, &status);
-	if (!d || status != 0) {
-		free(d);
+	struct text t = {0};
+	int ok = rust_demangle_callback(name, DMGL_PARAMS | DMGL_ANSI, append, &t);
+	if (!ok && !t.failed && name[1] == 'Z') {
+		t.len = 0;
+		ok = cplus_demangle_v3_callback(name, DMGL_PARAMS | DMGL_ANSI, append, &t);
+	}
+	if (!ok || t.failed || !t.len) {
+		mem_free(t.s, t.cap);
 		return NULL;
 	}
-	size_t n = strlen(d) + 1;
-	char *out = mem_alloc(n);
-	if (out) {
-		memcpy(out, d, n);
-		*size = n;
-	}
-	free(d);
-	return out;
+	*size = t.cap;
+	return t.s;
 }

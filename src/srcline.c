@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demangle.h"
 #include "dwindex.h"
 #include "mem.h"
 
@@ -258,15 +259,17 @@ int srcline_lookup(struct srcline *sl, uint64_t pc, struct srcline_frame *out, i
 	int n = cudie ? from_dwarf(sl, cudie, pc - bias, out, cap, file, line, col) : 0;
 	if (n > 0) {
 		*dwarf = true;
-		/* DW_AT_name is unqualified in C++; a function with no linkage name
-		 * there (a lambda's operator()) takes the symbol's, which is whole */
+		/* DW_AT_name is unqualified in C++ and Rust; a function with no
+		 * linkage name there (a lambda's operator()) takes the symbol's,
+		 * which is whole */
 		struct srcline_frame *outer = &out[n - 1];
 		int lang = dwarf_srclang(cudie);
-		bool cxx = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
-			   lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
-		if (!outer->linkage && (cxx || !outer->name)) {
+		bool bare_names = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+				 lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14 ||
+				 lang == DW_LANG_Rust;
+		if (!outer->linkage && (bare_names || !outer->name)) {
 			const char *sym = symbol_at(sl, pc);
-			if (sym && sym[0] == '_' && sym[1] == 'Z')
+			if (demangle_is_mangled(sym))
 				outer->linkage = sym;
 			else if (!outer->name)
 				outer->name = sym;

@@ -105,7 +105,9 @@ int cmd_symbolize(int argc, char **argv)
 		fprintf(stderr, "allocprof symbolize: %s: %s\n", in, err.msg);
 		return 1;
 	}
-	demangle_init(true);
+	/* the main thread's stack holds the C++ demangler's parse of far longer
+	 * names than the shim's collector thread can */
+	demangle_set_max_mangled(16384);
 	struct symbolizer *s = symbolizer_new(&o);
 	struct symbolize_stats st;
 	int rc = s ? symbolizer_run(s, &p, &st) : -ENOMEM;

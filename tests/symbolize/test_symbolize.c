@@ -338,18 +338,38 @@ static void test_load_bias(void)
 	check_int("equals the loader's", (long long)got, (long long)want);
 }
 
+static void check_demangled(const char *mangled, const char *want)
+{
+	size_t size = 0;
+	char *d = demangle(mangled, &size);
+	check_str(mangled, d, want);
+	mem_free(d, size);
+}
+
 static void test_demangle(void)
 {
-	if (!demangle_init(true)) {
-		printf("ok %d - # SKIP no C++ runtime to demangle with\n", ++ntest);
-		return;
-	}
+	check_demangled("_Z11grow_vectori", "grow_vector(int)");
+	check_demangled("_ZNKSt6vectorIiSaIiEE4sizeEv", "std::vector<int, std::allocator<int> >::size() const");
+	check_demangled("_ZZ4mainENKUliE_clEi", "main::{lambda(int)#1}::operator()(int) const");
+	/* Rust legacy: an Itanium-shaped name whose last part is the hash */
+	check_demangled("_ZN9r_strings4main17h0123456789abcdefE", "r_strings::main");
+	check_demangled("_ZN5alloc5alloc15exchange_malloc17h5c6a0d1b7c27f0a4E", "alloc::alloc::exchange_malloc");
+	check_demangled("_ZN69_$LT$r_strings..shapes..Square$u20$as$u20$r_strings..shapes..Grow$GT$4grow17hda4e9cf9cfb34064E",
+			"<r_strings::shapes::Square as r_strings::shapes::Grow>::grow");
+	/* Rust v0: no hash to drop, crate disambiguators left out */
+	check_demangled("_RNvCs1234_9r_strings4main", "r_strings::main");
+	check_demangled("_RNvMNtCslNYArtu3iFV_5alloc3vecINtB2_3VechE13with_capacityCsjrHSEGnQ3l9_3std",
+			"<alloc::vec::Vec<u8>>::with_capacity");
+	check_demangled("_RNvCsdBezedJyV7j_7___rustc12___rust_alloc", "__rustc::__rust_alloc");
 	size_t size = 0;
-	char *d = demangle("_Z11grow_vectori", &size);
-	check_str("demangle", d, "grow_vector(int)");
-	mem_free(d, size);
 	ok(demangle("main", &size) == NULL, "a C name is not demangled");
 	ok(demangle("_Znot a name", &size) == NULL, "garbage is not demangled");
+	ok(demangle("_Rubbish", &size) == NULL, "nor garbage that starts like Rust v0");
+	char long_name[DEMANGLE_DEFAULT_MAX_MANGLED + 16];
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = 0;
+	memcpy(long_name, "_Z1fv", 5);
+	ok(demangle(long_name, &size) == NULL, "a name longer than the stack allows stays mangled");
 
 	struct profile p;
 	profile_init(&p);
