@@ -153,8 +153,8 @@ static bool is_heap(const struct profile *p)
 }
 
 /* What one process wrote: its profile's totals, the allocator's own figure
- * beside what was in use, and the peak. Returns whether any figure rests
- * on too few samples to trust. */
+ * beside what was in use, and the peak; direct says it is the program run,
+ * among others. Returns whether a figure rests on too few samples. */
 static bool describe(const struct record *prof, const struct record *peak, bool direct, int earlier)
 {
 	struct profile p;
@@ -164,8 +164,8 @@ static bool describe(const struct record *prof, const struct record *peak, bool 
 		fprintf(stderr, "allocprof: %s\n", err.msg);
 		return false;
 	}
-	fprintf(stderr, "allocprof: wrote %s (pid %ld%s)\n", shell_path(prof->path, q, sizeof(q)), prof->pid,
-		direct ? ", the program run" : "");
+	fprintf(stderr, "allocprof: wrote %s (pid %ld)%s\n", shell_path(prof->path, q, sizeof(q)), prof->pid,
+		direct ? ": the program run" : "");
 	if (earlier)
 		fprintf(stderr, "           and %d snapshot%s before it\n", earlier, earlier == 1 ? "" : "s");
 	bool rough = false;
@@ -331,7 +331,7 @@ static int report_profiles(int fd, pid_t child, const char *prog, const char *di
 			for (size_t i = last[k] + 1; i < n && !peak; i++)
 				if (!strcmp(recs[i].kind, "peak") && recs[i].pid == recs[last[k]].pid)
 					peak = &recs[i];
-			rough |= describe(&recs[last[k]], peak, k == direct, earlier[k]);
+			rough |= describe(&recs[last[k]], peak, k == direct && nlast > 1, earlier[k]);
 		}
 	}
 	if (nlast > DESCRIBE_EACH_UP_TO) {

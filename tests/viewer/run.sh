@@ -57,7 +57,7 @@ check "--rate and --seed" "$(cat "$WORK/env")" "64k 9"
 # what it prints: each profile with its totals
 (cd "$WORK" && "$ALLOCPROF" run --rate 1 --output "$WORK/ks.%p.pb.gz" "$KS" 2> "$WORK/err")
 prof=$(ls "$WORK"/ks.*.pb.gz | grep -v peak | head -1)
-grep -q "^allocprof: wrote $prof (pid [0-9]*, the program run)$" "$WORK/err" && ok "names the profile" ||
+grep -q "^allocprof: wrote $prof (pid [0-9]*)$" "$WORK/err" && ok "names the profile" ||
 	not_ok "names the profile: $(cat "$WORK/err")"
 objs=$("$ALLOCPROF" summary "$prof" | awk '$1 == "alloc_objects" { print $2 }')
 grep -q "allocated .* in $objs objects" "$WORK/err" && ok "totals: $objs objects" ||
@@ -100,7 +100,7 @@ mkdir -p "$d/sub"
 (cd "$d" && "$ALLOCPROF" run --rate 1 "$PROGS/wanderer" sub 2> "$WORK/err")
 check "wanderer: no profile in the directory it moved to" "$(ls "$d/sub" | wc -l)" 0
 check "wanderer: both profiles where run started" "$(ls "$d" | grep -v peak | grep -c '^allocprof\.wanderer\.')" 2
-direct=$(sed -n 's/^allocprof: wrote \(.*\) (pid [0-9]*, the program run)$/\1/p' "$WORK/err")
+direct=$(sed -n 's/^allocprof: wrote \(.*\) (pid [0-9]*): the program run$/\1/p' "$WORK/err")
 check "wanderer: the program run is the one started with 'sub'" \
 	"$("$ALLOCPROF" summary "$direct" | sed -n 's/^  command: .*wanderer //p')" "sub"
 check "wanderer: next: points at the program run" "$(sed -n 's/^allocprof: next: allocprof top //p' "$WORK/err")" "$direct"
@@ -161,6 +161,13 @@ grep -q '^           allocated [0-9.]*MB ±[0-9.]*MB in ~[0-9]* objects ([0-9]* 
 	ok "default rate: allocated with its error and samples" || not_ok "default rate: $(cat "$WORK/err")"
 grep -q '^           peak in use: [0-9.]*[kM]B ±[0-9.]*[kM]B ([0-9]* samples*), [0-9]* ms after start$' "$WORK/err" &&
 	ok "default rate: the peak with its error" || not_ok "default rate: the peak: $(cat "$WORK/err")"
+"$ALLOCPROF" report -o "$WORK/est.html" "$WORK/est.pb.gz" 2> /dev/null
+grep -q '<p class="peak"><b>Peak.</b> [0-9.]*[kM]B ±[0-9.]*[kM]B ([0-9]* samples*) in use' "$WORK/est.html" &&
+	ok "report: the peak with its error" || not_ok "report: the peak with its error"
+grep -q '<td>alloc_space</td><td class="num">[0-9.]*MB <span class="hint">±[0-9.]*MB ([0-9]* samples)</span>' "$WORK/est.html" &&
+	ok "report: totals with their error" || not_ok "report: totals with their error"
+grep -q '<td class="num">0 <span class="hint">(no sample)</span> <span class="hint">(the allocator holds [0-9.]*kB)</span>' "$WORK/est.html" &&
+	ok "report: the allocator's figure beside in use" || not_ok "report: the allocator's figure beside in use"
 
 # the error said is the error made: over 20 seeds the exact total is
 # within ± (two standard errors) about 19 times in 20, and the errors are
