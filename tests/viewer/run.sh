@@ -142,6 +142,12 @@ mkdir "$d"
 check "ls at the default rate: why there is no profile" "$(cat "$WORK/err")" \
 	"allocprof: no profile was written: ls allocated too little to be sampled at rate 524288 (the default), one sample per that many bytes on average; --rate 1 records every allocation"
 
+# a profile that cannot be written: the shim's line, then run's
+status=0
+"$ALLOCPROF" run --rate 1 --output "$WORK/no-such-dir/x.pb.gz" "$KS" 2> "$WORK/err" || status=$?
+check "unwritable output: status and lines" "$status $(sed 's/pid [0-9]* /pid N /' "$WORK/err" | tr '\n' '|')" \
+	"0 allocprof: cannot write the profile to $WORK/no-such-dir/x.pb.gz: No such file or directory|allocprof: pid N (known_sites) could not write $WORK/no-such-dir/x.pb.gz|allocprof: no profile was written|"
+
 # any byte but NUL in a path: the report quotes it as a shell would
 nl='
 '
