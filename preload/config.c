@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -115,21 +116,38 @@ static void bad(const char *var, const char *val, const char *dflt)
 	log_line("ignoring %s=%s (%s); using %s", var, val, "not a valid value", dflt);
 }
 
-static void set_out(const char *tmpl)
+/* The output template, made absolute against the directory at start (a
+ * process that changes directory later still writes where it started). A
+ * template naming a directory (a trailing '/', or one that exists) gets the
+ * default name inside it. One that does not fit leaves the default in place
+ * with a line saying so, instead of a truncated name. */
+static void set_out(const char *tmpl, const char *dflt)
 {
-	size_t n = 0;
+	char abs[sizeof(config.out)];
+	size_t n = 0, t = strlen(tmpl);
 	if (tmpl[0] != '/') {
-		if (!getcwd(config.out, sizeof(config.out) - 2))
-			config.out[0] = 0;
-		n = strlen(config.out);
-		if (n && config.out[n - 1] != '/')
-			config.out[n++] = '/';
+		if (!getcwd(abs, sizeof(abs) - 2))
+			abs[0] = 0;
+		n = strlen(abs);
+		if (n && abs[n - 1] != '/')
+			abs[n++] = '/';
 	}
-	size_t t = strlen(tmpl);
-	if (n + t >= sizeof(config.out))
-		t = sizeof(config.out) - n - 1;
-	memcpy(config.out + n, tmpl, t);
-	config.out[n + t] = 0;
+	struct stat st;
+	bool dir = t && (tmpl[t - 1] == '/' || (stat(tmpl, &st) == 0 && S_ISDIR(st.st_mode)));
+	size_t d = dir ? strlen(dflt) + (tmpl[t - 1] != '/') : 0;
+	if (n + t + d >= sizeof(abs)) {
+		log_line("ignoring ALLOCPROF_OUT (%zu bytes: the longest path is %zu); using %s", t,
+			 sizeof(abs) - 1, dflt);
+		return;
+	}
+	memcpy(abs + n, tmpl, t);
+	n += t;
+	if (dir && tmpl[t - 1] != '/')
+		abs[n++] = '/';
+	abs[n] = 0;
+	if (dir)
+		strcat(abs, dflt);
+	memcpy(config.out, abs, strlen(abs) + 1);
 }
 
 void config_load(void)
@@ -170,9 +188,10 @@ void config_load(void)
 			config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
 	}
 	/* periodic snapshots need distinct names */
-	set_out(config.interval_ns ? DEFAULT_INTERVAL_OUT : DEFAULT_OUT);
+	const char *dflt_out = config.interval_ns ? DEFAULT_INTERVAL_OUT : DEFAULT_OUT;
+	set_out(dflt_out, dflt_out);
 	if ((v = getenv("ALLOCPROF_OUT")) && *v)
-		set_out(v);
+		set_out(v, dflt_out);
 	if ((v = getenv("ALLOCPROF_SYMBOLIZE")) && *v && !parse_bool(v, &config.symbolize))
 		bad("ALLOCPROF_SYMBOLIZE", v, "1");
 	if ((v = getenv("ALLOCPROF_VERBOSE")) && *v && !parse_bool(v, &config.verbose))

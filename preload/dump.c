@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "../src/pprof_write.h"
 #include "../src/profile.h"
 #include "addrtab.h"
+#include "allocstat.h"
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
@@ -37,6 +39,11 @@
 #endif
 
 static unsigned dump_seq;
+/* The allocator's figure, read as a dump begins: what the dump itself
+ * allocates (reading /proc, symbolizing) is not the program's. */
+static bool allocator_known;
+static uint64_t allocator_inuse;
+static const char *allocator_lib;
 extern uint64_t shim_start_wall_ns, shim_start_mono_ns;
 
 static const char *const reason_names[] = {"exit", "interval", "signal", "api"};
@@ -99,6 +106,9 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 	comment(p, "samples: %llu allocations, %llu frees", (unsigned long long)cs->samples,
 		(unsigned long long)cs->frees);
 	comment(p, "dropped: %llu", (unsigned long long)lost);
+	if (allocator_known)
+		comment(p, "allocator in use: %llu bytes (mallinfo2 of %s, chunk headers included)",
+			(unsigned long long)allocator_inuse, allocator_lib);
 	if (cs->inline_drains)
 		comment(p, "full rings drained by their own thread: %llu", (unsigned long long)cs->inline_drains);
 	if (config.rate == 1) {
@@ -321,17 +331,37 @@ static void make_peak(struct profile *p, const struct sample_extra *extra)
 		(unsigned long long)(t.snapshot_ns > shim_start_mono_ns ? (t.snapshot_ns - shim_start_mono_ns) / 1000000 : 0));
 }
 
-static void manifest_append(const char *path)
+/* One record per profile written, and one for a process that wrote none,
+ * so `allocprof run` can say which processes sampled nothing:
+ * "KIND PID\0PROGRAM\0PATH\0", KIND one of profile, peak, empty (nothing
+ * sampled, PATH empty) or failed (PATH could not be written). NUL ends each
+ * field: a path may hold any other byte, a newline too. The file must be a
+ * regular one: opening a FIFO for writing would wait for a reader forever. */
+static void manifest_append(const char *kind, const char *path)
 {
-	if (!config.manifest[0])
+	extern char *program_invocation_short_name;
+	struct stat st;
+	if (!config.manifest[0] || stat(config.manifest, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
-	int fd = open(config.manifest, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(config.manifest, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return;
-	char line[4200];
-	int n = log_format(line, sizeof(line), "%d %s\n", (int)getpid(), path);
-	ssize_t w = write(fd, line, (size_t)n); /* one write: lines of processes never interleave */
-	(void)w;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		char rec[CONFIG_PATH_MAX + 600];
+		const char *name = program_invocation_short_name ? program_invocation_short_name : "";
+		size_t n = (size_t)log_format(rec, 64, "%s %d", kind, (int)getpid()) + 1;
+		size_t nl = strnlen(name, 255), pl = strlen(path);
+		if (n + nl + 1 + pl + 1 <= sizeof(rec)) {
+			memcpy(rec + n, name, nl);
+			rec[n + nl] = 0;
+			n += nl + 1;
+			memcpy(rec + n, path, pl + 1);
+			n += pl + 1;
+			/* one write: records of processes never interleave */
+			ssize_t w = write(fd, rec, n);
+			(void)w;
+		}
+	}
 	close(fd);
 }
 
@@ -347,7 +377,7 @@ static void peak_name(const char *target, char *out, size_t cap)
 	}
 }
 
-static int publish(const struct profile *p, const char *target)
+static int publish(const struct profile *p, const char *target, const char *kind)
 {
 	char final[CONFIG_PATH_MAX + 32];
 	struct pbuf gz;
@@ -358,9 +388,10 @@ static int publish(const struct profile *p, const char *target)
 	pbuf_release(&gz);
 	if (rc < 0) {
 		log_line("cannot write the profile to %s: %s", target, strerrordesc_np(-rc));
+		manifest_append("failed", target);
 		return rc;
 	}
-	manifest_append(final);
+	manifest_append(kind, final);
 	if (config.verbose)
 		log_line("wrote %s", final);
 	return 0;
@@ -381,12 +412,12 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	if (symbolize)
 		symbolize_hook(&p);
 	add_fate_labels(&p, extra);
-	int rc = publish(&p, target);
+	int rc = publish(&p, target, "profile");
 	if (rc == 0 && with_peak) {
 		char peak[CONFIG_PATH_MAX + 16];
 		peak_name(target, peak, sizeof(peak));
 		make_peak(&p, extra);
-		publish(&p, peak);
+		publish(&p, peak, "peak");
 	}
 	profile_release(&p);
 	mem_free(extra, extra_size);
@@ -397,12 +428,14 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 {
 	char target[CONFIG_PATH_MAX];
 	collector_lock();
+	allocator_known = allocstat_inuse(&allocator_inuse, &allocator_lib);
 	collector_drain_all_locked();
 	if (why == DUMP_EXIT) {
 		struct capture_stats cs;
 		capture_get_stats(&cs);
 		if (cs.samples == 0) {
 			collector_unlock();
+			manifest_append("empty", "");
 			if (config.verbose)
 				log_line("no allocation was sampled; no profile written");
 			return 0;
@@ -411,8 +444,10 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 	unsigned seq = dump_seq++;
 	int rc = path ? (strlen(path) < sizeof(target) ? (strcpy(target, path), 0) : -ENAMETOOLONG)
 		      : outfile_expand(config.out, seq, target, sizeof(target));
-	if (rc < 0)
+	if (rc < 0) {
 		log_line("cannot write the profile: the output name is too long");
+		manifest_append("failed", config.out);
+	}
 	else
 		rc = write_locked(target, reason, why == DUMP_EXIT, config.symbolize);
 	collector_unlock();
@@ -442,6 +477,7 @@ void dump_write_crash(int sig, bool fatal)
 	/* whatever the interrupted thread held, the arena's lock included, stays
 	 * untouched: from here on src/ allocates from a fresh mapping */
 	arena_install_crash_bump();
+	allocator_known = false; /* mallinfo2 takes the allocator's locks */
 	collector_drain_all_locked();
 	struct capture_stats cs;
 	capture_get_stats(&cs);

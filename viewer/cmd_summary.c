@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "estimate.h"
 #include "report.h"
 #include "units.h"
 
@@ -87,19 +88,41 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	}
 	if (p->nmappings > 0 && p->mappings[0].filename)
 		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
+	char line[1024];
 	for (size_t i = 0; i < p->ncomments; i++)
 		if (profile_str(p, p->comments[i])[0] != '#')
-			printf("  %s\n", profile_str(p, p->comments[i]));
-	printf("\nTotals:\n");
-	char b[UNITS_BUF];
+			printf("  %s\n", estimate_comment(p, profile_str(p, p->comments[i]), line, sizeof(line)));
+	bool sampled = estimate_profile_sampled(p), rough = false;
+	if (sampled)
+		printf("\nTotals (estimated from samples taken every %lld bytes on average; \xc2\xb1 is 95%%):\n",
+		       (long long)p->period);
+	else
+		printf("\nTotals:\n");
+	/* a peak profile's in-use total is the peak; the allocator's figure is
+	 * from the end */
+	int64_t held = profile_sample_type_index(p, "alloc_space") >= 0 ? estimate_allocator_inuse(p) : -1;
+	char b[ESTIMATE_BUF], h[UNITS_BUF];
 	for (size_t t = 0; t < p->ntypes; t++) {
 		const char *type = profile_str(p, p->sample_types[t].type);
-		int64_t sum = 0;
-		for (size_t s = 0; s < p->nsamples; s++)
-			sum = i64_add(sum, p->values[s * p->ntypes + t]);
-		printf("  %-20s %12s%s\n", type, units_label(sum, profile_str(p, p->sample_types[t].unit), "auto", b),
-		       !strncmp(type, "inuse_", 6) ? "   still in use when the profile was written" : "");
+		struct estimate e;
+		estimate_total(p, (int)t, NULL, &e);
+		rough |= estimate_rough(&e);
+		bool inuse = !strncmp(type, "inuse_", 6);
+		const char *unit = profile_str(p, p->sample_types[t].unit);
+		estimate_error_label(&e, unit, b);
+		char v[ESTIMATE_BUF];
+		printf("  %-20s %12s", type, estimate_value_label(&e, unit, v));
+		if (sampled && inuse)
+			printf(" %-*s", 24 + (strstr(b, "\xc2\xb1") != NULL), b); /* ± is 2 bytes, 1 column */
+		else if (sampled)
+			printf(" %s", b);
+		printf("%s", inuse ? "   still in use when the profile was written" : "");
+		if (inuse && held >= 0 && !strcmp(type, "inuse_space"))
+			printf(" (the allocator: %s)", units_label(held, "bytes", "auto", h));
+		printf("\n");
 	}
+	if (rough)
+		printf("  Few samples behind some of these: ALLOCPROF_RATE=1 (allocprof run --rate 1) records every allocation.\n");
 	const char *type = r.type;
 	int count = c->r.nodecount > 0 ? c->r.nodecount : 10;
 	rc = sites(p, &c->r, type, "Biggest sites by", count);

@@ -9,7 +9,7 @@ const struct envvar usage_envvars[] = {
 	 "mean bytes between samples; 1 records every allocation exactly; k/m/g suffixes accepted"},
 	{"ALLOCPROF_OUT", "allocprof.%e.%p.pb.gz",
 	 "output path template: %p pid, %e program name, %n dump sequence number, %% a percent sign; "
-	 "relative to the working directory at start"},
+	 "relative to the working directory at start; a directory (dir/) gets the default name inside"},
 	{"ALLOCPROF_SEED", "random", "seed of the sampler, for reproducible profiles"},
 	{"ALLOCPROF_DEPTH", "64", "stack frames kept per sample (1-1024)"},
 	{"ALLOCPROF_SYMBOLIZE", "1", "0 leaves function names out of the profile"},
@@ -32,7 +32,8 @@ const struct envvar usage_envvars[] = {
 	{"ALLOCPROF_SHORT_NS", "1000000",
 	 "a block freed within this many nanoseconds counts in short_lived_objects/short_lived_space"},
 	{"ALLOCPROF_MANIFEST", "unset",
-	 "file to which each profiled process appends \"PID PATH\" per profile written (set by allocprof run)"},
+	 "regular file to which each profiled process appends a NUL-separated record per profile written, "
+	 "and one when it sampled nothing (set by allocprof run)"},
 };
 const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 
@@ -66,13 +67,17 @@ static const struct {
 	 "\n"
 	 "Runs PROG with liballocprof.so prepended to LD_PRELOAD, waits for it, then\n"
 	 "prints on stderr where each profile went with its totals: bytes and objects\n"
-	 "allocated, and what was still in use at exit. Exits with PROG's status (128+N\n"
-	 "when PROG dies of signal N).\n"
+	 "allocated, what was still in use at exit and at the peak (estimates with\n"
+	 "their error and samples), which processes sampled nothing, and the profile\n"
+	 "of PROG to read next. Every process writes into one directory fixed at the\n"
+	 "start: the current one, or --output's. Exits with PROG's status (128+N when\n"
+	 "PROG dies of signal N).\n"
 	 "\n"
 	 "  --rate BYTES          mean bytes between samples (ALLOCPROF_RATE); 1 records\n"
 	 "                        every allocation; k/m/g suffixes accepted\n"
 	 "  --output TEMPLATE     where profiles go (ALLOCPROF_OUT): %p pid, %e program\n"
-	 "                        name, %n dump sequence number\n"
+	 "                        name, %n dump sequence number; DIR/ for the default\n"
+	 "                        names in DIR\n"
 	 "  --seed N              reproducible sampling (ALLOCPROF_SEED)\n"
 	 "  -q, --quiet           print nothing after the run\n"},
 	{"top", "the functions (or lines, files) that allocate most",
@@ -128,7 +133,9 @@ static const struct {
 	 "\n"
 	 "Prints the total of every sample type, what was still in use when the\n"
 	 "profile was written (at exit: the leaks), and the ten biggest allocation\n"
-	 "sites (leaf function and line).\n"
+	 "sites (leaf function and line). Totals of a sampled profile are estimates:\n"
+	 "bytes print with two standard errors and the samples behind them\n"
+	 "(28.38MB \xc2\xb1" "7.44MB (55 samples)), object counts as ~N.\n"
 	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
 	/* symbolize prints its own help */
 	{"hints", "the sites a pool, a reserve or a reused buffer would remove", NULL},

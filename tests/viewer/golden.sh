@@ -62,6 +62,7 @@ diff_request_reverse|diff --diff-base request_after.pb.gz -sample_index=alloc_ob
 summary_known_sites|summary known_sites.pb.gz
 summary_cxx|summary -n 3 known_sites_cxx.pb.gz
 summary_go_cpu|summary go_cpu.pb.gz
+summary_sampled|summary sampled.pb.gz
 CASES
 
 finish

@@ -150,6 +150,7 @@ static void from_comment(const struct profile *p, struct peak_info *pk)
 	if (c && sscanf(c + strlen(peak_comment), "%lld bytes, %lld ms", &bytes, &ms) == 2) {
 		pk->bytes = bytes;
 		pk->ms = ms;
+		estimate_total(p, profile_sample_type_index(p, "inuse_space"), NULL, &pk->estimate);
 	}
 }
 

@@ -7,12 +7,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "estimate.h"
 #include "profile.h"
 
 struct peak_info {
 	char *path;          /* the peak profile used, NULL when none */
 	bool from_peak;      /* site and bytes come from a peak profile */
 	int64_t bytes;       /* in use at the peak (-1: unknown) */
+	struct estimate estimate; /* how well bytes is known (sampled profiles) */
 	int64_t ms;          /* ms after start (-1: unknown) */
 	char *site;          /* "function file:line", NULL when unknown */
 	int64_t site_value, site_total; /* its inuse_space, and the total */

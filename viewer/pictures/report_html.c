@@ -13,6 +13,7 @@
 
 #include "assets.h"
 #include "esc.h"
+#include "estimate.h"
 #include "flame.h"
 #include "ftree.h"
 #include "merge.h"
@@ -118,7 +119,23 @@ static void totals_table(FILE *f, const struct report_html_in *in)
 			else
 				fprintf(f, "<td class=\"num\">%+.2f%%</td>", (double)d / (double)old * 100);
 		} else {
-			fprintf(f, "<td class=\"num\">%s</td>", units_label(now, unit, "auto", b1));
+			/* an estimate says how well it is known */
+			struct estimate e;
+			char eb[ESTIMATE_BUF];
+			estimate_total(p, (int)t, NULL, &e);
+			fprintf(f, "<td class=\"num\">%s", estimate_value_label(&e, unit, eb));
+			if (*estimate_error_label(&e, unit, eb)) {
+				fputs(" <span class=\"hint\">", f);
+				esc_xml(f, eb);
+				fputs("</span>", f);
+			}
+			/* not in a peak profile: the allocator's figure is from the end */
+			int64_t held = estimate_allocator_inuse(p);
+			if (held >= 0 && !strcmp(type_name(p, t), "inuse_space") &&
+			    profile_sample_type_index(p, "alloc_space") >= 0)
+				fprintf(f, " <span class=\"hint\">(the allocator holds %s)</span>",
+					units_label(held, "bytes", "auto", b1));
+			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
@@ -137,7 +154,8 @@ static void summary(FILE *f, const struct report_html_in *in)
 		fputs("</dd>\n", f);
 	}
 	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
+		char line[1024];
+		const char *c = estimate_comment(p, profile_str(p, p->comments[i]), line, sizeof(line));
 		const char *colon = strstr(c, ": ");
 		if (c[0] == '#')
 			continue;
@@ -161,9 +179,17 @@ static void summary(FILE *f, const struct report_html_in *in)
 	const struct peak_info *pk = in->pk;
 	if (pk && (pk->bytes >= 0 || pk->site)) {
 		fputs("<p class=\"peak\"><b>Peak.</b> ", f);
-		if (pk->bytes >= 0)
-			fprintf(f, "%s in use %lld ms after the start. ", units_label(pk->bytes, "bytes", "auto", b1),
-				(long long)pk->ms);
+		if (pk->bytes >= 0) {
+			char eb[ESTIMATE_BUF];
+			struct estimate e = pk->estimate;
+			e.value = pk->bytes;
+			fputs(units_label(pk->bytes, "bytes", "auto", b1), f);
+			if (*estimate_error_label(&e, "bytes", eb)) {
+				fputc(' ', f);
+				esc_xml(f, eb);
+			}
+			fprintf(f, " in use %lld ms after the start. ", (long long)pk->ms);
+		}
 		if (pk->site) {
 			fputs(pk->from_peak ? "The site that held the most then: <code>" : "Biggest site in use at the end: <code>", f);
 			esc_xml(f, pk->site);
