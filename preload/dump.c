@@ -404,15 +404,19 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	collector_snapshot_if_peak();
 	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
 	struct sample_extra *extra = mem_alloc(extra_size);
-	if (!extra)
+	if (!extra) {
+		log_line("cannot write the profile to %s: out of memory", target);
 		return -ENOMEM;
+	}
 	struct profile p;
 	profile_init(&p);
 	build(&p, &cs, reason, extra);
-	if (symbolize)
-		symbolize_hook(&p);
+	bool short_of_memory = symbolize && symbolize_hook(&p) < 0;
 	add_fate_labels(&p, extra);
 	int rc = publish(&p, target, "profile");
+	if (rc == 0 && short_of_memory)
+		log_line("memory is short: the profile was written without symbols; allocprof symbolize %s adds them",
+			 target);
 	if (rc == 0 && with_peak) {
 		char peak[CONFIG_PATH_MAX + 16];
 		peak_name(target, peak, sizeof(peak));

@@ -7,6 +7,8 @@
 /* Called by the dump with the collector lock held and the guard set. It must
  * not take the loader lock (dlopen, dlsym, dladdr, dl_iterate_phdr): a thread
  * inside dlopen may be waiting for the collector lock. */
-void symbolize_hook(struct profile *p);
+/* Returns 0, or -ENOMEM when memory is too short to read debug info safely:
+ * then the profile keeps addresses only (allocprof symbolize adds names). */
+int symbolize_hook(struct profile *p);
 
 #endif

@@ -122,4 +122,31 @@ for sig in 11 SIGBUS 4 8 5 32 33; do
 	if grep -q "ignoring ALLOCPROF_SIGNAL=$sig" "$d/err"; then ok "ALLOCPROF_SIGNAL=$sig is refused with one line"; else not_ok "ALLOCPROF_SIGNAL=$sig: stderr: $(cat "$d/err")"; fi
 done
 
+# ---- memory short at exit ----------------------------------------------------
+# libdw cannot fail softly (it exits with status 1 or crashes when memory
+# runs out): with too little room the profile is written without symbols,
+# and one line says so.
+d="$WORK/short"
+mkdir "$d"
+rc=0; (ulimit -v 40000; cd "$d" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" quick 2> "$d/err") || rc=$?
+check "ulimit -v 40000: the exit status is the program's" "$rc" 3
+if grep -q "memory is short: the profile was written without symbols" "$d/err"; then ok "memory short: one line says the profile has no symbols"; else not_ok "memory short: stderr: $(cat "$d/err")"; fi
+check "memory short: the counts are all there" "$(samples "$(profile_of "$d")" | leaf keep)" "1000 100000 1000 100000"
+
+# A program that runs into its limit and carries on: its status stays 0,
+# and whatever could not be written is said.
+for rate in 1 524288; do
+	d="$WORK/oom.$rate"
+	mkdir "$d"
+	rc=0; (ulimit -v 60000; cd "$d" && ALLOCPROF_SEED=1 ALLOCPROF_RATE=$rate LD_PRELOAD="$SHIM" "$PROGS/host_oom" 216 > /dev/null 2> "$d/err") || rc=$?
+	check "host_oom at rate $rate under ulimit -v: exit status unchanged" "$rc" 0
+	if ls "$d"/*.pb.gz > /dev/null 2>&1 && ! grep -q . "$d/err"; then
+		ok "host_oom at rate $rate: profile written with symbols"
+	elif grep -q "memory is short\|out of memory\|Cannot allocate memory" "$d/err"; then
+		ok "host_oom at rate $rate: one line says what could not be done"
+	else
+		not_ok "host_oom at rate $rate: no profile and nothing said; stderr: $(cat "$d/err")"
+	fi
+done
+
 finish

@@ -28,7 +28,7 @@ __thread struct thread_state shim_tls __attribute__((tls_model("initial-exec")))
 volatile int shim_state = SHIM_ON;
 uint64_t shim_start_wall_ns, shim_start_mono_ns;
 void shim_init(void) {}
-void symbolize_hook(struct profile *p) { (void)p; }
+int symbolize_hook(struct profile *p) { (void)p; return 0; }
 void signals_thread_start(void) {}
 void signals_thread_exit(void) {}
 
