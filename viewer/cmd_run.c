@@ -286,12 +286,47 @@ enum { DESCRIBE_EACH_UP_TO = 8 };
 
 /* Reads the manifest and says what every process of the run wrote, which
  * sampled nothing, and what to look at next. Returns how many profiles. */
+static int spawn(char **argv, pid_t *pid);
+
+/* A profile written from a signal handler, or while memory was short, has
+ * addresses only: its frames are named now, while the binaries on disk are
+ * the ones that ran (`allocprof symbolize`, run as a command of its own,
+ * writing in place). */
+static void name_frames(const char *path)
+{
+	struct profile p;
+	struct pprof_error err;
+	if (pprof_read_file(path, &p, &err) < 0)
+		return;
+	bool files = false, named = false;
+	for (size_t i = 0; i < p.nmappings; i++) {
+		files |= profile_str(&p, p.mappings[i].filename)[0] == '/';
+		named |= p.mappings[i].has_functions;
+	}
+	profile_release(&p);
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (!files || named || len <= 0)
+		return;
+	self[len] = 0;
+	/* the program has ended: what run set up for it must not profile this */
+	unsetenv("LD_PRELOAD");
+	unsetenv("ALLOCPROF_MANIFEST");
+	char *args[] = {self, "symbolize", "-q", "--skip-mismatch", (char *)path, "-o", (char *)path, NULL};
+	pid_t pid;
+	if (spawn(args, &pid) == 0)
+		waitpid(pid, NULL, 0);
+}
+
 static int report_profiles(int fd, pid_t child, const char *prog, const char *dir, const char *rate)
 {
 	char *data;
 	struct record *recs;
 	size_t n = read_manifest(fd, &data, &recs);
 	close(fd);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(recs[i].kind, "profile") || !strcmp(recs[i].kind, "peak"))
+			name_frames(recs[i].path);
 	/* per process: the last profile it wrote (an exit profile comes last),
 	 * how many came before, its peak; or that it sampled nothing */
 	size_t *last = calloc(n + 1, sizeof(size_t)), *empty = calloc(n + 1, sizeof(size_t));

@@ -88,6 +88,18 @@ for sig in TERM:15 HUP:1; do
 	if grep -q "ended by SIG$sig: profile written without symbols" "$d/err"; then ok "SIG$sig: one line says the profile needs symbols"; else not_ok "SIG$sig: stderr: $(cat "$d/err")"; fi
 done
 
+# allocprof run names the frames of a profile written without them (here:
+# SIGTERM sent from outside, written the crash way)
+d=$(sig_dir run)
+(cd "$d" && exec "$BUILD/viewer/allocprof" run --rate 1 -- "$PROGS/host_signals" wait > "$d/out" 2> "$d/err") &
+runpid=$!
+i=0; while ! grep -q ready "$d/out" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$(pgrep -P $runpid)"
+rc=0; wait_bounded $runpid 60 || rc=$?
+p=$(profile_of "$d")
+if "$PFQ" "$p" | grep -q 'keep@'; then ok "run: a profile written from SIGTERM has its frames named"; else not_ok "run: no names in $p"; fi
+check "run: its counts" "$("$PFQ" "$p" | leaf keep)" "1000 100000 1000 100000"
+
 d=$(sig_dir handler)
 started handler "$d"
 kill -TERM $pid
