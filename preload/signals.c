@@ -4,6 +4,7 @@
  * status is the signal's: 128+N to the shell). */
 #include "signals.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -16,6 +17,8 @@
 #include "dump.h"
 #include "shim.h"
 
+#define EXPORT __attribute__((visibility("default")))
+
 /* Default action "terminate": a program that leaves them alone means to
  * die of them. The timer signals profilers use (SIGPROF, SIGVTALRM) and the
  * real-time ones are left out: libraries look for a free one by finding its
@@ -24,6 +27,26 @@ static const int ending_signals[] = {SIGHUP, SIGINT, SIGPIPE, SIGALRM, SIGTERM, 
 /* Default action "core": faults, and the requests for a core dump. */
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS,
 				    SIGQUIT, SIGXCPU, SIGXFSZ};
+
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+static sigaction_fn real_sigaction;
+
+static int call_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!real_sigaction)
+		real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+	return real_sigaction ? real_sigaction(sig, act, old) : -1;
+}
+
+/* A signal whose action the program leaves (or puts back) at the default
+ * keeps the shim's handler, which ends the program as the default would;
+ * the program is told the action is the default, as it set it. Programs put
+ * SIGPIPE back to the default at start (git does, for the programs it runs),
+ * and that must not take the profile away. */
+enum { NSIG_MANAGED = 65 };
+static _Atomic bool managed[NSIG_MANAGED];     /* ours installed, the program sees the default */
+static struct sigaction program_view[NSIG_MANAGED]; /* what it set, or zero: SIG_DFL */
+static struct sigaction ours[NSIG_MANAGED];         /* the handler to put back */
 
 static void on_dump_signal(int sig)
 {
@@ -35,7 +58,10 @@ static void on_dump_signal(int sig)
 
 static void die_by(int sig, int saved_errno)
 {
-	signal(sig, SIG_DFL);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	call_sigaction(sig, &dfl, NULL);
 	sigset_t one;
 	sigemptyset(&one);
 	sigaddset(&one, sig);
@@ -91,9 +117,57 @@ static void on_ending_signal(int sig, siginfo_t *si, void *uc)
 static void install_if_default(int sig, const struct sigaction *sa)
 {
 	struct sigaction old;
-	if (sig != config.dump_signal && sigaction(sig, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
-	    old.sa_handler == SIG_DFL)
-		sigaction(sig, sa, NULL);
+	if (sig == config.dump_signal || sig >= NSIG_MANAGED)
+		return;
+	ours[sig] = *sa;
+	if (call_sigaction(sig, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL &&
+	    call_sigaction(sig, sa, NULL) == 0) {
+		memset(&program_view[sig], 0, sizeof(program_view[sig]));
+		atomic_store(&managed[sig], true);
+	}
+}
+
+/* The program's sigaction: for a signal the shim watches, a request for
+ * the default keeps the shim's handler, anything else is the program's
+ * and the shim steps aside; what was there before is reported as the
+ * program knows it. */
+EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	bool watched = sig > 0 && sig < NSIG_MANAGED && ours[sig].sa_handler && shim_state == SHIM_ON;
+	if (!watched)
+		return call_sigaction(sig, act, old);
+	bool was_ours = atomic_load(&managed[sig]);
+	struct sigaction before = program_view[sig];
+	int rc;
+	if (act && !(act->sa_flags & SA_SIGINFO) && act->sa_handler == SIG_DFL) {
+		rc = call_sigaction(sig, &ours[sig], was_ours ? NULL : old);
+		if (rc == 0) {
+			program_view[sig] = *act;
+			atomic_store(&managed[sig], true);
+		}
+	} else {
+		rc = call_sigaction(sig, act, was_ours ? NULL : old);
+		if (rc == 0 && act)
+			atomic_store(&managed[sig], false);
+	}
+	if (rc == 0 && old && was_ours)
+		*old = before;
+	return rc;
+}
+
+EXPORT sighandler_t signal(int sig, sighandler_t handler);
+EXPORT sighandler_t signal(int sig, sighandler_t handler)
+{
+	struct sigaction act, old;
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = handler;
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, sig);
+	act.sa_flags = SA_RESTART; /* glibc's signal() is BSD's */
+	if (sigaction(sig, &act, &old) < 0)
+		return SIG_ERR;
+	return old.sa_handler;
 }
 
 void signals_install(void)
@@ -104,7 +178,7 @@ void signals_install(void)
 	if (config.dump_signal) {
 		sa.sa_handler = on_dump_signal;
 		sa.sa_flags = SA_RESTART;
-		sigaction(config.dump_signal, &sa, NULL);
+		call_sigaction(config.dump_signal, &sa, NULL);
 	}
 	if (config.on_term) {
 		sa.sa_sigaction = on_ending_signal;

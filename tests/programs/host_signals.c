@@ -1,6 +1,9 @@
 /* host_signals: ways a program ends by a signal, for the shim's handlers.
  *
  *   host_signals pipe       writes lines to stdout until a reader goes away
+ *   host_signals pipe-reset the same, after putting SIGPIPE back to the
+ *                           default as git does at start (exits 4 if it is
+ *                           then not reported as the default)
  *   host_signals wait       allocates, says "ready", waits to be killed
  *   host_signals handler    the same, with its own SIGTERM handler (exit 7)
  *   host_signals quick      allocates, then quick_exit(3)
@@ -31,11 +34,13 @@ static void on_term(int sig)
 	_exit(7);
 }
 
+static volatile int forever = 1;
+
 __attribute__((noinline)) static int recurse(volatile char *up)
 {
 	volatile char frame[1024];
 	frame[0] = up ? up[0] : 1;
-	return recurse(frame) + frame[1];
+	return forever ? recurse(frame) + frame[1] : 0;
 }
 
 static void ready(void)
@@ -50,6 +55,15 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	keep();
+	if (!strcmp(mode, "pipe-reset")) {
+		struct sigaction sa;
+		signal(SIGPIPE, SIG_DFL);
+		if (sigaction(SIGPIPE, NULL, &sa) != 0 || (sa.sa_flags & SA_SIGINFO) || sa.sa_handler != SIG_DFL) {
+			fprintf(stderr, "host_signals: SIGPIPE is not reported as the default\n");
+			return 4;
+		}
+		mode = "pipe";
+	}
 	if (!strcmp(mode, "pipe")) {
 		for (int i = 0;; i++) {
 			char *s = malloc(32);

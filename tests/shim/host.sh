@@ -74,6 +74,30 @@ check "SIGPIPE: exact counts at the known site, symbolized in the process" \
 	"$("$PFQ" "$p" | leaf keep)" "1000 100000 1000 100000"
 check "SIGPIPE: nothing said on stderr" "$(cat "$d/err")" ""
 
+# a program that puts SIGPIPE back to the default at start (git does), also
+# when it was started with SIGPIPE ignored
+for start in default ignored; do
+	d=$(sig_dir "reset.$start")
+	(rc=0; [ $start = ignored ] && trap '' PIPE
+	cd "$d" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" "$PROGS/host_signals" pipe-reset 2> "$d/err" || rc=$?
+	echo $rc > "$d/status") | head -3 > /dev/null
+	check "SIGPIPE put back to the default (started $start): dies of SIGPIPE" "$(cat "$d/status")" 141
+	check "SIGPIPE put back to the default (started $start): profile written" "$(reason_of "$(profile_of "$d")")" "signal 13 (PIPE)"
+done
+
+# git log | head, as users run it
+if command -v git > /dev/null; then
+	d=$(sig_dir git)
+	git init -q "$d/repo"
+	for i in $(seq 1 30); do seq 1 200 | sed "s/^/$i /" > "$d/repo/f"; git -C "$d/repo" add f; git -C "$d/repo" -c user.name=t -c user.email=t@t commit -qm "c$i"; done
+	(rc=0; cd "$d" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" git -C repo log -p 2> "$d/err" || rc=$?; echo $rc > "$d/status") | head -1 > /dev/null
+	check "git log -p | head: git dies of SIGPIPE" "$(cat "$d/status")" 141
+	check "git log -p | head: its profile is written" "$(reason_of "$(profile_of "$d")")" "signal 13 (PIPE)"
+else
+	skip "git log -p | head: git is not installed"
+	skip "git log -p | head: git is not installed"
+fi
+
 for sig in TERM:15 HUP:1; do
 	num=${sig#*:}
 	sig=${sig%:*}
