@@ -37,6 +37,10 @@ struct stack_rec {
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
 	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
+	/* most blocks live at once: the in-use estimate, and the sampled
+	 * blocks themselves (the same at rate 1) */
+	double live_max;
+	uint32_t live_sampled, live_sampled_max;
 	uint64_t size_min, size_max;     /* of the sampled blocks */
 	struct stack_fate fate;
 };

@@ -219,6 +219,17 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	out->depth = 0;
 }
 
+int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from)
+{
+	const struct profile *p = r->g->p;
+	struct frame fr;
+	int depth = 0;
+	for (struct walk w = {r, sm, 0, 0}; walk_next(&w, &fr); depth++)
+		if ((uint32_t)depth >= from && fr.named && !strcmp(profile_str(p, fr.name), fn))
+			return depth;
+	return -1;
+}
+
 /* Drops every balanced <...> and the parameter list; the whole name when
  * that leaves nothing sensible (an operator<, a Rust <T as Trait>::f). */
 const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t cap)

@@ -52,6 +52,10 @@ void site_rule_release(struct site_rule *r);
  * 5. failing that, the leaf. */
 void site_find(const struct site_rule *r, const struct pf_sample *sm, struct site_frame *out);
 
+/* Frames from the leaf up to the first at or above depth `from` whose
+ * function is named fn (as site_find counts them); -1 when none is. */
+int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from);
+
 /* The short name of the frame a site called, for "(via NAME)": template
  * arguments and parameters dropped ("std::make_unique" for
  * "std::make_unique<Node>()"), or "[libfoo.so]" for an unnamed frame. */
