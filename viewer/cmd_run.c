@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "pprof_read.h"
 #include "shimpath.h"
+#include "site.h"
 #include "units.h"
 #include "usage.h"
 
@@ -65,6 +66,12 @@ static void describe(const char *path, long pid)
 		fprintf(stderr, "           allocated %s in %lld object%s\n",
 			units_label(total_of(&p, "alloc_space"), "bytes", "auto", b1), (long long)objs,
 			objs == 1 ? "" : "s");
+		int64_t v = 0, all = 0;
+		char *site = site_biggest(&p, "alloc_space", &v, &all);
+		if (site)
+			fprintf(stderr, "           biggest site: %s, %s (%s)\n", site,
+				units_label(v, "bytes", "auto", b1), units_percent(v, all, b2));
+		free(site);
 	}
 	if (profile_sample_type_index(&p, "inuse_space") >= 0) {
 		int64_t live = total_of(&p, "inuse_objects");

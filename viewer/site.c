@@ -328,6 +328,52 @@ out:
 	return rc;
 }
 
+char *site_label(const struct graph *g, uint32_t node, uint32_t via)
+{
+	const struct gnode *n = &g->nodes[node];
+	const char *name = intern_get(g->strs, n->info.name), *file = intern_get(g->strs, n->info.file);
+	size_t blen;
+	const char *base = gopath_base(file, strlen(file), &blen);
+	char vname[256], *s = NULL;
+	const char *v = via != UINT32_MAX ? site_via_name(g, via, vname, sizeof(vname)) : NULL;
+	int rc;
+	if (*name && *file && n->info.lineno)
+		rc = asprintf(&s, "%s %.*s:%lld%s%s%s", name, (int)blen, base, (long long)n->info.lineno,
+			      v ? " (via " : "", v ? v : "", v ? ")" : "");
+	else
+		rc = asprintf(&s, "%s%s%s%s", n->printable, v ? " (via " : "", v ? v : "", v ? ")" : "");
+	return rc < 0 ? NULL : s;
+}
+
+char *site_biggest(struct profile *p, const char *type, int64_t *value, int64_t *total)
+{
+	struct ropts o = {0};
+	o.sample_index = type;
+	o.gran = GRAN_LINES;
+	o.nodecount = 0;
+	struct report r;
+	char *label = NULL;
+	if (report_open(&r, p, &o) == 0) {
+		const struct graph *g = &r.g;
+		int64_t *flat = malloc((g->nnodes + 1) * sizeof(*flat));
+		uint32_t *via = malloc((g->nnodes + 1) * sizeof(*via));
+		uint32_t best = UINT32_MAX;
+		if (flat && via && site_flats(&r, r.value, flat, via) == 0)
+			for (uint32_t n = 0; n < g->nnodes; n++)
+				if (flat[n] > 0 && (best == UINT32_MAX || flat[n] > flat[best]))
+					best = n;
+		if (best != UINT32_MAX) {
+			label = site_label(g, best, via[best]);
+			*value = flat[best];
+			*total = r.total;
+		}
+		free(flat);
+		free(via);
+	}
+	report_close(&r);
+	return label;
+}
+
 double site_samples(double objects, double bytes, int64_t rate)
 {
 	if (rate <= 1 || !(objects > 0))

@@ -74,6 +74,15 @@ int site_flats(const struct report *r, int value, int64_t *out, uint32_t *via);
  * report_trim. 0 or 1 after saying "out of memory". */
 int site_apply(struct report *r);
 
+/* "function file.c:line (via NAME)" for a site node (the file's base
+ * name; the printable name when the node has no function). malloc'd, NULL
+ * when out of memory. */
+char *site_label(const struct graph *g, uint32_t node, uint32_t via);
+
+/* The biggest site of sample type `type` in p and its label (site_label);
+ * value and total set. NULL when no site has a positive value. */
+char *site_biggest(struct profile *p, const char *type, int64_t *value, int64_t *total);
+
 /* Samples behind an estimated count at sampling rate `rate` (mean bytes
  * between samples): the probability a block of the mean size is sampled,
  * times the count. rate <= 1: the count is exact, returns it. */

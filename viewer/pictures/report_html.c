@@ -176,7 +176,7 @@ static void summary(FILE *f, const struct report_html_in *in)
 		}
 		fputs("</p>\n", f);
 	}
-	fputs("<h3>Biggest sites <span class=\"hint\">(leaf function and line, by the selected sample type)</span></h3>\n"
+	fputs("<h3>Biggest sites <span class=\"hint\">(the first frame in the program's own code, by the selected sample type)</span></h3>\n"
 	      "<table class=\"sites\" id=\"sites\"><thead><tr><th class=\"num\">value</th><th class=\"num\">share</th>"
 	      "<th>site</th></tr></thead><tbody></tbody></table>\n</section>\n",
 	      f);
@@ -191,6 +191,7 @@ static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sit
 	struct ropts ro = *o;
 	if (sites) {
 		ro.gran = GRAN_LINES;
+		ro.by_site = true;
 		ro.nodecount = 0;
 		ro.nodefraction = ro.edgefraction = 0;
 		ro.noinlines = false;
