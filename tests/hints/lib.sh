@@ -27,6 +27,10 @@ hist() {
 		fig "$1" "lifetime_$b" "$2"
 	done | tr '\n' ' ' | sed 's/ $//'
 }
+# has DESCRIPTION FILE STRING: FILE holds STRING
+has() {
+	if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1: no '$3' in"; sed 's/^/# /' "$2" | head -60; fi
+}
 # within DESCRIPTION GOT EXPECTED TOLERANCE: |GOT/EXPECTED - 1| <= TOLERANCE
 within() {
 	if awk -v g="$2" -v e="$3" -v t="$4" 'BEGIN { r = g / e - 1; exit !(g != "" && r <= t && r >= -t) }'; then
