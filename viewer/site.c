@@ -19,6 +19,7 @@ enum {
 	SITE_LIBRARY = 2, /* standard library code, by file or name */
 	SITE_WRAPPER = 4, /* an allocator wrapper */
 	SITE_FILE = 8,    /* the function has a source file */
+	SITE_ALLOC_NAME = 16, /* "malloc", "calloc" or "realloc" in its name */
 	SITE_SEEN = 0x80,
 };
 
@@ -92,6 +93,19 @@ static bool runtime_mapping(const char *path)
 	return false;
 }
 
+/* sqlite3Malloc, sqlite3DbMallocRaw, xmlMalloc, PyMem_Realloc: in a library
+ * without debug info such a name is that library's allocator, and its
+ * callers say more. */
+static bool alloc_name(const char *name)
+{
+	static const char *const words[] = {"malloc", "calloc", "realloc"};
+	size_t n = strcspn(name, "(");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		for (const char *p = name; (p = strcasestr(p, words[i])) && (size_t)(p - name) < n; p++)
+			return true;
+	return false;
+}
+
 static uint8_t classify_function(const struct profile *p, uint32_t f)
 {
 	const struct pf_function *fn = &p->functions[f];
@@ -105,6 +119,8 @@ static uint8_t classify_function(const struct profile *p, uint32_t f)
 		k |= SITE_LIBRARY;
 	else if (wrapper_name(name))
 		k |= SITE_WRAPPER;
+	if (alloc_name(name))
+		k |= SITE_ALLOC_NAME;
 	return k;
 }
 
@@ -171,8 +187,9 @@ static bool walk_next(struct walk *w, struct frame *fr)
 		bool runtime = l->mapping != PF_NONE && w->r->map_kind[l->mapping];
 		fr->name = p->functions[ln->function].name;
 		fr->named = kind & SITE_NAMED;
-		fr->own = fr->named && !runtime && !(kind & (SITE_LIBRARY | SITE_WRAPPER));
 		fr->line = (kind & SITE_FILE) && ln->line > 0;
+		fr->own = fr->named && !runtime && !(kind & (SITE_LIBRARY | SITE_WRAPPER)) &&
+			  !((kind & SITE_ALLOC_NAME) && !fr->line);
 		return true;
 	}
 	return false;
@@ -184,7 +201,8 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	bool own_with_line = false;
 	for (struct walk w = {r, sm, 0, 0}; !own_with_line && walk_next(&w, &fr);)
 		own_with_line = fr.own && fr.line;
-	uint32_t depth = 0, prev = UINT32_MAX, leaf = UINT32_MAX;
+	/* prev: the frame below, by preference the nearest with a name */
+	uint32_t depth = 0, prev = UINT32_MAX, prev_named = UINT32_MAX, leaf = UINT32_MAX;
 	uint32_t named = UINT32_MAX, named_depth = 0, named_prev = UINT32_MAX, name = 0;
 	out->node = UINT32_MAX;
 	out->recursive = false;
@@ -194,7 +212,7 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 			out->recursive = name && fr.name == name;
 		} else if (fr.own && (fr.line || !own_with_line)) {
 			out->node = fr.node;
-			out->via = prev;
+			out->via = prev_named != UINT32_MAX ? prev_named : prev;
 			out->depth = depth;
 			name = fr.name;
 		} else if (fr.named && named == UINT32_MAX) {
@@ -205,6 +223,8 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 		if (leaf == UINT32_MAX)
 			leaf = fr.node;
 		prev = fr.node;
+		if (fr.named)
+			prev_named = fr.node;
 	}
 	if (out->node != UINT32_MAX)
 		return;
@@ -230,8 +250,9 @@ int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, cons
 	return -1;
 }
 
-/* Drops every balanced <...> and the parameter list; the whole name when
- * that leaves nothing sensible (an operator<, a Rust <T as Trait>::f). */
+/* Drops every balanced <...>, the parameter list and a template function's
+ * return type; the whole name when that leaves nothing sensible (an
+ * operator<, a Rust <T as Trait>::f). */
 const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t cap)
 {
 	const struct gnode *n = &g->nodes[via];
@@ -254,8 +275,14 @@ const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t
 			buf[w++] = *s;
 	}
 	buf[w] = 0;
-	if (!ok || depth != 0 || w == 0 || buf[0] == ':' || strstr(name, "operator"))
+	if (!ok || depth != 0 || w == 0 || buf[0] == ':' || strstr(name, "operator")) {
 		snprintf(buf, cap, "%s", name);
+		return buf;
+	}
+	/* a template function's name starts with its return type */
+	char *sp = strrchr(buf, ' ');
+	if (sp && sp[1])
+		memmove(buf, sp + 1, strlen(sp + 1) + 1);
 	return buf;
 }
 

@@ -23,8 +23,8 @@ struct site_rule {
 
 struct site_frame {
 	uint32_t node;  /* the site's node in the report graph */
-	uint32_t via;   /* the frame it called toward the leaf; UINT32_MAX when the
-			   site is the leaf itself */
+	uint32_t via;   /* the nearest frame below it with a name (else the one
+			   below); UINT32_MAX when the site is the leaf itself */
 	uint32_t depth; /* graph frames between the leaf and the site */
 	bool recursive; /* the site's function is on the stack again above it */
 };
@@ -42,8 +42,10 @@ void site_rule_release(struct site_rule *r);
  * 2. a frame is an allocator wrapper when its function is named exactly
  *    operator new/new[]/delete, one of the malloc family, or the usual
  *    one-line wrappers of it (xmalloc, xcalloc, xrealloc, xstrdup, g_malloc,
- *    g_malloc0, g_realloc, g_strdup ...); a wrapper of another name is the
- *    program's own code and stays a site;
+ *    g_malloc0, g_realloc, g_strdup ...); so is a function without a
+ *    source line whose name holds malloc, calloc or realloc (sqlite3Malloc,
+ *    xmlMalloc in a library without debug info); a wrapper of another name,
+ *    or one compiled with debug info, is the program's own code;
  * 3. the site is the first frame from the leaf that has a name, is neither
  *    library nor wrapper, and has a source line, or has none while no frame
  *    of the stack that would qualify has one (a program without debug info);
