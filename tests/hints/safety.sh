@@ -66,6 +66,13 @@ fi
 "$ALLOCPROF" summary "$prof" > "$WORK/palloc_summary.txt"
 if grep -q "palloc.*objects ±" "$WORK/palloc_summary.txt"; then ok "summary: the palloc count carries its ±"; else not_ok "summary: $(grep palloc "$WORK/palloc_summary.txt")"; fi
 
+( cd "$WORK" && "$ALLOCPROF" report -o "$WORK/palloc_report.html" "$prof" 2> /dev/null )
+if grep -A1 '"sites":\[$' "$WORK/palloc_report.html" | grep -q '^\["palloc [^"]*",[0-9]*,"[0-9]* ±[0-9]*%"\]'; then
+	ok "report: the palloc count carries its ±"
+else
+	not_ok "report: $(grep -A1 '"sites":\[$' "$WORK/palloc_report.html" | head -4)"
+fi
+
 # --- no hint names a raw address or a missing line as :0 (the header above
 # "Hints:" has the build ID)
 for f in "$WORK"/*.txt; do
