@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gopath.h"
 #include "report.h"
 #include "site.h"
 #include "units.h"
