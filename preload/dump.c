@@ -255,6 +255,8 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 		 * the sampled blocks (the same at rate 1) */
 		add_label(p, l, &n, "live_max", rec->live_max, "count");
 		add_label(p, l, &n, "live_max_sampled", (double)rec->live_sampled_max, "count");
+		if (!(rec->flags & STACK_THREADS_UNCOUNTED))
+			add_label(p, l, &n, "live_max_thread", (double)rec->live_thread_max, "count");
 		add_label(p, l, &n, "freed", f->freed, "count");
 		add_label(p, l, &n, "freed_same_thread", f->freed_same_thread, "count");
 		const struct pf_sample *s = &p->samples[i];

@@ -10,7 +10,11 @@
  *   palloc     a pool of 500 numbers (10..266 B) allocated by palloc() and
  *              freed by pfree() in another order, 5 rounds; 2 ms between
  *              rounds so none lives 1 ms or less (cfrac's palloc)
+ *   threads    4 threads, 1000 times each: scratch() allocates 64 B and frees
+ *              it, so each thread holds one at a time (several threads may
+ *              hold one each at the same moment)
  * Every block is freed before exit. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +51,22 @@ __attribute__((noinline)) static void pfree(void *p)
 	free(p);
 }
 
+__attribute__((noinline)) static void scratch(int i)
+{
+	char *p = malloc(64);
+	p[0] = (char)i;
+	sink = p;
+	free(p);
+}
+
+static void *scratch_thread(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1000; i++)
+		scratch(i);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -73,6 +93,12 @@ int main(int argc, char **argv)
 			for (int i = NUMBERS - 1; i >= 0; i--)
 				pfree(nums[(i * 7) % NUMBERS]);
 		}
+	} else if (!strcmp(mode, "threads")) {
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, scratch_thread, NULL);
+		for (int i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
 	} else {
 		return 2;
 	}

@@ -32,6 +32,15 @@ check "larson: size classes, not scratch" "$(row replace_slot "$t" | cut -d' ' -
 has "larson: the evidence says how many live" "$WORK/larson.txt" "up to 1000 live at once"
 if grep -q "reused across calls" "$WORK/larson.txt"; then not_ok "larson: advises one reused buffer"; else ok "larson: no reused buffer"; fi
 
+check "larson: 1000 live at once in one thread" "$(fig replace_slot live_max_thread "$t")" 1000
+
+# --- four threads each reuse one block: one buffer per thread is safe
+prof=$(profile threads ALLOCPROF_RATE=1 "$prog" threads)
+t="$WORK/threads.tsv"
+"$ALLOCPROF" hints --tsv --min-share 0 "$prof" > "$t"
+check "threads: one live at a time in each thread" "$(fig scratch live_max_thread "$t")" 1
+check "threads: scratch" "$(row scratch "$t")" "scratch 256000 4000"
+
 # sampled (one sample per 16 kB: about 16 of the 1000 live blocks sampled)
 prof=$(profile larson_sampled ALLOCPROF_RATE=16384 ALLOCPROF_SEED=1 "$prog" larson)
 t="$WORK/larson_sampled.tsv"

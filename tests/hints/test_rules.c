@@ -127,6 +127,17 @@ static void concurrency(void)
 	expect(&s, 524288, "scratch", "sampled: never two sampled blocks live at once: scratch");
 	s.live_max_sampled = 2;
 	expect(&s, 524288, "pool", "sampled: two sampled blocks live at once: a pool");
+	s.live_max = 4; /* four threads, one each */
+	s.live_max_sampled = 4;
+	s.live_max_thread = 1;
+	s.live_stacks = s.live_thread_stacks = 1;
+	ok(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.per_thread,
+	   "four live at once, one per thread: scratch, one per thread");
+	s.live_max_thread = 2;
+	expect(&s, 1, "pool", "two live at once in one thread: a pool");
+	s.live_max_thread = 1;
+	s.live_stacks = 2; /* a stack without the per-thread figure: over all threads */
+	expect(&s, 1, "pool", "per-thread figure missing on a stack: the global one decides");
 	s = base("f", 100, 48);
 	s.same_function = 100;
 	s.recursive = 11;

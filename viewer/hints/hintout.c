@@ -136,7 +136,10 @@ static void concurrency(FILE *out, const struct hint *h)
 	if (h->recursive)
 		fprintf(out, ", its function calls itself (%s of the objects on such stacks)",
 			share(s->recursive, s->objects, b));
-	if (h->many_live && s->live_known && s->live_stacks > 1)
+	if (h->many_live && s->live_thread_stacks > 0 && s->live_thread_stacks == s->live_stacks)
+		fprintf(out, ", up to %s%s live at once in one thread", count(s->live_max_thread, b),
+			s->live_thread_stacks > 1 ? " (summed over its stacks)" : "");
+	else if (h->many_live && s->live_known && s->live_stacks > 1)
 		fprintf(out, ", up to %s live at once (the sum of its %d stacks' peaks)", count(s->live_max, b),
 			s->live_stacks);
 	else if (h->many_live && s->live_known)
@@ -173,8 +176,10 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 			fprintf(out, ", %d frame%s up the allocating stack", h->depth, h->depth > 1 ? "s" : "");
 		}
 		lifetime(out, h);
-		if (s->live_known)
-			fprintf(out, ", %s", h->site->live_max_sampled <= 1 && h->site->live_max <= 1
+		if (h->per_thread)
+			fprintf(out, ", never two live at once in one thread");
+		else if (s->live_known)
+			fprintf(out, ", %s", s->live_max_sampled <= 1 && s->live_max <= 1
 						 ? "never two live at once"
 						 : "no two sampled ones live at once");
 		return;
@@ -233,6 +238,8 @@ void hintout_fix(FILE *out, const struct hint *h)
 			fprintf(out, "; where it is not known, grow geometrically (double the capacity)");
 		return;
 	case HINT_SCRATCH:
+		if (h->per_thread)
+			fprintf(out, "one per thread (threads hold one each at the same time): ");
 		if (h->depth > 0) {
 			fprintf(out, "allocate it once in %s and reuse it across calls", caller(s));
 			if (fixed && s->size_min <= RULE_STACK_MAX)
@@ -463,6 +470,8 @@ void hintout_tsv(FILE *out, const struct report *r, const struct hintset *hs)
 		if (st->live_known) {
 			num(out, "live_max", st->live_max);
 			num(out, "live_max_sampled", st->live_max_sampled);
+			if (st->live_thread_stacks > 0 && st->live_thread_stacks == st->live_stacks)
+				num(out, "live_max_thread", st->live_max_thread);
 		}
 		if (st->recursive > 0)
 			num(out, "recursive", st->recursive);

@@ -71,19 +71,24 @@ static bool reserve(const struct site *s, int64_t rate, struct hint *h)
 	return take(h, HINT_RESERVE, reallocs, moved_bytes / s->bytes);
 }
 
-/* One buffer reused across calls is safe only when one block of the site
- * is live at a time: what the shim saw (exact at rate 1; at a sampled rate,
- * no two sampled blocks of a stack live at once; in an older profile, what
- * the lifetimes imply on average), and no stack on which the site's
- * function calls itself. */
+/* One buffer (per thread) reused across calls is safe only when a thread
+ * holds one block of the site at a time: what the shim saw per thread (the
+ * sampled blocks, so exact at rate 1), else over all threads, else (an older
+ * profile) what the lifetimes imply on average; and no stack on which the
+ * site's function calls itself. */
 static bool one_at_a_time(const struct site *s, int64_t rate, struct hint *h)
 {
 	h->recursive = s->recursive > s->objects - RULE_MOST * s->objects;
-	if (s->live_known)
-		h->many_live = rate == 1 ? s->live_max > RULE_SCRATCH_LIVE
-					 : s->live_max_sampled > RULE_SCRATCH_LIVE;
-	else /* written before the shim counted them: what lifetimes imply */
+	bool global = rate == 1 ? s->live_max > RULE_SCRATCH_LIVE : s->live_max_sampled > RULE_SCRATCH_LIVE;
+	if (s->live_known && s->live_thread_stacks > 0 && s->live_thread_stacks == s->live_stacks) {
+		/* a buffer per thread is enough when no thread holds two */
+		h->many_live = s->live_max_thread > RULE_SCRATCH_LIVE;
+		h->per_thread = !h->many_live && global;
+	} else if (s->live_known) {
+		h->many_live = global;
+	} else { /* written before the shim counted them: what lifetimes imply */
 		h->many_live = s->live_mean_floor > 2 * RULE_SCRATCH_LIVE;
+	}
 	return !h->recursive && !h->many_live;
 }
 

@@ -40,6 +40,7 @@ struct hint {
 	/* why a site freed by its own function or caller got no scratch hint:
 	 * blocks live at once, or its function calls itself */
 	bool many_live, recursive;
+	bool per_thread; /* scratch: one live per thread, several threads at once */
 };
 
 /* The hint for site s, if a rule applies and it removes enough; rate is

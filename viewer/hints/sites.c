@@ -23,7 +23,7 @@ const char *const site_life_bounds[SITE_LIFE_BUCKETS] = {
 
 enum key {
 	K_OTHER, K_SIZE_MIN, K_SIZE_MAX, K_FREED, K_SAME_THREAD, K_SAME_FUNCTION, K_MOVED,
-	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIVE_MAX, K_LIVE_MAX_SAMPLED,
+	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIVE_MAX, K_LIVE_MAX_SAMPLED, K_LIVE_MAX_THREAD,
 	K_LIFE, /* K_LIFE + bucket */
 	K_UNSEEN = 0x7f,
 };
@@ -34,6 +34,7 @@ static const char *const key_names[] = {
 	[K_MOVED] = "realloc_moved", [K_CHAINS] = "realloc_chains",
 	[K_CHAIN_MOVES] = "realloc_chain_moves", [K_CHAIN_BYTES] = "realloc_chain_bytes",
 	[K_FREED_AT] = "freed_at", [K_LIVE_MAX] = "live_max", [K_LIVE_MAX_SAMPLED] = "live_max_sampled",
+	[K_LIVE_MAX_THREAD] = "live_max_thread",
 };
 
 static uint8_t classify(const char *k)
@@ -122,6 +123,10 @@ static void add_label(struct site *st, struct acc *a, uint8_t k, double v)
 		st->live_stacks++;
 		break;
 	case K_LIVE_MAX_SAMPLED: st->live_max_sampled += v; break;
+	case K_LIVE_MAX_THREAD:
+		st->live_max_thread += v;
+		st->live_thread_stacks++;
+		break;
 	default:
 		if (k >= K_LIFE && k < K_LIFE + SITE_LIFE_BUCKETS)
 			st->life[k - K_LIFE] += v;
