@@ -22,6 +22,7 @@
 #include "sampler.h"
 #include "shim.h"
 #include "stacktab.h"
+#include "threadlive.h"
 #include "timeline.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -127,6 +128,11 @@ static void apply_alloc(struct stack_rec *s, const struct event *e)
 	s->alloc_bytes += w.bytes;
 	s->inuse_objects += w.objects;
 	s->inuse_bytes += w.bytes;
+	if (s->inuse_objects > s->live_max)
+		s->live_max = s->inuse_objects;
+	if (++s->live_sampled > s->live_sampled_max)
+		s->live_sampled_max = s->live_sampled;
+	threadlive_alloc(s, e->tid);
 	if (e->realloc_depth)
 		chain_add(&s->fate, 1, e, &w);
 	totals.inuse_objects += w.objects;
@@ -143,6 +149,9 @@ static void apply_free(struct stack_rec *s, const struct event *e)
 	struct sample_weight w = sampler_weight(e->size, config.rate);
 	s->inuse_objects -= w.objects;
 	s->inuse_bytes -= w.bytes;
+	if (s->live_sampled)
+		s->live_sampled--;
+	threadlive_free(s, e->tid);
 	account_fate(&s->fate, e, &w);
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;

@@ -261,6 +261,12 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 		add_label(p, l, &n, "size_max", (double)rec->size_max, "bytes");
 		for (unsigned b = 0; b < LIFE_BUCKETS; b++)
 			add_label(p, l, &n, life_keys[b], f->life[b], "count");
+		/* the most blocks of this stack live at once: the estimate and
+		 * the sampled blocks (the same at rate 1) */
+		add_label(p, l, &n, "live_max", rec->live_max, "count");
+		add_label(p, l, &n, "live_max_sampled", (double)rec->live_sampled_max, "count");
+		if (!(rec->flags & STACK_THREADS_UNCOUNTED))
+			add_label(p, l, &n, "live_max_thread", (double)rec->live_thread_max, "count");
 		add_label(p, l, &n, "freed", f->freed, "count");
 		add_label(p, l, &n, "freed_same_thread", f->freed_same_thread, "count");
 		const struct pf_sample *s = &p->samples[i];

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2 };
+enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4 };
 
 /* Lifetime buckets, decades from 1 us to 10 s: <=1us <=10us ... <=10s >10s */
 enum { LIFE_BUCKETS = 9, FREE_SITES = 4 };
@@ -37,6 +37,11 @@ struct stack_rec {
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
 	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
+	/* most blocks live at once: the in-use estimate, and the sampled
+	 * blocks themselves (the same at rate 1) */
+	double live_max;
+	uint32_t live_sampled, live_sampled_max;
+	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
 	uint64_t size_min, size_max;     /* of the sampled blocks */
 	struct stack_fate fate;
 };

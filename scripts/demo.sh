@@ -24,8 +24,8 @@ fi
 cd "$WORK"
 step "allocprof run -o sqlite3.pb.gz -- sqlite3 :memory: < demo.sql"
 "$AP" run -o "$WORK/sqlite3.pb.gz" -- sqlite3 :memory: < demo.sql
-step "allocprof top -n 12 sqlite3.pb.gz"
-"$AP" top -n 12 sqlite3.pb.gz
+step "allocprof top --by site -n 12 sqlite3.pb.gz"
+"$AP" top --by site -n 12 sqlite3.pb.gz
 step "allocprof summary sqlite3.pb.gz"
 "$AP" summary sqlite3.pb.gz
 

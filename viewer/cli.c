@@ -64,8 +64,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-static bool parse_gran(const char *s, enum gran *g)
+static bool parse_gran(const char *s, enum gran *g, bool *by_site)
 {
+	*by_site = !strcmp(s, "site") || !strcmp(s, "sites");
+	if (*by_site) {
+		*g = GRAN_LINES;
+		return true;
+	}
 	static const struct {
 		const char *name;
 		enum gran g;
@@ -161,11 +166,14 @@ int cli_parse(int argc, char **argv, unsigned groups, struct cli *c)
 			c->r.sample_index = table[idx].opt.name;
 			break;
 		case O_BY:
-			if (!parse_gran(optarg, &c->r.gran))
-				return cli_usage_error(cmd, "--by takes function, line, file, filefunctions or address, not '%s'", optarg);
+			if (!parse_gran(optarg, &c->r.gran, &c->r.by_site))
+				return cli_usage_error(cmd, "--by takes function, line, file, filefunctions or address%s, not '%s'",
+						       groups & CLI_SITES ? ", or site" : "", optarg);
+			if (c->r.by_site && !(groups & CLI_SITES))
+				return cli_usage_error(cmd, "--by site applies to top and diff");
 			break;
 		case O_GRAN:
-			parse_gran(table[idx].opt.name, &c->r.gran);
+			parse_gran(table[idx].opt.name, &c->r.gran, &c->r.by_site);
 			break;
 		case O_NOINLINES:
 			c->r.noinlines = true;

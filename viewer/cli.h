@@ -19,6 +19,7 @@ enum {
 	CLI_OUTPUT = 1 << 5, /* -o FILE */
 	CLI_SOURCE = 1 << 6, /* --source-path, --context */
 	CLI_DIFF = 1 << 7,   /* --diff-base */
+	CLI_SITES = 1 << 8,  /* --by site */
 };
 
 struct cli {

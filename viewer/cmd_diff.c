@@ -68,7 +68,7 @@ int cmd_diff(int argc, char **argv)
 {
 	struct cli c;
 	int rc = cli_parse(argc, argv,
-			   CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, &c);
+			   CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, &c);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	const char *base_path = c.diff_base, *new_path;
@@ -105,7 +105,7 @@ int cmd_diff(int argc, char **argv)
 		printf("Base: %s\nNew:  %s\n", base_path, new_path);
 		totals(&base, &new_);
 		printf("\nRows: NEW - BASE per %s, sorted by the size of the change; %% of the BASE total.\n",
-		       per[c.r.gran]);
+		       c.r.by_site ? "site (see 'allocprof help top')" : per[c.r.gran]);
 		rc = table_print(&r, stdout, false);
 	}
 	report_close(&r);

@@ -21,6 +21,7 @@
 #include "estimate.h"
 #include "pprof_read.h"
 #include "shimpath.h"
+#include "site.h"
 #include "units.h"
 #include "usage.h"
 
@@ -185,6 +186,12 @@ static bool describe(const struct record *prof, const struct record *peak, bool 
 	rough |= estimate_rough(&bytes);
 	fprintf(stderr, "           allocated %s in %s object%s%s\n", figure(&bytes, "bytes", b1), figure(&objs, "count", b2),
 		objs.value == 1 ? "" : "s", samples_note(&bytes, n1));
+	int64_t site_bytes = 0, all_bytes = 0;
+	char *site = site_biggest(&p, "alloc_space", &site_bytes, &all_bytes);
+	if (site)
+		fprintf(stderr, "           biggest site: %s, %s (%s)\n", site,
+			units_label(site_bytes, "bytes", "auto", b1), units_percent(site_bytes, all_bytes, b2));
+	free(site);
 	if (profile_sample_type_index(&p, "inuse_space") >= 0) {
 		estimate_total(&p, profile_sample_type_index(&p, "inuse_space"), NULL, &bytes);
 		estimate_total(&p, profile_sample_type_index(&p, "inuse_objects"), NULL, &objs);

@@ -9,21 +9,17 @@
 #include "commands.h"
 #include "estimate.h"
 #include "report.h"
+#include "site.h"
 #include "units.h"
 
-/* The flat value of every node for sample type `value`. */
+/* What every node allocated as a site, for sample type `value`. */
 static int64_t *flats_for(struct report *r, int value)
 {
 	int64_t *f = malloc((r->g.nnodes + 1) * sizeof(int64_t));
-	if (!f)
-		return NULL;
-	int keep = r->g.o.value;
-	r->g.o.value = value;
-	graph_values(&r->g);
-	for (size_t i = 0; i < r->g.nnodes; i++)
-		f[i] = r->g.nodes[i].flat;
-	r->g.o.value = keep;
-	graph_values(&r->g);
+	if (f && site_flats(r, value, f, NULL) < 0) {
+		free(f);
+		f = NULL;
+	}
 	return f;
 }
 
@@ -44,6 +40,7 @@ static int sites(struct profile *p, const struct ropts *base, const char *type, 
 	struct ropts o = *base;
 	o.sample_index = type;
 	o.gran = GRAN_LINES;
+	o.by_site = true;
 	o.nodecount = 0;
 	o.nodefraction = o.edgefraction = 0;
 	struct report r;
@@ -54,7 +51,8 @@ static int sites(struct profile *p, const struct ropts *base, const char *type, 
 	}
 	int comp = companion(p, r.type);
 	int64_t *objs = comp >= 0 ? flats_for(&r, comp) : NULL;
-	printf("\n%s %s (leaf function and line):\n", title, r.type);
+	int64_t rate = site_profile_rate(p);
+	printf("\n%s %s (first frame in the program's own code):\n", title, r.type);
 	printf("%10s %7s %10s  %s\n", "value", "share", comp >= 0 ? "objects" : "", "site");
 	int shown = 0;
 	char b1[UNITS_BUF], b2[UNITS_BUF];
@@ -63,11 +61,13 @@ static int sites(struct profile *p, const struct ropts *base, const char *type, 
 		const struct gnode *n = &r.g.nodes[id];
 		if (n->flat == 0)
 			break;
-		char num[32] = "";
+		char num[32] = "", spread[32] = "";
 		if (objs)
 			snprintf(num, sizeof(num), "%lld", (long long)objs[id]);
-		printf("%10s %7s %10s  %s\n", units_label(n->flat, r.unit, "auto", b1),
-		       units_percent(n->flat, r.total, b2), num, n->printable);
+		if (objs && rate > 1) /* the row's value is the bytes of those objects */
+			site_spread(site_samples((double)objs[id], (double)n->flat, rate), spread, sizeof(spread));
+		printf("%10s %7s %10s  %s%s%s\n", units_label(n->flat, r.unit, "auto", b1),
+		       units_percent(n->flat, r.total, b2), num, n->printable, *spread ? "  objects" : "", spread);
 		shown++;
 	}
 	if (!shown)

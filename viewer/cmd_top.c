@@ -9,7 +9,7 @@
 int cmd_top(int argc, char **argv)
 {
 	struct cli c;
-	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_NODES | CLI_FILTER, &c);
+	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER, &c);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (c.nargs != 1)

@@ -11,6 +11,7 @@
 
 #include "filter.h"
 #include "gopath.h"
+#include "site.h"
 #include "units.h"
 
 static int sample_index(const struct profile *p, const char *want)
@@ -94,6 +95,8 @@ int report_open(struct report *r, struct profile *p, const struct ropts *o)
 		goto nomem;
 	r->have_graph = true;
 	graph_values(&r->g);
+	if (o->by_site && site_apply(r))
+		return 1;
 	return 0;
 nomem:
 	fprintf(stderr, "allocprof: out of memory\n");

@@ -23,6 +23,7 @@ struct ropts {
 	const char *focus, *ignore;
 	bool objnames;            /* list: keep object names */
 	bool rawpaths;            /* traces: do not trim build prefixes */
+	bool by_site;             /* rows are sites (site.h), at line granularity */
 };
 
 struct report {

@@ -50,6 +50,19 @@ const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 	"                        -addresses say the same\n" \
 	"  --noinlines           attribute inlined frames to the function they were\n" \
 	"                        inlined into\n"
+#define SITE_OPTS \
+	"  --by site             one row per allocation site: the first frame, from the\n" \
+	"                        leaf, in the program's own code (not the C, C++ or\n" \
+	"                        Rust standard library, not an allocator wrapper such\n" \
+	"                        as operator new or xmalloc, not a library frame\n" \
+	"                        without debug info when a caller has a line, never an\n" \
+	"                        unnamed frame when a caller has a name), by line, the\n" \
+	"                        library call beside it (\"f known.cpp:56 (via\n" \
+	"                        std::make_unique)\"); flat is what the site allocated,\n" \
+	"                        cum what the line and its callees did. Not in go tool\n" \
+	"                        pprof, whose rows are the leaf frames and which drops\n" \
+	"                        only Go's runtime frames; the other --by values are\n" \
+	"                        pprof's, row for row\n"
 #define FILTER_OPTS \
 	"  --focus RE            keep only samples with a frame matching RE (function\n" \
 	"                        name, file name or binary)\n" \
@@ -86,7 +99,7 @@ static const struct {
 	 "Prints a table like `go tool pprof -top`: flat (allocated in the row itself),\n"
 	 "flat%, sum% (running total), cum (including what it calls), cum%, name.\n"
 	 "Counts print as exact integers, bytes in pprof's units (2.29MB).\n"
-	 "\n" REPORT_OPTS BY_OPTS
+	 "\n" REPORT_OPTS BY_OPTS SITE_OPTS
 	 "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
 	{"list", "annotated source of the functions matching a pattern",
 	 "usage: allocprof list [OPTIONS] REGEX PROFILE\n"
@@ -127,15 +140,17 @@ static const struct {
 	 "  -o, --output FILE     also write the difference as a pprof profile (base\n"
 	 "                        samples negated and labelled pprof::base) that\n"
 	 "                        `go tool pprof` opens\n"
-	 REPORT_OPTS BY_OPTS "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
+	 REPORT_OPTS BY_OPTS SITE_OPTS "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
 	{"summary", "totals, what was in use at exit, the biggest sites",
 	 "usage: allocprof summary [OPTIONS] PROFILE\n"
 	 "\n"
 	 "Prints the total of every sample type, what was still in use when the\n"
 	 "profile was written (at exit: the leaks), and the ten biggest allocation\n"
-	 "sites (leaf function and line). Totals of a sampled profile are estimates:\n"
-	 "bytes print with two standard errors and the samples behind them\n"
-	 "(28.38MB \xc2\xb1" "7.44MB (55 samples)), object counts as ~N.\n"
+	 "sites (as top --by site: the program's own line, the library call beside\n"
+	 "it). Totals of a sampled profile are estimates: bytes print with two\n"
+	 "standard errors and the samples behind them (28.38MB \xc2\xb1" "7.44MB (55\n"
+	 "samples)), object counts as ~N; a site's count that rests on fewer than\n"
+	 "20 samples is followed by its spread (objects \xc2\xb1" "45%).\n"
 	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
 	/* symbolize prints its own help */
 	{"hints", "the sites a pool, a reserve or a reused buffer would remove", NULL},

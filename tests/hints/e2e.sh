@@ -82,9 +82,6 @@ check "hintsites: ten hints" "$(sed -n 's/.* hints=\([0-9]*\) .*/\1/p' "$t")" 10
 # the text: evidence, fix, removal, totals, what is not shown
 x="$WORK/exact.txt"
 "$ALLOCPROF" hints "$prof" > "$x"
-has() { # has DESCRIPTION FILE STRING
-	if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1: no '$3' in"; sed 's/^/# /' "$2" | head -60; fi
-}
 has "text: exact figures" "$x" "(rate 1: every allocation recorded, the figures are exact)"
 has "text: 9 hints shown" "$x" "Hints: 9, removing"
 has "text: slow_node under --min-share" "$x" "Not shown: 1 more, removing 3.52kB and 12 objects (1 below --min-share 0.005)"

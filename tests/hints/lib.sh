@@ -27,6 +27,12 @@ hist() {
 		fig "$1" "lifetime_$b" "$2"
 	done | tr '\n' ' ' | sed 's/ $//'
 }
+# has DESCRIPTION FILE STRING: FILE holds STRING
+# has DESCRIPTION FILE TEXT: TEXT in FILE, read as one line (hints wraps its
+# evidence at a width that moves with the length of the paths in it)
+has() {
+	if tr '\n' ' ' < "$2" | tr -s ' ' | grep -qF -- "$3"; then ok "$1"; else not_ok "$1: no '$3' in"; sed 's/^/# /' "$2" | head -60; fi
+}
 # within DESCRIPTION GOT EXPECTED TOLERANCE: |GOT/EXPECTED - 1| <= TOLERANCE
 within() {
 	if awk -v g="$2" -v e="$3" -v t="$4" 'BEGIN { r = g / e - 1; exit !(g != "" && r <= t && r >= -t) }'; then

@@ -26,7 +26,6 @@ static struct site base(const char *name, double n, double size)
 	struct site s;
 	memset(&s, 0, sizeof(s));
 	s.name = name;
-	s.function = name;
 	s.objects = n;
 	s.bytes = n * size;
 	s.size_min = s.size_max = size;
@@ -95,7 +94,10 @@ static void pools(void)
 	s.size_max = 65;
 	s.life[0] = 0;
 	s.life[4] = 100; /* 10 ms */
-	expect(&s, 1, "none", "sizes vary and long-lived: no pool, no arena");
+	expect(&s, 1, "size-class", "small sizes vary and long-lived: no pool, no arena, size classes");
+	s.size_max = 1025;
+	expect(&s, 1, "none", "sizes up to 1025B and long-lived: none");
+	s.size_max = 65;
 	s.life[4] = 10;
 	s.life[3] = 90; /* 1 ms */
 	ok(rules_apply(&s, 1, &h) && h.kind == HINT_ARENA && h.objects == 90,
@@ -106,6 +108,53 @@ static void pools(void)
 	s.size_min = 0;
 	s.size_max = 0;
 	expect(&s, 1, "arena", "no size labels: not a fixed size");
+}
+
+/* Scratch reuses one buffer: never when blocks of the site live at once. */
+static void concurrency(void)
+{
+	struct hint h;
+	struct site s = base("f", 100, 48);
+	s.same_function = 100;
+	s.live_known = true;
+	s.live_max = s.live_max_sampled = 1;
+	expect(&s, 1, "scratch", "one live at a time at rate 1: scratch");
+	s.live_max = s.live_max_sampled = 2;
+	ok(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.many_live,
+	   "two live at once at rate 1: a pool, not scratch");
+	s.live_max = 40000; /* estimate of one sampled block's weight */
+	s.live_max_sampled = 1;
+	expect(&s, 524288, "scratch", "sampled: never two sampled blocks live at once: scratch");
+	s.live_max_sampled = 2;
+	expect(&s, 524288, "pool", "sampled: two sampled blocks live at once: a pool");
+	s.live_max = 4; /* four threads, one each */
+	s.live_max_sampled = 4;
+	s.live_max_thread = 1;
+	s.live_stacks = s.live_thread_stacks = 1;
+	ok(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.per_thread,
+	   "four live at once, one per thread: scratch, one per thread");
+	s.live_max_thread = 2;
+	expect(&s, 1, "pool", "two live at once in one thread: a pool");
+	s.live_max_thread = 1;
+	s.live_stacks = 2; /* a stack without the per-thread figure: over all threads */
+	expect(&s, 1, "pool", "per-thread figure missing on a stack: the global one decides");
+	s = base("f", 100, 48);
+	s.same_function = 100;
+	s.recursive = 11;
+	ok(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.recursive,
+	   "11% of its stacks recursive: a pool, not scratch");
+	s.recursive = 10;
+	expect(&s, 1, "scratch", "10% recursive: still scratch");
+	s.recursive = 0;
+	s.live_mean_floor = 2.5;
+	expect(&s, 1, "pool", "lifetimes imply 2.5 live on average: a pool");
+	s.size_max = 300;
+	s.life[0] = 0;
+	s.life[5] = 100; /* 100 ms */
+	expect(&s, 1, "size-class", "varied small sizes, many live, long-lived: size classes");
+	s.life[5] = 0;
+	s.life[0] = 100;
+	expect(&s, 1, "arena", "varied sizes, many live, short-lived: arena");
 }
 
 static void reserve(void)
@@ -199,6 +248,7 @@ static void ranking(void)
 int main(void)
 {
 	scratch();
+	concurrency();
 	pools();
 	reserve();
 	lifetimes();

@@ -38,6 +38,10 @@ top_go_heap_alloc_cum|top -sample_index=alloc_space --cum -n 10 go_heap.pb.gz
 top_go_cpu|top go_cpu.pb.gz
 top_go_cpu_lines|top --by line go_cpu.pb.gz
 top_nosyms|top nosyms.pb.gz
+top_cxx_sites|top --by site -alloc_objects known_sites_cxx.pb.gz
+top_cxx_sites_noinlines|top --by site --noinlines known_sites_cxx.pb.gz
+top_nosyms_sites|top --by site nosyms.pb.gz
+top_tricky_sites|top --by site --nodefraction 0 tricky.pb.gz
 top_tricky|top tricky.pb.gz
 top_tricky_files|top --by file --nodefraction 0 tricky.pb.gz
 top_tricky_addresses|top -addresses tricky.pb.gz
@@ -59,6 +63,7 @@ traces_tricky|traces tricky.pb.gz
 diff_request|diff request_before.pb.gz request_after.pb.gz
 diff_request_objects_lines|diff -sample_index=alloc_objects --by line request_before.pb.gz request_after.pb.gz
 diff_request_reverse|diff --diff-base request_after.pb.gz -sample_index=alloc_objects request_before.pb.gz
+diff_request_sites|diff --by site -sample_index=alloc_objects request_before.pb.gz request_after.pb.gz
 summary_known_sites|summary known_sites.pb.gz
 summary_cxx|summary -n 3 known_sites_cxx.pb.gz
 summary_go_cpu|summary go_cpu.pb.gz

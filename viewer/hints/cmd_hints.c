@@ -23,8 +23,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: allocprof hints [OPTIONS] PROFILE\n"
 	      "\n"
-	      "Lists the allocation sites (leaf function and line, as `allocprof top --by\n"
-	      "line` names them) where a common fix would remove allocations: the fix, the\n"
+	      "Lists the allocation sites (the program's own line, as `allocprof top --by\n"
+	      "site` names them) where a common fix would remove allocations: the fix, the\n"
 	      "evidence with its numbers, and the bytes and objects the profile says the\n"
 	      "fix would remove, ranked by those, under the totals they are a share of.\n"
 	      "It reads what liballocprof records about every sampled block (lifetimes,\n"
@@ -57,7 +57,10 @@ static void usage(FILE *f)
 		"               reallocs and the blocks they moved out of.\n"
 		"  scratch      most of its objects are freed by the function that allocated\n"
 		"               them; or most are freed, most by the same thread, and the\n"
-		"               place most were freed is a caller on the allocating stack:\n"
+		"               place most were freed is a caller on the allocating stack;\n"
+		"               and no thread ever held two of its blocks at once\n"
+		"               (live_max_thread), and its function does\n"
+		"               not call itself on stacks of more than %g%% of its objects:\n"
 		"               a local variable (fixed size up to %gB) or one buffer reused\n"
 		"               across calls. Removes the objects freed that way.\n"
 		"  pool         fixed size, most objects freed, most by the same thread: a\n"
@@ -67,12 +70,18 @@ static void usage(FILE *f)
 		"               freed objects.\n"
 		"  arena        sizes vary, most freed within %s, most by the same thread:\n"
 		"               a per-thread arena. Removes those objects.\n"
+		"  size-class   sizes vary up to %gB, most freed, most by the same thread:\n"
+		"               a free list per size class. Removes the objects freed by it.\n"
+		"A site freed by its own function or a caller whose blocks live at once\n"
+		"gets a pool, arena or size-class hint, or none; never one buffer.\n"
+		"Counts at a sampled rate that rest on fewer than 20 samples say so (\xc2\xb1"
+		"NN%%).\n"
 		"Bytes removed are the site's bytes in proportion to the objects removed\n"
 		"(reserve: the blocks moved out of). Figures are estimates at a sampled rate\n"
 		"and exact at ALLOCPROF_RATE=1; shares are of the whole profile, also with\n"
 		"--focus or --ignore.\n",
-		RULE_MOST * 100, RULE_MIN_OBJECTS, RULE_MIN_REALLOCS, RULE_STACK_MAX,
-		100 - RULE_MOST * 100, site_life_bounds[RULE_SHORT_BUCKET]);
+		RULE_MOST * 100, RULE_MIN_OBJECTS, RULE_MIN_REALLOCS, 100 - RULE_MOST * 100, RULE_STACK_MAX,
+		100 - RULE_MOST * 100, site_life_bounds[RULE_SHORT_BUCKET], RULE_SMALL);
 }
 
 enum {

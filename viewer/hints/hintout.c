@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "site.h"
 #include "units.h"
 
 static int64_t to_i64(double v)
@@ -102,10 +103,49 @@ static void lifetime(FILE *out, const struct hint *h)
 			site_life_bounds[h->life_bucket]);
 }
 
+/* "function file:line" as the shim writes it, with what is unknown said
+ * instead of a ":0" (no line) or an empty file. */
+static void print_where(FILE *out, const char *where)
+{
+	size_t n = strlen(where);
+	if (n < 2 || strcmp(where + n - 2, ":0")) {
+		fputs(where, out);
+		return;
+	}
+	const char *sp = strrchr(where, ' ');
+	if (sp && sp + 3 == where + n) /* "function :0" */
+		fprintf(out, "%.*s (file and line unknown)", (int)(sp - where), where);
+	else
+		fprintf(out, "%.*s (line unknown)", (int)(n - 2), where);
+}
+
 static void freed_at(FILE *out, const struct site *s)
 {
-	if (s->freed_at)
-		fprintf(out, " (most in %s)", s->freed_at);
+	if (s->freed_at) {
+		fputs(" (most in ", out);
+		print_where(out, s->freed_at);
+		fputs(")", out);
+	}
+}
+
+/* Why a site freed by its own function or a caller got another kind. */
+static void concurrency(FILE *out, const struct hint *h)
+{
+	const struct site *s = h->site;
+	char b[UNITS_BUF];
+	if (h->recursive)
+		fprintf(out, ", its function calls itself (%s of the objects on such stacks)",
+			share(s->recursive, s->objects, b));
+	if (h->many_live && s->live_thread_stacks > 0 && s->live_thread_stacks == s->live_stacks)
+		fprintf(out, ", up to %s%s live at once in one thread", count(s->live_max_thread, b),
+			s->live_thread_stacks > 1 ? " (summed over its stacks)" : "");
+	else if (h->many_live && s->live_known && s->live_stacks > 1)
+		fprintf(out, ", up to %s live at once (the sum of its %d stacks' peaks)", count(s->live_max, b),
+			s->live_stacks);
+	else if (h->many_live && s->live_known)
+		fprintf(out, ", up to %s live at once", count(s->live_max, b));
+	else if (h->many_live)
+		fprintf(out, ", at least %s live at once on average", count(s->live_mean_floor, b));
 }
 
 void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
@@ -130,12 +170,18 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 			fprintf(out, ", %s freed by the function that allocated them",
 				share(s->same_function, a, b1));
 		} else {
-			fprintf(out, ", %s freed, %s by the same thread, most in %s, %d frame%s up the "
-				"allocating stack",
-				share(s->freed, a, b1), share(s->same_thread, a, b2), s->freed_at, h->depth,
-				h->depth > 1 ? "s" : "");
+			fprintf(out, ", %s freed, %s by the same thread, most in ", share(s->freed, a, b1),
+				share(s->same_thread, a, b2));
+			print_where(out, s->freed_at);
+			fprintf(out, ", %d frame%s up the allocating stack", h->depth, h->depth > 1 ? "s" : "");
 		}
 		lifetime(out, h);
+		if (h->per_thread)
+			fprintf(out, ", never two live at once in one thread");
+		else if (s->live_known)
+			fprintf(out, ", %s", s->live_max_sampled <= 1 && s->live_max <= 1
+						 ? "never two live at once"
+						 : "no two sampled ones live at once");
 		return;
 	case HINT_POOL:
 		sizes(out, s);
@@ -143,6 +189,7 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 		fprintf(out, ", %s freed by the same thread", share(s->same_thread, a, b1));
 		freed_at(out, s);
 		lifetime(out, h);
+		concurrency(out, h);
 		return;
 	case HINT_SHARED_POOL:
 		sizes(out, s);
@@ -159,6 +206,15 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 			share(site_freed_within(s, RULE_SHORT_BUCKET), a, b1),
 			site_life_bounds[RULE_SHORT_BUCKET], share(s->same_thread, a, b2));
 		freed_at(out, s);
+		concurrency(out, h);
+		return;
+	case HINT_SIZE_CLASS:
+		sizes(out, s);
+		per_second(out, a, duration_ns, "objects");
+		fprintf(out, ", %s freed by the same thread", share(s->same_thread, a, b1));
+		freed_at(out, s);
+		lifetime(out, h);
+		concurrency(out, h);
 		return;
 	}
 }
@@ -182,6 +238,8 @@ void hintout_fix(FILE *out, const struct hint *h)
 			fprintf(out, "; where it is not known, grow geometrically (double the capacity)");
 		return;
 	case HINT_SCRATCH:
+		if (h->per_thread)
+			fprintf(out, "one per thread (threads hold one each at the same time): ");
 		if (h->depth > 0) {
 			fprintf(out, "allocate it once in %s and reuse it across calls", caller(s));
 			if (fixed && s->size_min <= RULE_STACK_MAX)
@@ -217,6 +275,11 @@ void hintout_fix(FILE *out, const struct hint *h)
 	case HINT_ARENA:
 		fprintf(out, "a per-thread arena: bump-allocate them and release them all at once when "
 			"the work that needs them is done");
+		return;
+	case HINT_SIZE_CLASS:
+		fprintf(out, "a free list per size class (say, multiples of 16B up to %s) per thread: "
+			"a freed block goes back to its class and the next request of that class reuses it",
+			bytes(s->size_max, b));
 		return;
 	}
 }
@@ -329,6 +392,16 @@ static void sentence(FILE *out, const struct hint *h, int64_t duration_ns, bool 
 	free(text);
 }
 
+/* A sampled count is a sum of weights: with few samples behind it, say so. */
+static void samples_note(FILE *out, const struct sites *all, const struct site *s)
+{
+	char b[UNITS_BUF];
+	if (all->rate == 1 || !(s->samples < 19.5))
+		return;
+	double n = s->samples < 1 ? 1 : s->samples;
+	fprintf(out, ", from about %.0f sample%s:%s", n, n >= 1.5 ? "s" : "", site_spread(n, b, sizeof(b)));
+}
+
 void hintout_text(FILE *out, const struct report *r, const struct hintset *hs)
 {
 	const struct sites *s = hs->sites;
@@ -340,12 +413,18 @@ void hintout_text(FILE *out, const struct report *r, const struct hintset *hs)
 	}
 	for (size_t i = 0; i < hs->n; i++) {
 		const struct hint *h = &hs->v[i];
-		fprintf(out, "\n%zu. %s: %s\n", i + 1, rules_kind_name(h->kind), h->site->name);
+		char via[256];
+		fprintf(out, "\n%zu. %s: %s", i + 1, rules_kind_name(h->kind), h->site->name);
+		if (h->site->via != UINT32_MAX)
+			fprintf(out, " (via %s)", site_via_name(&r->g, h->site->via, via, sizeof(via)));
+		fputc('\n', out);
 		sentence(out, h, s->duration_ns, false);
 		sentence(out, h, s->duration_ns, true);
-		fprintf(out, "   removes %s (%s) and %s objects (%s)\n", bytes(h->bytes, b1),
+		fprintf(out, "   removes %s (%s) and %s objects (%s)", bytes(h->bytes, b1),
 			of_total(h->bytes, s->bytes, b2), total_count(s, h->objects, b3),
 			of_total(h->objects, s->objects, b4));
+		samples_note(out, s, h->site);
+		fputc('\n', out);
 	}
 }
 
@@ -358,7 +437,6 @@ static void num(FILE *out, const char *key, double v)
 void hintout_tsv(FILE *out, const struct report *r, const struct hintset *hs)
 {
 	const struct sites *s = hs->sites;
-	(void)r;
 	fprintf(out, "# total_bytes=%.0f total_objects=%.0f rate=%lld duration_ns=%lld ranked_by=%s "
 		"hints=%zu removes_bytes=%.0f removes_objects=%.0f not_shown=%zu\n",
 		s->bytes, s->objects, (long long)s->rate, (long long)s->duration_ns,
@@ -389,6 +467,20 @@ void hintout_tsv(FILE *out, const struct report *r, const struct hintset *hs)
 			fprintf(out, ",freed_by=%s", h->depth ? "caller" : "same_function");
 		if (h->depth)
 			fprintf(out, ",caller_depth=%d", h->depth);
+		if (st->live_known) {
+			num(out, "live_max", st->live_max);
+			num(out, "live_max_sampled", st->live_max_sampled);
+			if (st->live_thread_stacks > 0 && st->live_thread_stacks == st->live_stacks)
+				num(out, "live_max_thread", st->live_max_thread);
+		}
+		if (st->recursive > 0)
+			num(out, "recursive", st->recursive);
+		if (s->rate != 1)
+			fprintf(out, ",samples=%.1f", st->samples);
+		if (st->via != UINT32_MAX) {
+			char via[256];
+			fprintf(out, ",via=\"%s\"", site_via_name(&r->g, st->via, via, sizeof(via)));
+		}
 		if (st->freed_at)
 			fprintf(out, ",freed_at=\"%s\"", st->freed_at);
 		fprintf(out, "\n");

@@ -15,6 +15,7 @@ const char *rules_kind_name(enum hint_kind k)
 	case HINT_POOL: return "pool";
 	case HINT_SHARED_POOL: return "shared-pool";
 	case HINT_ARENA: return "arena";
+	case HINT_SIZE_CLASS: return "size-class";
 	}
 	return "?";
 }
@@ -70,6 +71,27 @@ static bool reserve(const struct site *s, int64_t rate, struct hint *h)
 	return take(h, HINT_RESERVE, reallocs, moved_bytes / s->bytes);
 }
 
+/* One buffer (per thread) reused across calls is safe only when a thread
+ * holds one block of the site at a time: what the shim saw per thread (the
+ * sampled blocks, so exact at rate 1), else over all threads, else (an older
+ * profile) what the lifetimes imply on average; and no stack on which the
+ * site's function calls itself. */
+static bool one_at_a_time(const struct site *s, int64_t rate, struct hint *h)
+{
+	h->recursive = s->recursive > s->objects - RULE_MOST * s->objects;
+	bool global = rate == 1 ? s->live_max > RULE_SCRATCH_LIVE : s->live_max_sampled > RULE_SCRATCH_LIVE;
+	if (s->live_known && s->live_thread_stacks > 0 && s->live_thread_stacks == s->live_stacks) {
+		/* a buffer per thread is enough when no thread holds two */
+		h->many_live = s->live_max_thread > RULE_SCRATCH_LIVE;
+		h->per_thread = !h->many_live && global;
+	} else if (s->live_known) {
+		h->many_live = global;
+	} else { /* written before the shim counted them: what lifetimes imply */
+		h->many_live = s->live_mean_floor > 2 * RULE_SCRATCH_LIVE;
+	}
+	return !h->recursive && !h->many_live;
+}
+
 bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -83,9 +105,10 @@ bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 	bool same_thread = s->same_thread >= RULE_MOST * s->freed;
 	if (reserve(s, rate, h))
 		return true;
-	if (s->same_function >= RULE_MOST * a)
+	bool single = one_at_a_time(s, rate, h);
+	if (single && s->same_function >= RULE_MOST * a)
 		return take(h, HINT_SCRATCH, s->same_function, s->same_function / a);
-	if (freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
+	if (single && freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
 		h->depth = s->caller_depth;
 		return take(h, HINT_SCRATCH, s->same_thread, s->same_thread / a);
 	}
@@ -98,5 +121,7 @@ bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 		double n = short_lived < s->same_thread ? short_lived : s->same_thread;
 		return take(h, HINT_ARENA, n, n / a);
 	}
+	if (!fixed && s->size_min > 0 && s->size_max <= RULE_SMALL && freed && same_thread)
+		return take(h, HINT_SIZE_CLASS, s->same_thread, s->same_thread / a);
 	return false;
 }

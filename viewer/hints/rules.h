@@ -16,6 +16,7 @@ enum hint_kind {
 	HINT_POOL,        /* fixed size, freed by the same thread: a free list */
 	HINT_SHARED_POOL, /* fixed size, freed by other threads: a shared pool */
 	HINT_ARENA,       /* sizes vary, short-lived, same thread: an arena */
+	HINT_SIZE_CLASS,  /* small sizes vary, same thread: a free list per size */
 };
 
 #define RULE_MOST 0.9         /* "most" of a site's objects (or of its frees) */
@@ -23,6 +24,8 @@ enum hint_kind {
 #define RULE_STACK_MAX 4096.0 /* a fixed size up to this fits on the stack */
 #define RULE_MIN_REALLOCS 2.0 /* reallocs per chain before reserving pays */
 #define RULE_MIN_OBJECTS 10.0 /* a hint removes at least this many objects */
+#define RULE_SMALL 1024.0     /* size classes: the largest block at most this */
+#define RULE_SCRATCH_LIVE 1.0 /* scratch: at most this many blocks live at once */
 
 struct hint {
 	enum hint_kind kind;
@@ -34,6 +37,10 @@ struct hint {
 	bool linear;           /* reserve: grows by steps, not geometrically */
 	int life_bucket;       /* most frees happen within this bucket's bound; -1 */
 	double life_share;     /* share of the objects freed within it */
+	/* why a site freed by its own function or caller got no scratch hint:
+	 * blocks live at once, or its function calls itself */
+	bool many_live, recursive;
+	bool per_thread; /* scratch: one live per thread, several threads at once */
 };
 
 /* The hint for site s, if a rule applies and it removes enough; rate is

@@ -1,15 +1,17 @@
 /* sites: label keys are classified once per string-table entry, so a
  * sample's labels cost one array read each; a site is found from its leaf
- * through arrays indexed by graph node (or, unsymbolized, by location). */
+ * through an array indexed by the graph node site_find returns. */
 #include "sites.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gopath.h"
+#include "site.h"
 
 const char *const site_life_keys[SITE_LIFE_BUCKETS] = {
 	"lifetime_le_1us", "lifetime_le_10us", "lifetime_le_100us", "lifetime_le_1ms",
@@ -21,7 +23,8 @@ const char *const site_life_bounds[SITE_LIFE_BUCKETS] = {
 
 enum key {
 	K_OTHER, K_SIZE_MIN, K_SIZE_MAX, K_FREED, K_SAME_THREAD, K_SAME_FUNCTION, K_MOVED,
-	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIFE, /* K_LIFE + bucket */
+	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIVE_MAX, K_LIVE_MAX_SAMPLED, K_LIVE_MAX_THREAD,
+	K_LIFE, /* K_LIFE + bucket */
 	K_UNSEEN = 0x7f,
 };
 
@@ -30,7 +33,8 @@ static const char *const key_names[] = {
 	[K_SAME_THREAD] = "freed_same_thread", [K_SAME_FUNCTION] = "freed_same_function",
 	[K_MOVED] = "realloc_moved", [K_CHAINS] = "realloc_chains",
 	[K_CHAIN_MOVES] = "realloc_chain_moves", [K_CHAIN_BYTES] = "realloc_chain_bytes",
-	[K_FREED_AT] = "freed_at",
+	[K_FREED_AT] = "freed_at", [K_LIVE_MAX] = "live_max", [K_LIVE_MAX_SAMPLED] = "live_max_sampled",
+	[K_LIVE_MAX_THREAD] = "live_max_thread",
 };
 
 static uint8_t classify(const char *k)
@@ -55,35 +59,6 @@ static char *function_of(const char *where)
 		f[n] = 0;
 	}
 	return f;
-}
-
-/* Frames from the leaf (0) up to the first whose function is named fn:
- * inlined frames count, the leaf's own innermost function does not match
- * (a block freed there is "freed_same_function"). -1 when none is. */
-static int caller_depth(const struct profile *p, const struct pf_sample *sm, const char *fn)
-{
-	int depth = 0;
-	for (uint32_t li = 0; li < sm->nlocs; li++) {
-		const struct pf_location *l = &p->locations[p->sample_locs[sm->loc_start + li]];
-		for (uint32_t k = 0; k < l->nlines; k++, depth++) {
-			if (depth == 0)
-				continue;
-			const struct pf_function *f = &p->functions[p->lines[l->line_start + k].function];
-			if (!strcmp(profile_str(p, f->name), fn))
-				return depth;
-		}
-		if (!l->nlines)
-			depth++;
-	}
-	return -1;
-}
-
-static const char *leaf_function(const struct profile *p, const struct pf_sample *sm)
-{
-	const struct pf_location *l = &p->locations[p->sample_locs[sm->loc_start]];
-	if (!l->nlines)
-		return "";
-	return profile_str(p, p->functions[p->lines[l->line_start].function].name);
 }
 
 /* Per site, where its blocks were freed: the freed_at of each stack, weighed
@@ -142,10 +117,26 @@ static void add_label(struct site *st, struct acc *a, uint8_t k, double v)
 	case K_CHAINS: st->chains += v; break;
 	case K_CHAIN_MOVES: st->chain_moves += v; break;
 	case K_CHAIN_BYTES: st->chain_bytes += v; break;
+	case K_LIVE_MAX:
+		st->live_max += v;
+		st->live_known = true;
+		st->live_stacks++;
+		break;
+	case K_LIVE_MAX_SAMPLED: st->live_max_sampled += v; break;
+	case K_LIVE_MAX_THREAD:
+		st->live_max_thread += v;
+		st->live_thread_stacks++;
+		break;
 	default:
 		if (k >= K_LIFE && k < K_LIFE + SITE_LIFE_BUCKETS)
 			st->life[k - K_LIFE] += v;
 	}
+}
+
+/* The lower bound of a lifetime bucket, in seconds: 0, 1us, 10us ... 10s. */
+static double life_floor(int bucket)
+{
+	return bucket ? pow(10, bucket - 1) * 1e-6 : 0;
 }
 
 static int finish(struct sites *s, const struct profile *p, struct acc *accs)
@@ -153,6 +144,8 @@ static int finish(struct sites *s, const struct profile *p, struct acc *accs)
 	for (size_t i = 0; i < s->n; i++) {
 		struct site *st = &s->v[i];
 		const struct acc *a = &accs[i];
+		for (int b = 0; s->duration_ns > 0 && b < SITE_LIFE_BUCKETS; b++)
+			st->live_mean_floor += st->life[b] * life_floor(b) / ((double)s->duration_ns / 1e9);
 		int best = -1;
 		for (int w = 0; w < WHERE_MAX && a->where[w].str; w++)
 			if (best < 0 || a->where[w].weight > a->where[best].weight)
@@ -186,34 +179,24 @@ static int grow(struct sites *s, struct acc **accs, size_t *cap)
 	return 0;
 }
 
-/* "0000000000401234 [prog]": the address and binary, as top -addresses
- * names a frame without symbols. */
-static char *address_name(const struct graph *g, uint32_t loc)
+/* "[prog] (function unknown: no symbols), offset 0x1234": the binary and
+ * the offset in its file, which addr2line reads; never the run's address. */
+static char *unnamed_name(const struct graph *g, uint32_t loc)
 {
 	const struct profile *p = g->p;
 	const struct pf_location *l = &p->locations[loc];
-	const char *obj = l->mapping != PF_NONE ? profile_str(p, p->mappings[l->mapping].filename) : "";
+	const struct pf_mapping *m = l->mapping != PF_NONE ? &p->mappings[l->mapping] : NULL;
+	const char *obj = m ? profile_str(p, m->filename) : "";
 	size_t blen = 0;
 	const char *base = *obj ? gopath_base(obj, strlen(obj), &blen) : "";
 	char *name = NULL;
-	if (asprintf(&name, "%016" PRIx64 " %s%.*s%s", l->address, blen ? "[" : "<unknown>", (int)blen,
-		     base, blen ? "]" : "") < 0)
-		return NULL;
-	return name;
-}
-
-static int64_t rate_of(const struct profile *p)
-{
-	if (p->period > 0 && !strcmp(profile_str(p, p->period_type.type), "space"))
-		return p->period;
-	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
-		if (!strncmp(c, "rate: ", 6)) {
-			long long v = strtoll(c + 6, NULL, 10);
-			return v > 0 ? v : 0;
-		}
-	}
-	return 0;
+	int rc;
+	if (blen && l->address >= m->start)
+		rc = asprintf(&name, "[%.*s] (function unknown: no symbols), offset 0x%" PRIx64, (int)blen, base,
+			      l->address - m->start + m->offset);
+	else
+		rc = asprintf(&name, "<unknown> (function and binary unknown)");
+	return rc < 0 ? NULL : name;
 }
 
 int sites_collect(struct sites *s, const struct report *r, int obj_index, int bytes_index)
@@ -221,15 +204,16 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 	const struct profile *p = r->p;
 	const struct graph *g = &r->g;
 	memset(s, 0, sizeof(*s));
-	s->rate = rate_of(p);
+	s->rate = site_profile_rate(p);
 	s->duration_ns = p->duration_nanos > 0 ? p->duration_nanos : 0;
 	uint8_t *kinds = malloc(p->nstrs + 1);
 	uint32_t *site_of = malloc((g->nnodes + 1) * sizeof(uint32_t));
-	uint32_t *site_of_loc = malloc((p->nlocations + 1) * sizeof(uint32_t));
 	struct acc *accs = NULL;
 	size_t cap = 0;
 	int rc = -ENOMEM;
-	if (!kinds || !site_of || !site_of_loc)
+	uint32_t *site_of_loc = malloc((p->nlocations + 1) * sizeof(uint32_t));
+	struct site_rule rule = {0};
+	if (!kinds || !site_of || !site_of_loc || site_rule_init(&rule, g) < 0)
 		goto out;
 	memset(kinds, K_UNSEEN, p->nstrs + 1);
 	memset(site_of, 0xff, (g->nnodes + 1) * sizeof(uint32_t));
@@ -258,27 +242,33 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			continue;
 		s->sel_objects += objects;
 		s->sel_bytes += bytes;
+		struct site_frame f;
+		site_find(&rule, sm, &f);
+		/* no frame has a name: the graph gives every address of a
+		 * binary one node ("[prog]"); as sites they stay apart */
 		uint32_t leaf = p->sample_locs[sm->loc_start];
-		uint32_t node = g->locnodes[g->loc_first[leaf]];
-		/* the graph gives every unnamed address of a binary one node
-		 * ("[prog]"); as sites they stay apart, by address */
-		uint32_t *slot = p->locations[leaf].nlines ? &site_of[node] : &site_of_loc[leaf];
+		bool unnamed = !g->nodes[f.node].info.name;
+		uint32_t *slot = unnamed ? &site_of_loc[leaf] : &site_of[f.node];
 		if (*slot == UINT32_MAX) {
 			if (s->n == cap && grow(s, &accs, &cap) < 0)
 				goto out;
 			*slot = (uint32_t)s->n;
 			struct site *nw = &s->v[s->n++];
-			nw->node = node;
-			nw->name = g->nodes[node].printable;
-			nw->function = leaf_function(p, sm);
-			if (!p->locations[leaf].nlines && !(nw->name = nw->own_name = address_name(g, leaf)))
+			nw->node = f.node;
+			nw->via = f.via;
+			nw->name = g->nodes[f.node].printable;
+			nw->unnamed = unnamed;
+			if (unnamed && !(nw->name = nw->own_name = unnamed_name(g, leaf)))
 				goto out;
 		}
 		struct site *st = &s->v[*slot];
 		struct acc *a = &accs[*slot];
 		st->objects += objects;
 		st->bytes += bytes;
-		double freed = 0;
+		st->samples += site_samples(objects, bytes, s->rate);
+		if (f.recursive)
+			st->recursive += objects;
+		double freed = 0, same_function = 0;
 		uint32_t where = 0;
 		for (uint32_t k = 0; k < sm->nlabels; k++) {
 			const struct pf_label *l = &ls[k];
@@ -292,15 +282,27 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 				continue;
 			if (kind == K_FREED)
 				freed += clamp0(l->num);
+			/* the shim's "same function" is the leaf's: right only when
+			 * the site is the leaf */
+			if (kind == K_SAME_FUNCTION) {
+				same_function += clamp0(l->num);
+				continue;
+			}
 			add_label(st, a, kind, clamp0(l->num));
 		}
+		int depth = -1;
 		if (where) {
 			char *fn = function_of(profile_str(p, where));
 			if (!fn)
 				goto out;
-			add_where(a, where, freed, *fn ? caller_depth(p, sm, fn) : -1);
+			depth = *fn ? site_frame_depth(&rule, sm, fn, f.depth) : -1;
 			free(fn);
+			add_where(a, where, freed, depth > (int)f.depth ? depth - (int)f.depth : -1);
 		}
+		if (f.depth == 0)
+			st->same_function += same_function;
+		else if (depth == (int)f.depth)
+			st->same_function += freed; /* most were freed where the site's function is */
 	}
 	s->same_function_labels = freed_at_seen;
 	rc = finish(s, p, accs);
@@ -309,6 +311,7 @@ out:
 	free(site_of);
 	free(site_of_loc);
 	free(accs);
+	site_rule_release(&rule);
 	if (rc < 0)
 		sites_release(s);
 	return rc;

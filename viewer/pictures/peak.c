@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gopath.h"
 #include "report.h"
+#include "site.h"
 #include "units.h"
 
 static const char peak_comment[] = "peak in use: ";
@@ -32,91 +32,12 @@ static bool same_comment(const struct profile *a, const struct profile *b, const
 	return x && y && !strcmp(x, y);
 }
 
-/* "function file:line" of a graph node (by line), or its printable name
- * when it has no function. malloc'd. */
-static char *site_name(const struct report *r, uint32_t node)
-{
-	const struct gnode *n = &r->g.nodes[node];
-	const char *name = intern_get(&r->strs, n->info.name), *file = intern_get(&r->strs, n->info.file);
-	size_t blen;
-	const char *base = gopath_base(file, strlen(file), &blen);
-	char *s = NULL;
-	if (*name && *file && n->info.lineno) {
-		if (asprintf(&s, "%s %.*s:%lld", name, (int)blen, base, (long long)n->info.lineno) < 0)
-			s = NULL;
-	} else {
-		s = strdup(n->printable);
-	}
-	return s;
-}
-
-/* The site that held the most in-use bytes: the leaf frame of the samples
- * (by line); when the leaf has no name (a stripped library), the nearest
- * caller with one is named too ("sqlite3Malloc sqlite3.c:10 -> [libsqlite3.so]"). */
+/* The site that held the most in-use bytes (site.h), with the library
+ * frame it called ("sqlite3Malloc (via [libsqlite3.so])"). */
 static void top_site(struct profile *p, struct peak_info *pk)
 {
-	struct ropts o = {0};
-	o.sample_index = profile_sample_type_index(p, "inuse_space") >= 0 ? "inuse_space" : NULL;
-	o.gran = GRAN_LINES;
-	o.nodecount = 0;
-	struct report r;
-	struct hmap sums;
-	hmap_init(&sums);
-	int64_t *vals = NULL;
-	size_t nvals = 0;
-	uint64_t best_key = 0;
-	int64_t best = 0;
-	if (report_open(&r, p, &o) == 0) {
-		const struct graph *g = &r.g;
-		vals = malloc((p->nsamples + 1) * sizeof(*vals));
-		for (size_t s = 0; vals && s < p->nsamples; s++) {
-			int64_t w = p->values[s * p->ntypes + (size_t)r.value];
-			const struct pf_sample *sm = &p->samples[s];
-			if (w <= 0 || !sm->nlocs || (r.sample_on && !r.sample_on[s]))
-				continue;
-			uint32_t leaf = UINT32_MAX, named = UINT32_MAX;
-			for (uint32_t li = 0; li < sm->nlocs && named == UINT32_MAX; li++) {
-				uint32_t loc = p->sample_locs[sm->loc_start + li];
-				for (uint32_t k = 0; k < g->loc_n[loc] && named == UINT32_MAX; k++) {
-					uint32_t n = g->locnodes[g->loc_first[loc] + k];
-					if (leaf == UINT32_MAX)
-						leaf = n;
-					if (g->nodes[n].info.name)
-						named = n;
-				}
-			}
-			uint64_t key = (uint64_t)leaf << 32 | (named == UINT32_MAX ? leaf : named);
-			uint64_t slot = hmap_get(&sums, key);
-			if (slot == HMAP_EMPTY) {
-				if (hmap_insert(&sums, key, nvals) < 0)
-					break;
-				slot = nvals;
-				vals[nvals++] = 0;
-			}
-			vals[slot] = i64_add(vals[slot], w);
-			if (vals[slot] > best || (vals[slot] == best && key < best_key)) {
-				best = vals[slot];
-				best_key = key;
-			}
-		}
-	}
-	if (best > 0) {
-		uint32_t leaf = (uint32_t)(best_key >> 32), named = (uint32_t)best_key;
-		char *a = site_name(&r, named), *b = leaf != named ? site_name(&r, leaf) : NULL;
-		if (a && leaf != named && b) {
-			if (asprintf(&pk->site, "%s \xe2\x86\x92 %s", a, b) < 0)
-				pk->site = NULL;
-		} else if (a) {
-			pk->site = strdup(a);
-		}
-		free(a);
-		free(b);
-		pk->site_value = best;
-		pk->site_total = r.total;
-	}
-	free(vals);
-	hmap_release(&sums);
-	report_close(&r);
+	const char *type = profile_sample_type_index(p, "inuse_space") >= 0 ? "inuse_space" : NULL;
+	pk->site = site_biggest(p, type, &pk->site_value, &pk->site_total);
 }
 
 /* "x.pb.gz" -> "x.peak.pb.gz", "x.3.pb.gz" -> also "x.peak.3.pb.gz". */

@@ -17,6 +17,7 @@
 #include "flame.h"
 #include "ftree.h"
 #include "merge.h"
+#include "site.h"
 #include "timeline.h"
 #include "units.h"
 
@@ -202,13 +203,31 @@ static void summary(FILE *f, const struct report_html_in *in)
 		}
 		fputs("</p>\n", f);
 	}
-	fputs("<h3>Biggest sites <span class=\"hint\">(leaf function and line, by the selected sample type)</span></h3>\n"
+	fputs("<h3>Biggest sites <span class=\"hint\">(the first frame in the program's own code, by the selected sample type)</span></h3>\n"
 	      "<table class=\"sites\" id=\"sites\"><thead><tr><th class=\"num\">value</th><th class=\"num\">share</th>"
 	      "<th>site</th></tr></thead><tbody></tbody></table>\n</section>\n",
 	      f);
 }
 
 /* --- the JSON of the tables ------------------------------------------- */
+
+/* For a count type ("alloc_objects"), the bytes of its space type per site
+ * node, to tell how many samples a sampled count rests on; else NULL. */
+static int64_t *space_of_counts(const struct report *r)
+{
+	size_t n = strlen(r->type);
+	if (n < 8 || strcmp(r->type + n - 8, "_objects"))
+		return NULL;
+	char name[256];
+	snprintf(name, sizeof(name), "%.*s_space", (int)(n - 8), r->type);
+	int t = profile_sample_type_index(r->p, name);
+	int64_t *v = t >= 0 ? malloc((r->g.nnodes + 1) * sizeof(*v)) : NULL;
+	if (v && site_flats(r, t, v, NULL) < 0) {
+		free(v);
+		v = NULL;
+	}
+	return v;
+}
 
 /* One type's rows: [name, flat, cum, "flat", "cum"] in pprof's order. */
 static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sites)
@@ -217,6 +236,7 @@ static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sit
 	struct ropts ro = *o;
 	if (sites) {
 		ro.gran = GRAN_LINES;
+		ro.by_site = true;
 		ro.nodecount = 0;
 		ro.nodefraction = ro.edgefraction = 0;
 		ro.noinlines = false;
@@ -251,6 +271,8 @@ static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sit
 	}
 	size_t n = r.norder, limit = sites ? 10 : MAX_ROWS;
 	size_t shown = 0;
+	int64_t *space = sites ? space_of_counts(&r) : NULL;
+	int64_t rate = site_profile_rate(p);
 	for (size_t i = 0; i < n && shown < limit; i++) {
 		uint32_t id = r.order[i];
 		const struct gnode *nd = &r.g.nodes[id];
@@ -266,7 +288,15 @@ static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sit
 			fprintf(f, ",%lld,", (long long)nd->flat);
 		else
 			fprintf(f, ",%lld,%lld,", (long long)nd->flat, (long long)nd->cum);
-		json_str(f, sites ? units_label(nd->flat, r.unit, "auto", b1) : report_value(&r, nd->flat, b1));
+		if (space && rate > 1) { /* a sampled count: its spread when few samples */
+			char label[UNITS_BUF + 32], spread[32];
+			snprintf(label, sizeof(label), "%s%s", units_label(nd->flat, r.unit, "auto", b1),
+				 site_spread(site_samples((double)nd->flat, (double)space[id], rate), spread,
+					     sizeof(spread)));
+			json_str(f, label);
+		} else {
+			json_str(f, sites ? units_label(nd->flat, r.unit, "auto", b1) : report_value(&r, nd->flat, b1));
+		}
 		if (!sites) {
 			fputc(',', f);
 			json_str(f, report_value(&r, nd->cum, b2));
@@ -277,6 +307,7 @@ static int rows_json(FILE *f, struct profile *p, const struct ropts *o, bool sit
 	fputc(']', f);
 	if (!sites)
 		fprintf(f, ",\"more\":%zu", n > shown ? n - shown : 0);
+	free(space);
 	report_close(&r);
 	return 0;
 }

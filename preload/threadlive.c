@@ -1,0 +1,55 @@
+/* threadlive: one open-addressing table of (stack, thread) pairs, from
+ * mmap, bounded: a pair that finds no room is not counted, and its stack is
+ * marked so the dump leaves its per-thread figure out rather than say too
+ * little. Pairs are never removed; a program with more live pairs than
+ * slots loses the figure for its later stacks only. */
+#include "threadlive.h"
+
+#include "arena.h"
+
+enum { SLOTS = 1 << 16, PROBES = 32 };
+
+struct pair {
+	uint64_t key; /* stack index + 1 << 32 | tid; 0 empty */
+	uint32_t live;
+};
+
+static struct pair *table;
+
+static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
+{
+	if (!table && !(table = pages_map(SLOTS * sizeof(*table))))
+		return NULL;
+	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
+	uint64_t h = (key * 0x9e3779b97f4a7c15ULL) >> 48;
+	for (unsigned i = 0; i < PROBES; i++) {
+		struct pair *p = &table[(h + i) & (SLOTS - 1)];
+		if (p->key == key)
+			return p;
+		if (!p->key) {
+			if (!create)
+				return NULL;
+			p->key = key;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+void threadlive_alloc(struct stack_rec *s, uint32_t tid)
+{
+	struct pair *p = find(s, tid, 1);
+	if (!p) {
+		s->flags |= STACK_THREADS_UNCOUNTED;
+		return;
+	}
+	if (++p->live > s->live_thread_max)
+		s->live_thread_max = p->live;
+}
+
+void threadlive_free(struct stack_rec *s, uint32_t tid)
+{
+	struct pair *p = find(s, tid, 0);
+	if (p && p->live)
+		p->live--;
+}
