@@ -330,7 +330,8 @@ static uint64_t horizon(void)
 	return h;
 }
 
-/* How full the fullest ring was when last drained: the collector's pace. */
+/* How full the fullest ring was when last drained: the collector's pace.
+ * Written and read with the collector lock held. */
 static double fullest_seen;
 
 /* Events reach the tables in the order they happened across threads (each
@@ -420,6 +421,9 @@ static void *collector_main(void *arg)
 	while (shim_state == SHIM_ON) {
 		collector_lock();
 		size_t n = collector_drain_locked();
+		/* drain() raises it under the lock, from whichever thread drains */
+		double fullest = fullest_seen;
+		fullest_seen = 0;
 		collector_unlock();
 		if (dump_requested) {
 			dump_requested = 0;
@@ -440,8 +444,6 @@ static void *collector_main(void *arg)
 			 * that spin on theirs. Each wake-up is a context switch, so
 			 * the pace follows the fullest ring: 1 ms while rings stay
 			 * under 1/32 full, 200 us once one passes 1/8 */
-			double fullest = fullest_seen;
-			fullest_seen = 0;
 			sleep_ns = fullest > 0.125 ? 200000 : fullest > 0.03125 ? 500000 : 1000000;
 			if (n > 4096 && fullest > 0.125)
 				continue;

@@ -76,13 +76,23 @@ interval_kill() {
 	wait $pid
 	[ "$(ls | grep -c 'pb.gz$')" -ge 5 ]
 }
+# SIGTERM from outside lands anywhere, inside malloc too: the profile is
+# written the crash way and the program still dies of SIGTERM
+term_churn() {
+	LD_PRELOAD=$SHIM ALLOCPROF_RATE=1 "$P/churn" 4 5 > /dev/null 2> err &
+	local pid=$!
+	sleep 0.5
+	kill -TERM $pid
+	wait $pid
+	[ $? = 143 ] && "$PFQ" allocprof.churn.*[0-9].pb.gz > /dev/null
+}
 tsan_harness() { TSAN_OPTIONS=halt_on_error=1 "$TSAN" 16 4 . 2>&1 | grep -q '^consistent$'; }
 sqlite_exact() { echo "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 50000) SELECT count(*), sum(length(hex(randomblob(30)))) FROM c;" |
 	LD_PRELOAD=$SHIM ALLOCPROF_RATE=1 sqlite3 :memory: | grep -q '^50000|'; }
 
 export SHIM P PFQ WORK LONG TSAN=$PWD/build-tsan/tests/tsan/tsan_harness
 export -f fork_storm churn_exact churn_default short_threads exit_return exit_thread crash_segv \
-	crash_abort interval_kill sqlite_exact tsan_harness
+	crash_abort interval_kill sqlite_exact tsan_harness term_churn
 
 stress_case fork-storm fork_storm
 stress_case churn-32-threads-exact churn_exact
@@ -93,6 +103,7 @@ stress_case exit-from-a-thread exit_thread
 stress_case crash-segv crash_segv
 stress_case crash-abort crash_abort
 stress_case interval-then-sigkill interval_kill
+stress_case sigterm-while-threads-allocate term_churn
 stress_case sqlite3-exact sqlite_exact
 stress_case tsan-rings-collector tsan_harness
 
