@@ -6,6 +6,9 @@
  *                           then not reported as the default)
  *   host_signals wait       allocates, says "ready", waits to be killed
  *   host_signals handler    the same, with its own SIGTERM handler (exit 7)
+ *   host_signals wait-int   the same as wait, after putting SIGINT back to
+ *                           the default (a shell's background job starts
+ *                           with it ignored)
  *   host_signals quick      allocates, then quick_exit(3)
  *   host_signals overflow   allocates, then overflows its stack
  *
@@ -71,6 +74,9 @@ int main(int argc, char **argv)
 			fputs(s, stdout);
 			free(s);
 		}
+	} else if (!strcmp(mode, "wait-int")) {
+		signal(SIGINT, SIG_DFL);
+		ready();
 	} else if (!strcmp(mode, "wait")) {
 		ready();
 	} else if (!strcmp(mode, "handler")) {

@@ -98,11 +98,13 @@ else
 	skip "git log -p | head: git is not installed"
 fi
 
-for sig in TERM:15 HUP:1; do
+for sig in TERM:15 HUP:1 INT:2; do
 	num=${sig#*:}
 	sig=${sig%:*}
 	d=$(sig_dir $sig)
-	started wait "$d"
+	mode=wait
+	[ $sig = INT ] && mode=wait-int
+	started $mode "$d"
 	kill -$sig $pid
 	rc=0; wait_bounded $pid 60 || rc=$?
 	want=$((128 + num))
