@@ -5,6 +5,7 @@
  * each debug directory, which carry the program headers needed to place them.
  * Nothing here allocates from mem.h; paths are built on the stack. */
 #include "debuginfo.h"
+#include "safefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,7 +85,7 @@ out:
 static int try_file(const struct debuginfo_target *t, const char *file, bool check_id,
 		    struct debuginfo_file *out, bool *mismatch)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(file);
 	if (fd < 0)
 		return DEBUGINFO_MISSING;
 	if (check_id && t->build_id[0] &&
@@ -237,7 +238,7 @@ static int try_link_dir(const char *dir, void *arg)
 		n = snprintf(file, sizeof(file), "%s%.*s/%s", dir, dlen, l->file_name, l->link);
 	if (n >= (int)sizeof(file))
 		return -1;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(file);
 	if (fd < 0)
 		return -1;
 	struct stat st;
