@@ -87,9 +87,7 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	}
 	if (p->nmappings > 0 && p->mappings[0].filename)
 		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
-	for (size_t i = 0; i < p->ncomments; i++)
-		if (profile_str(p, p->comments[i])[0] != '#')
-			printf("  %s\n", profile_str(p, p->comments[i]));
+	report_comments(stdout, p, "  ");
 	printf("\nTotals:\n");
 	char b[UNITS_BUF];
 	for (size_t t = 0; t < p->ntypes; t++) {

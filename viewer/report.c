@@ -52,6 +52,29 @@ static void bad_index(const struct profile *p, const char *want, int why)
 	fputc('\n', stderr);
 }
 
+bool report_comment_shown(const struct profile *p, size_t i, size_t *len)
+{
+	const char *c = profile_str(p, p->comments[i]);
+	size_t n = strcspn(c, "\n");
+	*len = n < REPORT_COMMENT_BYTES ? n : REPORT_COMMENT_BYTES;
+	return c[0] != '#' && n > 0;
+}
+
+void report_comments(FILE *out, const struct profile *p, const char *indent)
+{
+	size_t shown = 0, hidden = 0, len;
+	for (size_t i = 0; i < p->ncomments; i++) {
+		if (!report_comment_shown(p, i, &len))
+			continue;
+		if (shown++ < REPORT_MAX_COMMENTS)
+			fprintf(out, "%s%.*s\n", indent, (int)len, profile_str(p, p->comments[i]));
+		else
+			hidden++;
+	}
+	if (hidden)
+		fprintf(out, "%s(%zu more comments)\n", indent, hidden);
+}
+
 int report_open(struct report *r, struct profile *p, const struct ropts *o)
 {
 	memset(r, 0, sizeof(*r));
@@ -202,11 +225,7 @@ void report_profile_labels(const struct report *r, FILE *out)
 		if (p->mappings[0].build_id)
 			fprintf(out, "Build ID: %s\n", profile_str(p, p->mappings[0].build_id));
 	}
-	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
-		if (c[0] != '#')
-			fprintf(out, "%s\n", c);
-	}
+	report_comments(out, p, "");
 	fprintf(out, "Type: %s\n", r->type);
 	if (p->time_nanos != 0) {
 		time_t t = (time_t)(p->time_nanos / 1000000000);
