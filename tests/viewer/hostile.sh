@@ -227,4 +227,19 @@ status=0
 timeout 60 "$ALLOCPROF" top --focus '(a*)\1b' "$WORK/long_name.pb" > /dev/null 2> "$WORK/err" || status=$?
 check "--focus with a back-reference: refused (status, stderr lines)" "$status $(wc -l < "$WORK/err")" "2 1"
 
+# diff -o of two profiles that are each within the reader's bound and
+# together beyond it: refused before writing, rather than written and then
+# refused by every reader
+"$MKPROF" hostile big_a "$WORK/big_a.pb.gz"
+"$MKPROF" hostile big_b "$WORK/big_b.pb.gz"
+mkdir "$WORK/bigdiff"
+status=0
+"$ALLOCPROF" diff -o "$WORK/bigdiff/d.pb.gz" "$WORK/big_a.pb.gz" "$WORK/big_b.pb.gz" > /dev/null 2> "$WORK/err" ||
+	status=$?
+check "diff -o beyond the reader's bound: exit status" "$status" 1
+check "diff -o beyond the reader's bound: the error" "$(cut -c1-300 "$WORK/err")" \
+	"allocprof: cannot write $WORK/bigdiff/d.pb.gz: the profile would exceed what allocprof reads (256 MiB uncompressed, 4096 comments)"
+check "diff -o beyond the reader's bound: nothing written" "$(ls -A "$WORK/bigdiff" | wc -l)" 0
+rm -f "$WORK/big_a.pb.gz" "$WORK/big_b.pb.gz"
+
 finish

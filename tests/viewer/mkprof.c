@@ -14,7 +14,7 @@
  *                       labels, values at the int64 limits), or built to
  *                       cost: a million comments, comments of newlines, a
  *                       10 MB function name, a flat of INT64_MIN beside a
- *                       positive one
+ *                       positive one, a 130 MiB function name (gzipped)
  *   mkprof source PATH OUT
  *                       one sample in a function whose source file is PATH
  *   mkprof binary PATH OUT
@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gz.h"
 #include "pbuf.h"
 #include "pprof_write.h"
 #include "profile.h"
@@ -400,6 +401,36 @@ static int hostile(const char *kind, const char *out)
 		pbuf_varint(&b, 4000);
 		for (int i = 0; i < 4000; i++)
 			pbuf_varint(&b, i % 2 ? 6 : 5);
+	} else if (!strcmp(kind, "big_a") || !strcmp(kind, "big_b")) {
+		/* a function named by 130 MiB of one letter: either profile is
+		 * read, both together are more than a profile may hold */
+		size_t n = (size_t)130 << 20;
+		char *name = malloc(n + 1);
+		if (!name)
+			return 1;
+		memset(name, kind[4], n);
+		name[n] = 0;
+		preamble(&b, false);
+		sfield(&b, 6, name);
+		free(name);
+		vfield(&m, 1, 1);
+		vfield(&m, 2, 5);
+		bfield(&b, 5, &m);
+		pbuf_reset(&m);
+		struct pbuf line;
+		pbuf_init(&line);
+		vfield(&line, 1, 1);
+		vfield(&m, 1, 1);
+		bfield(&m, 4, &line);
+		bfield(&b, 4, &m);
+		pbuf_release(&line);
+		sample_raw(&b, &one, 1, &v1, 1);
+		struct pbuf gz;
+		pbuf_init(&gz);
+		if (gz_compress(b.data, b.len, &gz) < 0)
+			return 1;
+		pbuf_release(&b);
+		b = gz;
 	} else if (!strcmp(kind, "long_name") || !strcmp(kind, "min_flat")) {
 		/* function 2 in location 2: a 10 MB name of 'a's, or "g" with
 		 * flat 5 beside location 1's INT64_MIN */
