@@ -136,6 +136,21 @@ status=0
 timeout 30 "$ALLOCPROF" symbolize -o "$WORK/sym.pb.gz" "$WORK/fifo_binary.pb.gz" 2> "$WORK/err" || status=$?
 check "symbolize, a FIFO as the binary: exit status (124: hung)" "$status" 0
 check "symbolize, a FIFO as the binary: said not found" "$(grep -c "$WORK/fifo: not found" "$WORK/err")" 1
+# and where its debug link points, next to it or in its .debug directory
+dl="$WORK/debuglink"
+mkdir -p "$dl/.debug"
+objcopy --only-keep-debug "$MKPROF" "$dl/prog.debug"
+strip -g -o "$dl/prog" "$MKPROF"
+objcopy --add-gnu-debuglink="$dl/prog.debug" "$dl/prog"
+rm "$dl/prog.debug"
+"$MKPROF" binary "$dl/prog" "$dl/p.pb.gz"
+for fifo in "$dl/prog.debug" "$dl/.debug/prog.debug"; do
+	mkfifo "$fifo"
+	status=0
+	timeout 30 "$ALLOCPROF" symbolize -q -o "$dl/o.pb.gz" "$dl/p.pb.gz" 2> "$WORK/err" || status=$?
+	check "symbolize, a FIFO as the debug file ${fifo#"$dl/"}: exit status (124: hung)" "$status" 0
+	rm "$fifo"
+done
 TIMEOUT="timeout 30" expect_error "a FIFO as the profile" "$WORK/fifo"
 check "a FIFO as the profile: the error" "$(cat "$WORK/err")" "allocprof: cannot open $WORK/fifo: not a regular file"
 
