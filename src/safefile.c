@@ -116,7 +116,11 @@ int safefile_publish(struct safefile *sf, const char *target, bool replace)
 	}
 	if (rc == 0 && !sf->tmp[0])
 		rc = -EBADF;
-	if (rc == 0 && replace) {
+	struct stat st;
+	if (rc == 0 && replace && stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/stdout, a FIFO, a link to a device: replacing it is never meant */
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : SAFEFILE_NOT_REGULAR;
+	} else if (rc == 0 && replace) {
 		rc = rename(sf->tmp, target) == 0 ? 0 : -errno;
 		if (rc == 0)
 			sf->tmp[0] = 0;

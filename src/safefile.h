@@ -32,8 +32,10 @@ int safefile_create(struct safefile *sf, const char *target, mode_t mode);
 int safefile_write(struct safefile *sf, const void *data, size_t len);
 /* Closes the temporary file (if still open) and moves it to target: over
  * whatever is there when replace (a symlink at target is replaced, never
- * followed), else only if nothing is (-EEXIST otherwise, the temporary file
- * kept for another try). 0 or -errno; on any error but that -EEXIST the
+ * followed) if that is a regular file or nothing (SAFEFILE_NOT_REGULAR for a
+ * device, FIFO or socket, or a link to one: /dev/stdout is not replaced),
+ * else only if nothing is (-EEXIST otherwise, the temporary file kept for
+ * another try). 0 or -errno; on any error but that -EEXIST the
  * temporary file is gone. */
 int safefile_publish(struct safefile *sf, const char *target, bool replace);
 /* Closes and removes the temporary file; harmless after publish. */

@@ -213,6 +213,18 @@ for cmd in "diff -o" "symbolize -q -o" "flame -o"; do
 	esac && ok "$cmd: $out reads back" || not_ok "$cmd: $out does not read back"
 done
 
+# an output that is a device (or a link to one) is refused, never replaced
+d="$WORK/devout"
+plant "$d"
+ln -s /dev/null "$d/null.pb.gz"
+status=0
+"$ALLOCPROF" diff -o "$d/null.pb.gz" "$PROF" "$PROF" > /dev/null 2> "$WORK/err" || status=$?
+check "diff -o onto a link to /dev/null: exit status" "$status" 1
+check "diff -o onto a link to /dev/null: the error" "$(cat "$WORK/err")" \
+	"allocprof: cannot write $d/null.pb.gz: not a regular file"
+check "diff -o onto a link to /dev/null: the link is still there" "$(readlink "$d/null.pb.gz")" /dev/null
+check "diff -o onto a link to /dev/null: files left in the directory" "$(ls -A "$d" | tr '\n' ' ')" "null.pb.gz victim "
+
 # comments: a million refused, and what is printed from them bounded
 "$MKPROF" hostile comments "$WORK/comments.pb"
 expect_error "a million empty comments" "$WORK/comments.pb"
