@@ -2,13 +2,13 @@
 #include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "../src/safefile.h"
 
 extern char *program_invocation_short_name;
 
@@ -63,19 +63,6 @@ int outfile_expand(const char *tmpl, unsigned seq, char *out, size_t cap)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, (const char *)data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 /* "dir/name.pb.gz" + k -> "dir/name.k.pb.gz" (the suffix goes before .pb.gz) */
 static int suffixed(const char *path, unsigned k, char *out, size_t cap)
 {
@@ -97,53 +84,24 @@ static int suffixed(const char *path, unsigned k, char *out, size_t cap)
 
 int outfile_write(const char *path, const void *data, size_t len, char *final, size_t cap)
 {
-	char tmp[4200];
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	if (dirlen + 64 > sizeof(tmp) || strlen(path) + 24 > cap)
+	struct safefile sf;
+	if (strlen(path) + 24 > cap)
 		return -ENAMETOOLONG;
-	memcpy(tmp, path, dirlen);
-	int fd = -1;
-	for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		log_format(tmp + dirlen, (int)(sizeof(tmp) - dirlen), ".allocprof-%d-%u.tmp", (int)getpid(), attempt);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0 && errno != EEXIST)
-			return -errno;
-	}
-	if (fd < 0)
-		return -EEXIST;
-	int rc = write_all(fd, data, len);
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlink(tmp);
+	int rc = safefile_create(&sf, path, 0644);
+	if (rc < 0)
+		return rc;
+	if ((rc = safefile_write(&sf, data, len)) < 0) {
+		safefile_abort(&sf);
 		return rc;
 	}
-	/* link() never replaces and never follows a symlink at the target */
 	strcpy(final, path);
 	for (unsigned k = 1;; k++) {
-		if (link(tmp, final) == 0)
+		rc = safefile_publish(&sf, final, false);
+		if (rc != -EEXIST || k >= 10000)
 			break;
-		if (errno == EEXIST && k < 10000) {
-			if ((rc = suffixed(path, k, final, cap)) < 0)
-				break;
-			continue;
-		}
-		if (errno == EPERM || errno == ENOSYS || errno == EOPNOTSUPP) {
-			/* a file system without hard links: rename, checking first */
-			if (faccessat(AT_FDCWD, final, F_OK, AT_SYMLINK_NOFOLLOW) == 0 && k < 10000) {
-				if ((rc = suffixed(path, k, final, cap)) < 0)
-					break;
-				continue;
-			}
-			rc = rename(tmp, final) == 0 ? 0 : -errno;
-			if (rc == 0)
-				return 0;
+		if ((rc = suffixed(path, k, final, cap)) < 0)
 			break;
-		}
-		rc = -errno;
-		break;
 	}
-	unlink(tmp);
+	safefile_abort(&sf);
 	return rc;
 }

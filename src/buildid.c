@@ -1,6 +1,7 @@
 /* buildid: finds NT_GNU_BUILD_ID in PT_NOTE segments, falling back to
  * SHT_NOTE sections for files without program headers (split debug files). */
 #include "buildid.h"
+#include "safefile.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -96,9 +97,9 @@ int buildid_read_fd(int fd, uint8_t *out, size_t cap)
 
 int buildid_read_path(const char *path, uint8_t *out, size_t cap)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	int n = buildid_read_fd(fd, out, cap);
 	close(fd);
 	return n;
@@ -107,9 +108,9 @@ int buildid_read_path(const char *path, uint8_t *out, size_t cap)
 int elf_facts_path(const char *path, struct elf_facts *f)
 {
 	memset(f, 0, sizeof(*f));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	Elf64_Ehdr eh;
 	if (full_pread(fd, &eh, sizeof(eh), 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {

@@ -5,6 +5,7 @@
  * each debug directory, which carry the program headers needed to place them.
  * Nothing here allocates from mem.h; paths are built on the stack. */
 #include "debuginfo.h"
+#include "safefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,7 +93,7 @@ out:
 static int try_file(const struct debuginfo_target *t, const char *file, bool check_id,
 		    struct debuginfo_file *out, bool *mismatch)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(file);
 	if (fd < 0)
 		return DEBUGINFO_MISSING;
 	if (check_id && t->build_id[0] &&
@@ -214,6 +215,7 @@ struct by_link {
 	GElf_Word crc;
 	struct stat main_st;
 	bool have_main_st;
+	bool unsafe; /* a path libdwfl would open is not a regular file */
 	char *found;
 };
 
@@ -230,22 +232,30 @@ static bool crc_matches(int fd, GElf_Word want)
 	return r == 0 && (GElf_Word)crc == want;
 }
 
+/* Where the debug link of l->file_name is looked for in dir, as libdwfl
+ * does: next to the binary, in a directory relative to it, or under dir with
+ * the binary's directory appended. False when the name is too long. */
+static bool link_path(const struct by_link *l, const char *dir, char file[PATH_MAX])
+{
+	const char *slash = strrchr(l->file_name, '/');
+	int dlen = slash ? (int)(slash - l->file_name) : 0;
+	int n;
+	if (!dir[0])
+		n = snprintf(file, PATH_MAX, "%.*s/%s", dlen, l->file_name, l->link);
+	else if (dir[0] != '/')
+		n = snprintf(file, PATH_MAX, "%.*s/%s/%s", dlen, l->file_name, dir, l->link);
+	else
+		n = snprintf(file, PATH_MAX, "%s%.*s/%s", dir, dlen, l->file_name, l->link);
+	return n < PATH_MAX;
+}
+
 static int try_link_dir(const char *dir, void *arg)
 {
 	struct by_link *l = arg;
-	const char *slash = strrchr(l->file_name, '/');
-	int dlen = slash ? (int)(slash - l->file_name) : 0;
 	char file[PATH_MAX];
-	int n;
-	if (!dir[0])
-		n = snprintf(file, sizeof(file), "%.*s/%s", dlen, l->file_name, l->link);
-	else if (dir[0] != '/')
-		n = snprintf(file, sizeof(file), "%.*s/%s/%s", dlen, l->file_name, dir, l->link);
-	else
-		n = snprintf(file, sizeof(file), "%s%.*s/%s", dir, dlen, l->file_name, l->link);
-	if (n >= (int)sizeof(file))
+	if (!link_path(l, dir, file))
 		return -1;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(file);
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -268,23 +278,79 @@ static int try_link_dir(const char *dir, void *arg)
 	return fd;
 }
 
+static bool exists_not_regular(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+/* Sets l->unsafe when a file libdwfl would open for l in dir (its build-ID
+ * or debug-link path) exists and is not a regular file. */
+static int check_dir(const char *dir, void *arg)
+{
+	struct by_link *l = arg;
+	char file[PATH_MAX];
+	if (l->file_name && l->link && link_path(l, dir, file) && exists_not_regular(file))
+		l->unsafe = true;
+	if (dir[0] == '/' && l->id_len > 1) {
+		int n = snprintf(file, sizeof(file), "%s/.build-id/%02x/", dir, l->id[0]);
+		for (int i = 1; i < l->id_len && n < PATH_MAX - 3; i++)
+			n += snprintf(file + n, sizeof(file) - (size_t)n, "%02x", l->id[i]);
+		if (n < PATH_MAX - 7) {
+			memcpy(file + n, ".debug", 7);
+			l->unsafe |= exists_not_regular(file);
+		}
+	}
+	return -1;
+}
+
+/* libdwfl opens the files it finds with a blocking open(): a FIFO at one of
+ * them would hang it. Before it looks, every path it would try is checked. */
+static bool dwfl_search_safe(struct by_link *l, const char *dirs)
+{
+	each_dir(dirs, check_dir, l);
+	return !l->unsafe;
+}
+
+static int find_by_link(struct by_link *l, const char *dirs, char **debuginfo_file_name)
+{
+	if (!l->file_name || !l->link || l->file_name[0] != '/')
+		return -1;
+	l->have_main_st = stat(l->file_name, &l->main_st) == 0;
+	int fd = each_dir(dirs, try_link_dir, l);
+	if (fd >= 0)
+		*debuginfo_file_name = l->found;
+	return fd;
+}
+
 int debuginfo_find_local(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			 const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
 			 char **debuginfo_file_name)
 {
-	int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-					      debuglink_crc, debuginfo_file_name);
-	if (fd >= 0 || !file_name || !debuglink_file || file_name[0] != '/')
-		return fd;
 	struct by_link l = {.file_name = file_name, .link = debuglink_file, .crc = debuglink_crc};
 	GElf_Addr vaddr;
 	l.id_len = dwfl_module_build_id(mod, &l.id, &vaddr);
-	l.have_main_st = stat(file_name, &l.main_st) == 0;
 	const char *dirs = userdata && *userdata ? *userdata : NULL;
-	fd = each_dir(dirs, try_link_dir, &l);
-	if (fd >= 0)
-		*debuginfo_file_name = l.found;
-	return fd;
+	int fd = -1;
+	if (dwfl_search_safe(&l, dirs))
+		fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+						  debuglink_crc, debuginfo_file_name);
+	return fd >= 0 ? fd : find_by_link(&l, dirs, debuginfo_file_name);
+}
+
+int debuginfo_find_offline(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			   const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+			   char **debuginfo_file_name)
+{
+	struct by_link l = {.file_name = file_name, .link = debuglink_file, .crc = debuglink_crc};
+	GElf_Addr vaddr;
+	l.id_len = dwfl_module_build_id(mod, &l.id, &vaddr);
+	const char *dirs = userdata && *userdata ? *userdata : NULL;
+	if (dwfl_search_safe(&l, dirs))
+		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+						    debuglink_crc, debuginfo_file_name);
+	/* something there is not a file: only what can be opened safely */
+	return find_by_link(&l, dirs, debuginfo_file_name);
 }
 
 int debuginfo_no_find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,

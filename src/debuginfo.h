@@ -54,6 +54,13 @@ int debuginfo_find_local(Dwfl_Module *mod, void **userdata, const char *modname,
 			 const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
 			 char **debuginfo_file_name);
 
+/* The find_debuginfo of offline symbolization: libdwfl's standard search
+ * (debuginfod included), unless a file it would open locally is a FIFO,
+ * device or socket; then only the debug link, opened safely. */
+int debuginfo_find_offline(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			   const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+			   char **debuginfo_file_name);
+
 /* A find_elf for modules that are always reported with an open file. */
 int debuginfo_no_find_elf(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			  char **file_name, Elf **elfp);

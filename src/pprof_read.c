@@ -2,6 +2,7 @@
  * indices first (the string table may come last in the file), then every
  * reference is resolved and checked in one pass at the end. */
 #include "pprof_read.h"
+#include "safefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -430,6 +431,8 @@ static int add_comment(struct reader *r, uint64_t v, void *ctx)
 {
 	struct profile *p = r->p;
 	(void)ctx;
+	if (p->ncomments >= PPROF_MAX_COMMENTS)
+		return fail(r, "more than %d comments; refusing the profile", PPROF_MAX_COMMENTS);
 	if (MEM_GROW(p->comments, p->cap_comments, p->ncomments + 1) < 0)
 		return nomem(r);
 	set_str(r, &p->comments[p->ncomments++], v);
@@ -731,9 +734,11 @@ int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struc
 int pprof_read_file(const char *path, struct profile *out, struct pprof_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(0);
+	int fd = strcmp(path, "-") ? safefile_open_read(path) : dup(0);
+	if (fd < 0 && !strcmp(path, "-"))
+		fd = -errno;
 	if (fd < 0) {
-		snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s", path, strerror(errno));
+		snprintf(err->msg, sizeof(err->msg), "cannot open %s: %s", path, safefile_strerror(fd));
 		return -1;
 	}
 	struct pbuf b;

@@ -8,12 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pprof_limits.h"
 #include "profile.h"
-
-/* Largest uncompressed profile accepted (the inflate bound). The model takes
- * up to ~16 bytes per input byte, so this bounds memory at about 4 GiB; real
- * profiles, even exact ones of big programs, are a few MiB. */
-#define PPROF_READ_MAX_BYTES ((size_t)256 << 20)
 
 struct pprof_error {
 	char msg[256];

@@ -3,11 +3,15 @@
 #include "pprof_write.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "gz.h"
 #include "mem.h"
+#include "pprof_limits.h"
 #include "pprof_tags.h"
+#include "safefile.h"
 
 static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 {
@@ -113,10 +117,8 @@ static int extension(struct pbuf *b, const struct profile *p)
 	return 0;
 }
 
-int pprof_encode(const struct profile *p, struct pbuf *b)
+static int encode(const struct profile *p, struct pbuf *b)
 {
-	if (p->failed)
-		return -ENOMEM;
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
 
@@ -161,13 +163,45 @@ int pprof_encode(const struct profile *p, struct pbuf *b)
 	return b->failed ? -ENOMEM : 0;
 }
 
+int pprof_encode(const struct profile *p, struct pbuf *b)
+{
+	if (p->failed)
+		return -ENOMEM;
+	if (p->ncomments > PPROF_MAX_COMMENTS)
+		return -EFBIG;
+	/* the strings alone may already be too much: refuse before copying them */
+	size_t strbytes = 0;
+	for (size_t i = 0; i < p->nstrs; i++)
+		if ((strbytes += p->str_lens[i]) > PPROF_READ_MAX_BYTES)
+			return -EFBIG;
+	size_t start = b->len;
+	int rc = encode(p, b);
+	if (rc == 0 && b->len - start > PPROF_READ_MAX_BYTES)
+		rc = -EFBIG;
+	return rc;
+}
+
+const char *pprof_write_strerror(int rc)
+{
+	static char msg[160];
+	if (rc != -EFBIG)
+		return safefile_strerror(rc);
+	snprintf(msg, sizeof(msg), "the profile would exceed what allocprof reads (%zu MiB uncompressed, %d comments)",
+		 PPROF_READ_MAX_BYTES >> 20, PPROF_MAX_COMMENTS);
+	return msg;
+}
+
 int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
 {
 	struct pbuf raw;
 	pbuf_init(&raw);
 	int rc = pprof_encode(p, &raw);
+	size_t start = out->len;
 	if (rc == 0)
 		rc = gz_compress(raw.data, raw.len, out);
+	/* incompressible data grows a little, and the reader bounds the file too */
+	if (rc == 0 && out->len - start > PPROF_READ_MAX_BYTES)
+		rc = -EFBIG;
 	pbuf_release(&raw);
 	return rc;
 }
@@ -185,6 +219,24 @@ int pprof_write_fd(const struct profile *p, int fd)
 			rc = n < 0 ? -errno : -EIO;
 		else
 			off += (size_t)n;
+	}
+	pbuf_release(&gz);
+	return rc;
+}
+
+int pprof_write_file(const struct profile *p, const char *path)
+{
+	if (!strcmp(path, "-"))
+		return pprof_write_fd(p, 1);
+	struct pbuf gz;
+	pbuf_init(&gz);
+	int rc = pprof_encode_gzip(p, &gz);
+	struct safefile sf;
+	if (rc == 0 && (rc = safefile_create(&sf, path, 0644)) == 0) {
+		rc = safefile_write(&sf, gz.data, gz.len);
+		if (rc == 0)
+			rc = safefile_publish(&sf, path, true);
+		safefile_abort(&sf);
 	}
 	pbuf_release(&gz);
 	return rc;

@@ -130,7 +130,8 @@ static void build_syms(struct srcline *sl)
 			d += len + 1;
 		}
 	}
-	qsort(sl->syms, sl->nsyms, sizeof(*sl->syms), cmp_sym);
+	if (sl->nsyms > 1) /* syms is NULL when there are none */
+		qsort(sl->syms, sl->nsyms, sizeof(*sl->syms), cmp_sym);
 }
 
 /* The symbol holding pc, if pc really is inside it (a sizeless symbol only

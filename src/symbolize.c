@@ -87,7 +87,7 @@ struct symbolizer *symbolizer_new(const struct symbolize_options *o)
 	s->pool_len = 1;
 	s->o.debuginfo_path = s->dpath;
 	s->cb.find_elf = debuginfo_no_find_elf;
-	s->cb.find_debuginfo = o->live ? debuginfo_find_local : dwfl_standard_find_debuginfo;
+	s->cb.find_debuginfo = o->live ? debuginfo_find_local : debuginfo_find_offline;
 	s->cb.section_address = dwfl_offline_section_address;
 	s->cb.debuginfo_path = &s->dpath;
 	s->dwfl = dwfl_begin(&s->cb);

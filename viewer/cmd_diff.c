@@ -53,12 +53,9 @@ static void totals(const struct profile *base, const struct profile *new_)
 
 static int write_profile(const struct profile *p, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : pprof_write_fd(p, fd);
-	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = -errno;
+	int rc = pprof_write_file(p, path);
 	if (rc < 0) {
-		fprintf(stderr, "allocprof: cannot write %s: %s\n", path, strerror(-rc));
+		fprintf(stderr, "allocprof: cannot write %s: %s\n", path, pprof_write_strerror(rc));
 		return 1;
 	}
 	return 0;

@@ -88,10 +88,7 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	}
 	if (p->nmappings > 0 && p->mappings[0].filename)
 		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
-	char line[1024];
-	for (size_t i = 0; i < p->ncomments; i++)
-		if (profile_str(p, p->comments[i])[0] != '#')
-			printf("  %s\n", estimate_comment(p, profile_str(p, p->comments[i]), line, sizeof(line)));
+	report_comments_rewritten(stdout, p, "  ", estimate_comment);
 	bool sampled = estimate_profile_sampled(p), rough = false;
 	if (sampled)
 		printf("\nTotals (estimated from samples taken every %lld bytes on average; \xc2\xb1 is 95%%):\n",

@@ -37,28 +37,6 @@ static void note(void *ctx, const char *msg)
 	fprintf(stderr, "allocprof symbolize: %s\n", msg);
 }
 
-/* Writes p to path ("-" is stdout) through a temporary file, so a failure
- * never leaves half a profile where OUT was. */
-static int write_profile(const struct profile *p, const char *path)
-{
-	if (!strcmp(path, "-"))
-		return pprof_write_fd(p, 1);
-	char tmp[4200];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int rc = pprof_write_fd(p, fd);
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc < 0)
-		unlink(tmp);
-	return rc;
-}
-
 int cmd_symbolize(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL;
@@ -123,8 +101,8 @@ int cmd_symbolize(int argc, char **argv)
 	} else if (rc < 0) {
 		fprintf(stderr, "allocprof symbolize: %s\n", strerror(-rc));
 		status = 1;
-	} else if ((rc = write_profile(&p, out)) < 0) {
-		fprintf(stderr, "allocprof symbolize: cannot write %s: %s\n", out, strerror(-rc));
+	} else if ((rc = pprof_write_file(&p, out)) < 0) {
+		fprintf(stderr, "allocprof symbolize: cannot write %s: %s\n", out, pprof_write_strerror(rc));
 		status = 1;
 	} else if (!quiet) {
 		fprintf(stderr, "allocprof symbolize: %zu of %zu locations in %zu of %zu mappings symbolized\n",

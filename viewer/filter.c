@@ -114,14 +114,24 @@ out:
 		rx_free(&keep);
 }
 
-static bool matches(const struct profile *p, const struct pf_location *loc, const struct rx *r)
+/* A regex is matched once per distinct string (memo: 0 unknown, 1 no, 2 yes),
+ * not once per location naming it. */
+static bool match_str(const struct profile *p, uint32_t s, const struct rx *r, unsigned char *memo)
+{
+	if (!memo[s])
+		memo[s] = rx_match(r, profile_str(p, s)) ? 2 : 1;
+	return memo[s] == 2;
+}
+
+static bool matches(const struct profile *p, const struct pf_location *loc, const struct rx *r,
+		    unsigned char *memo)
 {
 	for (uint32_t i = 0; i < loc->nlines; i++) {
 		const struct pf_function *f = &p->functions[p->lines[loc->line_start + i].function];
-		if (rx_match(r, profile_str(p, f->name)) || rx_match(r, profile_str(p, f->filename)))
+		if (match_str(p, f->name, r, memo) || match_str(p, f->filename, r, memo))
 			return true;
 	}
-	return loc->mapping != PF_NONE && rx_match(r, profile_str(p, p->mappings[loc->mapping].filename));
+	return loc->mapping != PF_NONE && match_str(p, p->mappings[loc->mapping].filename, r, memo);
 }
 
 enum { FOCUSED = 1, IGNORED = 2 };
@@ -134,18 +144,21 @@ bool *filter_samples(const struct profile *p, const struct rx *focus, const stru
 	if (!focus && !ignore)
 		return NULL;
 	unsigned char *mark = calloc(p->nlocations + 1, 1);
+	unsigned char *memo_focus = calloc(p->nstrs + 1, 1), *memo_ignore = calloc(p->nstrs + 1, 1);
 	bool *on = calloc(p->nsamples + 1, sizeof(bool));
-	if (!mark || !on) {
+	if (!mark || !on || !memo_focus || !memo_ignore) {
 		free(mark);
+		free(memo_focus);
+		free(memo_ignore);
 		free(on);
 		*nomem = true;
 		return NULL;
 	}
 	for (size_t l = 0; l < p->nlocations; l++) {
-		if (ignore && matches(p, &p->locations[l], ignore)) {
+		if (ignore && matches(p, &p->locations[l], ignore, memo_ignore)) {
 			mark[l] = IGNORED;
 			*any_ignore = true;
-		} else if (!focus || matches(p, &p->locations[l], focus)) {
+		} else if (!focus || matches(p, &p->locations[l], focus, memo_focus)) {
 			mark[l] = FOCUSED;
 			*any_focus = true;
 		}
@@ -161,6 +174,8 @@ bool *filter_samples(const struct profile *p, const struct rx *focus, const stru
 		on[s] = f && !ign;
 	}
 	free(mark);
+	free(memo_focus);
+	free(memo_ignore);
 	return on;
 }
 

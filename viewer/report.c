@@ -53,6 +53,38 @@ static void bad_index(const struct profile *p, const char *want, int why)
 	fputc('\n', stderr);
 }
 
+bool report_comment_shown(const struct profile *p, size_t i, size_t *len)
+{
+	const char *c = profile_str(p, p->comments[i]);
+	size_t n = strcspn(c, "\n");
+	*len = n < REPORT_COMMENT_BYTES ? n : REPORT_COMMENT_BYTES;
+	return c[0] != '#' && n > 0;
+}
+
+void report_comments_rewritten(FILE *out, const struct profile *p, const char *indent, report_rewrite_fn *rewrite)
+{
+	size_t shown = 0, hidden = 0, len;
+	char line[1024];
+	for (size_t i = 0; i < p->ncomments; i++) {
+		if (!report_comment_shown(p, i, &len))
+			continue;
+		if (shown++ >= REPORT_MAX_COMMENTS) {
+			hidden++;
+			continue;
+		}
+		const char *c = profile_str(p, p->comments[i]);
+		const char *r = rewrite ? rewrite(p, c, line, sizeof(line)) : c;
+		fprintf(out, "%s%.*s\n", indent, (int)(r == c ? len : strlen(r)), r);
+	}
+	if (hidden)
+		fprintf(out, "%s(%zu more comments)\n", indent, hidden);
+}
+
+void report_comments(FILE *out, const struct profile *p, const char *indent)
+{
+	report_comments_rewritten(out, p, indent, NULL);
+}
+
 int report_open(struct report *r, struct profile *p, const struct ropts *o)
 {
 	memset(r, 0, sizeof(*r));
@@ -205,11 +237,7 @@ void report_profile_labels(const struct report *r, FILE *out)
 		if (p->mappings[0].build_id)
 			fprintf(out, "Build ID: %s\n", profile_str(p, p->mappings[0].build_id));
 	}
-	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
-		if (c[0] != '#')
-			fprintf(out, "%s\n", c);
-	}
+	report_comments(out, p, "");
 	fprintf(out, "Type: %s\n", r->type);
 	if (p->time_nanos != 0) {
 		time_t t = (time_t)(p->time_nanos / 1000000000);

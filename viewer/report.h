@@ -47,6 +47,20 @@ struct report {
  * the total and builds the graph. On error prints one line and returns 1
  * (bad profile or no memory) or 2 (bad option). */
 int report_open(struct report *r, struct profile *p, const struct ropts *o);
+
+/* A profile's comments are shown bounded: the first REPORT_MAX_COMMENTS that
+ * are not empty and do not start with '#', each up to its first newline and
+ * at most REPORT_COMMENT_BYTES. */
+#define REPORT_MAX_COMMENTS 64
+#define REPORT_COMMENT_BYTES 512
+/* Whether comment i is shown, and how many of its bytes. */
+bool report_comment_shown(const struct profile *p, size_t i, size_t *len);
+/* Prints the shown comments, one a line after indent, then how many more. */
+void report_comments(FILE *out, const struct profile *p, const char *indent);
+/* The same, each shown comment passed through rewrite first (which returns
+ * it, or its rewritten form in buf). */
+typedef const char *report_rewrite_fn(const struct profile *p, const char *comment, char *buf, size_t cap);
+void report_comments_rewritten(FILE *out, const struct profile *p, const char *indent, report_rewrite_fn *rewrite);
 void report_close(struct report *r);
 
 enum report_edges {

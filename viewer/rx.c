@@ -1,6 +1,7 @@
 /* rx: a thin translation layer over regcomp(3). */
 #include "rx.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,13 @@ bool rx_compile(struct rx *r, const char *pattern, char *err, size_t errlen)
 			memcpy(t + w, rep, strlen(rep));
 			w += strlen(rep);
 			i++;
+		} else if (pattern[i] == '\\' && pattern[i + 1] >= '1' && pattern[i + 1] <= '9') {
+			/* RE2 has none, and glibc matches them in time exponential
+			 * in the name's length */
+			free(t);
+			snprintf(err, errlen, "bad regular expression '%s': back-references (\\%c) are not supported",
+				 pattern, pattern[i + 1]);
+			return false;
 		} else if (pattern[i] == '\\' && pattern[i + 1]) {
 			t[w++] = pattern[i++];
 			t[w++] = pattern[i];
@@ -51,7 +59,9 @@ bool rx_compile(struct rx *r, const char *pattern, char *err, size_t errlen)
 
 bool rx_match(const struct rx *r, const char *s)
 {
-	return regexec(&r->re, s, 0, NULL, 0) == 0;
+	/* an unanchored search costs up to length squared: bound the length */
+	regmatch_t span = {0, (regoff_t)strnlen(s, RX_MAX_SUBJECT)};
+	return regexec(&r->re, s, 1, &span, REG_STARTEND) == 0;
 }
 
 void rx_free(struct rx *r)

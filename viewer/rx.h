@@ -1,11 +1,15 @@
 /* rx: the regular expressions of --focus, --ignore, list and peek. POSIX
  * extended syntax (glibc), plus the RE2 spellings people type into pprof:
- * \d, \D, (?:...) and a leading (?i). Matching is unanchored, as in Go. */
+ * \d, \D, (?:...) and a leading (?i). Matching is unanchored, as in Go.
+ * Back-references are refused and a name is matched on its first
+ * RX_MAX_SUBJECT bytes, so no name makes a match slow. */
 #ifndef ALLOCPROF_RX_H
 #define ALLOCPROF_RX_H
 
 #include <regex.h>
 #include <stdbool.h>
+
+#define RX_MAX_SUBJECT 4096
 
 struct rx {
 	regex_t re;

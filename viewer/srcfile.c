@@ -1,6 +1,7 @@
 /* srcfile: sources are read whole (up to a bound) and split into lines the
  * way Go's bufio.Scanner does ("\n", a "\r" before it dropped). */
 #include "srcfile.h"
+#include "safefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,7 +67,7 @@ void srcpath_release(struct srcpath *sp)
 
 static bool load(struct srcfile *f, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open_read(path);
 	if (fd < 0)
 		return false;
 	struct stat st;

@@ -91,4 +91,18 @@ status=0
 (cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=lots ALLOCPROF_DEPTH=0 "$LIFE" peak 2> bad.txt) || status=$?
 check "bad variables: the program still runs" "$status" "0"
 check "bad variables: one line each, naming it" "$(grep -c 'allocprof: ignoring ALLOCPROF_RATE=lots' "$d/bad.txt") $(grep -c 'allocprof: ignoring ALLOCPROF_DEPTH=0' "$d/bad.txt")" "1 1"
+# links planted at every temporary name the shim used to pick
+# (.allocprof-PID-N.tmp, the pid known in advance by exec) neither stop the
+# profile nor get followed
+d="$WORK/planted"; mkdir "$d"
+echo precious > "$d/victim"
+# shellcheck disable=SC2016
+(cd "$d" && sh -c 'i=0; while [ $i -lt 100 ]; do ln -s victim ".allocprof-$$-$i.tmp"; i=$((i + 1)); done
+	exec "$@"' sh env LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 "$LIFE" api > out.txt 2> err.txt)
+check "planted temporary names: allocprof_dump returns 0" "$(cat "$d/out.txt")" "dump linked 0"
+check "planted temporary names: the API profile is written" "$("$PFQ" --types "$d/api.pb.gz" | head -1)" \
+	"alloc_objects/count"
+check "planted temporary names: the victim is untouched" "$(cat "$d/victim")" precious
+check "planted temporary names: no temporary file left" "$(find "$d" -name '.allocprof-*' -type f | wc -l)" 0
+
 finish

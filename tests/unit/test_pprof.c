@@ -1,8 +1,10 @@
 /* test_pprof: the encoder and the reader against each other, and against the
  * wire format itself. Writes the profile it builds to argv[1] (raw) and
  * argv[2] (gzipped) for the protoc and go tool pprof checks in pprof_tools.sh. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "gz.h"
@@ -138,6 +140,48 @@ static void hostile(void)
 	TAP_OK(pprof_read_bytes(trunc_gz, sizeof(trunc_gz), &p, &err) < 0, "truncated gzip refused: %s", err.msg);
 }
 
+/* The encoder refuses what the reader would refuse, before writing it. */
+static void limits(void)
+{
+	struct profile p, back;
+	struct pprof_error err;
+	struct pbuf b;
+	profile_init(&p);
+	build(&p);
+	while (p.ncomments < PPROF_MAX_COMMENTS)
+		profile_add_comment(&p, "a comment");
+	pbuf_init(&b);
+	TAP_EQ_INT(pprof_encode(&p, &b), 0, "encode the most comments allowed");
+	TAP_EQ_INT(pprof_read_bytes(b.data, b.len, &back, &err), 0, "read them back");
+	profile_release(&back);
+	profile_add_comment(&p, "one too many");
+	pbuf_reset(&b);
+	TAP_EQ_INT(pprof_encode(&p, &b), -EFBIG, "encode one comment more: refused");
+	TAP_EQ_INT(b.len, 0, "nothing encoded");
+	pbuf_reset(&b);
+	TAP_EQ_INT(pprof_encode_gzip(&p, &b), -EFBIG, "gzip encode one comment more: refused");
+	p.ncomments--;
+
+	/* a string just past the size bound, in pages never touched */
+	size_t big = PPROF_READ_MAX_BYTES + 1;
+	char *pages = mmap(NULL, big, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TAP_OK(pages != MAP_FAILED, "map %zu bytes", big);
+	if (pages != MAP_FAILED) {
+		uint32_t s = profile_string_append(&p, "x", 1);
+		const char *was = p.strs[s];
+		p.strs[s] = pages;
+		p.str_lens[s] = (uint32_t)big;
+		pbuf_reset(&b);
+		TAP_EQ_INT(pprof_encode(&p, &b), -EFBIG, "encode a profile above the size bound: refused");
+		TAP_OK(b.len < 4096, "refused before encoding it (%zu bytes)", b.len);
+		p.strs[s] = was;
+		p.str_lens[s] = 1;
+		munmap(pages, big);
+	}
+	pbuf_release(&b);
+	profile_release(&p);
+}
+
 int main(int argc, char **argv)
 {
 	struct profile p, back;
@@ -184,5 +228,6 @@ int main(int argc, char **argv)
 	pbuf_release(&raw);
 	pbuf_release(&gz);
 	profile_release(&p);
+	limits();
 	return tap_done();
 }

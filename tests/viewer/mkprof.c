@@ -11,7 +11,14 @@
  *                       index, id, length, wire type, varint, value count)
  *                       or valid but extreme (a string or function repeated
  *                       300000 times, a stack of 200000 frames, 100000
- *                       labels, values at the int64 limits) */
+ *                       labels, values at the int64 limits), or built to
+ *                       cost: a million comments, comments of newlines, a
+ *                       10 MB function name, a flat of INT64_MIN beside a
+ *                       positive one, a 130 MiB function name (gzipped)
+ *   mkprof source PATH OUT
+ *                       one sample in a function whose source file is PATH
+ *   mkprof binary PATH OUT
+ *                       one unsymbolized sample in a mapping of PATH */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gz.h"
 #include "pbuf.h"
 #include "pprof_write.h"
 #include "profile.h"
@@ -373,6 +381,90 @@ static int hostile(const char *kind, const char *out)
 		sample_raw(&b, &one, 1, &v1, 1);
 		vfield(&m, 1, 1);
 		bfield(&b, 1, &m);
+	} else if (!strcmp(kind, "comments")) {
+		preamble(&b, true);
+		sample_raw(&b, &one, 1, &v1, 1);
+		pbuf_varint(&b, 13 << 3 | 2);
+		pbuf_varint(&b, 1000000);
+		for (int i = 0; i < 1000000; i++)
+			pbuf_varint(&b, 0);
+	} else if (!strcmp(kind, "comment_flood")) {
+		/* 4000 comments: half a string of 4096 newlines, half "c" */
+		preamble(&b, true);
+		sample_raw(&b, &one, 1, &v1, 1);
+		char nl[4097];
+		memset(nl, '\n', 4096);
+		nl[4096] = 0;
+		sfield(&b, 6, nl);
+		sfield(&b, 6, "c");
+		pbuf_varint(&b, 13 << 3 | 2);
+		pbuf_varint(&b, 4000);
+		for (int i = 0; i < 4000; i++)
+			pbuf_varint(&b, i % 2 ? 6 : 5);
+	} else if (!strcmp(kind, "big_a") || !strcmp(kind, "big_b")) {
+		/* a function named by 130 MiB of one letter: either profile is
+		 * read, both together are more than a profile may hold */
+		size_t n = (size_t)130 << 20;
+		char *name = malloc(n + 1);
+		if (!name)
+			return 1;
+		memset(name, kind[4], n);
+		name[n] = 0;
+		preamble(&b, false);
+		sfield(&b, 6, name);
+		free(name);
+		vfield(&m, 1, 1);
+		vfield(&m, 2, 5);
+		bfield(&b, 5, &m);
+		pbuf_reset(&m);
+		struct pbuf line;
+		pbuf_init(&line);
+		vfield(&line, 1, 1);
+		vfield(&m, 1, 1);
+		bfield(&m, 4, &line);
+		bfield(&b, 4, &m);
+		pbuf_release(&line);
+		sample_raw(&b, &one, 1, &v1, 1);
+		struct pbuf gz;
+		pbuf_init(&gz);
+		if (gz_compress(b.data, b.len, &gz) < 0)
+			return 1;
+		pbuf_release(&b);
+		b = gz;
+	} else if (!strcmp(kind, "long_name") || !strcmp(kind, "min_flat")) {
+		/* function 2 in location 2: a 10 MB name of 'a's, or "g" with
+		 * flat 5 beside location 1's INT64_MIN */
+		bool min_flat = !strcmp(kind, "min_flat");
+		preamble(&b, true);
+		if (min_flat) {
+			sfield(&b, 6, "g");
+		} else {
+			size_t n = 10 << 20;
+			char *name = malloc(n + 1);
+			if (!name)
+				return 1;
+			memset(name, 'a', n);
+			name[n] = 0;
+			sfield(&b, 6, name);
+			free(name);
+		}
+		vfield(&m, 1, 2);
+		vfield(&m, 2, 5);
+		bfield(&b, 5, &m);
+		pbuf_reset(&m);
+		struct pbuf line;
+		pbuf_init(&line);
+		vfield(&line, 1, 2);
+		vfield(&line, 2, 9);
+		vfield(&m, 1, 2);
+		bfield(&m, 4, &line);
+		bfield(&b, 4, &m);
+		pbuf_release(&line);
+		uint64_t two = 2;
+		int64_t vmin = INT64_MIN;
+		sample_raw(&b, &two, 1, &v1, 1);
+		if (min_flat)
+			sample_raw(&b, &one, 1, &vmin, 1);
 	} else {
 		fprintf(stderr, "mkprof: no hostile kind '%s'\n", kind);
 		return 2;
@@ -388,14 +480,36 @@ static int hostile(const char *kind, const char *out)
 	return rc;
 }
 
+/* One sample: a function in source file path, or an unsymbolized address
+ * in a mapping of binary path. */
+static int naming(bool binary, const char *path, const char *out)
+{
+	struct profile p;
+	profile_init(&p);
+	profile_add_sample_type(&p, "alloc_objects", "count");
+	profile_add_sample_type(&p, "alloc_space", "bytes");
+	struct pf_mapping mp = {0x401000, 0x402000, 0x1000, profile_cstr(&p, binary ? path : "/bin/prog"),
+				0, !binary, !binary, false, false};
+	uint32_t m = profile_add_mapping(&p, &mp);
+	uint32_t l = binary ? profile_add_location(&p, m, 0x401010, NULL, 0)
+			    : loc(&p, m, 0x401010, 1, fn(&p, "main", path, 1), 3);
+	sample(&p, 1, 64, NULL, 0, 1, l);
+	int rc = write_out(&p, out);
+	profile_release(&p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && (!strcmp(argv[1], "source") || !strcmp(argv[1], "binary")))
+		return naming(!strcmp(argv[1], "binary"), argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "hostile"))
 		return hostile(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "tricky"))
 		return tricky(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "big"))
 		return big(atol(argv[2]), argv[3]);
-	fprintf(stderr, "usage: mkprof tricky OUT | mkprof big N OUT | mkprof hostile KIND OUT\n");
+	fprintf(stderr, "usage: mkprof tricky OUT | mkprof big N OUT | mkprof hostile KIND OUT\n"
+			"       mkprof source|binary PATH OUT\n");
 	return 2;
 }

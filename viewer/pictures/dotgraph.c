@@ -413,14 +413,25 @@ static void node_line(FILE *f, struct pgraph *pg, uint32_t node, size_t id, doub
 		fprintf(f, "of %s (%s)", cum_value, pct(cum, r->total, b2));
 	}
 	int font = 8;
-	if (max_flat != 0 && flat != 0 && (double)i64_abs(flat) <= max_flat)
-		font += (int)ceil(16.0 * sqrt((double)i64_abs(flat) / max_flat));
-	double score = (double)cum / (double)i64_abs(r->total);
+	/* magnitudes as doubles: i64_abs(INT64_MIN) is still negative */
+	if (max_flat > 0 && flat != 0 && fabs((double)flat) <= max_flat)
+		font += (int)ceil(16.0 * sqrt(fabs((double)flat) / max_flat));
+	double score = (double)cum / fabs((double)r->total);
 	dot_color(c1, score, false);
 	dot_color(c2, score, true);
 	fprintf(f, "\" id=\"node%zu\" fontsize=%d shape=box tooltip=\"", id, font);
 	esc_dot(f, gn->printable);
 	fprintf(f, " (%s)\" color=\"%s\" fillcolor=\"%s\"]\n", cum_value, c1, c2);
+}
+
+/* |value * scale / total| at most scale, in pprof's integer arithmetic but
+ * wide enough that no product overflows and INT64_MIN / -1 cannot trap. */
+static int share_of(int64_t value, int64_t total, int scale)
+{
+	__int128 q = (__int128)value * scale / total;
+	if (q < 0)
+		q = -q;
+	return q < scale ? (int)q : scale;
 }
 
 static void edge_line(FILE *f, struct pgraph *pg, const struct pedge *e, size_t from, size_t to,
@@ -431,16 +442,13 @@ static void edge_line(FILE *f, struct pgraph *pg, const struct pedge *e, size_t 
 	const char *w = report_value(r, e->weight, b);
 	fprintf(f, "N%zu -> N%zu [label=\" %s%s\"", from, to, w, e->is_inline ? "\\n (inline)" : "");
 	if (r->total != 0) {
-		int64_t total = r->total;
-		int64_t wt = i64_abs((int64_t)((uint64_t)e->weight * 100) / total);
-		int weight = 1 + (int)(wt < 100 ? wt : 100);
+		int weight = 1 + share_of(e->weight, r->total, 100);
 		if (weight > 1)
 			fprintf(f, " weight=%d", weight);
-		int64_t wd = i64_abs((int64_t)((uint64_t)e->weight * 5) / total);
-		int width = 1 + (int)(wd < 5 ? wd : 5);
+		int width = 1 + share_of(e->weight, r->total, 5);
 		if (width > 1)
 			fprintf(f, " penwidth=%d", width);
-		dot_color(c, (double)e->weight / (double)i64_abs(total), false);
+		dot_color(c, (double)e->weight / fabs((double)r->total), false);
 		fprintf(f, " color=\"%s\"", c);
 	}
 	const char *arrow = e->residual ? "..." : "->";
@@ -493,11 +501,10 @@ int dotgraph_write(FILE *f, struct pgraph *pg)
 		return -ENOMEM;
 	}
 	if (pg->nnodes > 0) {
-		double max_flat = (double)i64_abs(pg->flat[pg->nodes[0]]);
+		double max_flat = 0;
 		for (size_t i = 0; i < pg->nnodes; i++) {
 			ids[pg->nodes[i]] = i + 1;
-			if ((double)i64_abs(pg->flat[pg->nodes[i]]) > max_flat)
-				max_flat = (double)i64_abs(pg->flat[pg->nodes[i]]);
+			max_flat = fmax(max_flat, fabs((double)pg->flat[pg->nodes[i]]));
 		}
 		for (size_t i = 0; i < pg->nnodes; i++) {
 			uint32_t n = pg->nodes[i];

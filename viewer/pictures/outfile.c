@@ -1,12 +1,13 @@
-/* outfile: the temporary name carries the pid, and is created with O_EXCL so
- * two writers of the same picture never share one. */
+/* outfile: a picture is written through safefile, so a link planted at the
+ * temporary or the final name is never followed. */
 #include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "safefile.h"
 
 int outfile_open(struct outfile *o, const char *path)
 {
@@ -16,29 +17,33 @@ int outfile_open(struct outfile *o, const char *path)
 		return 0;
 	}
 	o->path = strdup(path);
-	if (!o->path || asprintf(&o->tmp, "%s.tmp.%d", path, (int)getpid()) < 0) {
-		free(o->path);
-		o->tmp = o->path = NULL;
+	o->sf = malloc(sizeof(*o->sf));
+	if (o->sf) {
+		o->sf->fd = -1;
+		o->sf->tmp[0] = 0;
+	}
+	if (!o->path || !o->sf) {
+		outfile_abort(o);
 		return -ENOMEM;
 	}
-	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-		int e = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->path);
-		free(o->tmp);
-		o->tmp = o->path = NULL;
-		return -e;
+	int rc = safefile_create(o->sf, path, 0666);
+	if (rc < 0) {
+		free(o->sf);
+		o->sf = NULL;
+		outfile_abort(o);
+		return rc;
+	}
+	if (!(o->f = fdopen(o->sf->fd, "w"))) {
+		rc = -errno;
+		outfile_abort(o);
+		return rc;
 	}
 	return 0;
 }
 
 int outfile_commit(struct outfile *o)
 {
-	if (!o->tmp) {
+	if (!o->sf) {
 		int rc = fflush(o->f) || ferror(o->f) ? -EIO : 0;
 		o->f = NULL;
 		return rc;
@@ -47,24 +52,23 @@ int outfile_commit(struct outfile *o)
 	if (fclose(o->f) != 0 && rc == 0)
 		rc = -errno;
 	o->f = NULL;
-	if (rc == 0 && rename(o->tmp, o->path) < 0)
-		rc = -errno;
-	if (rc < 0)
-		unlink(o->tmp);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
+	o->sf->fd = -1; /* fclose closed it */
+	if (rc == 0)
+		rc = safefile_publish(o->sf, o->path, true);
+	outfile_abort(o);
 	return rc;
 }
 
 void outfile_abort(struct outfile *o)
 {
-	if (o->tmp) {
-		if (o->f)
+	if (o->sf) {
+		if (o->f) {
 			fclose(o->f);
-		unlink(o->tmp);
+			o->sf->fd = -1;
+		}
+		safefile_abort(o->sf);
 	}
-	free(o->tmp);
+	free(o->sf);
 	free(o->path);
 	memset(o, 0, sizeof(*o));
 }

@@ -7,9 +7,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct safefile;
+
 struct outfile {
 	FILE *f;
-	char *path, *tmp; /* tmp NULL for standard output */
+	char *path;
+	struct safefile *sf; /* NULL for standard output */
 };
 
 /* 0 or -errno. */

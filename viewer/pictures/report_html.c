@@ -154,20 +154,25 @@ static void summary(FILE *f, const struct report_html_in *in)
 		esc_xml(f, profile_str(p, p->mappings[0].filename));
 		fputs("</dd>\n", f);
 	}
-	for (size_t i = 0; i < p->ncomments; i++) {
+	size_t shown = 0, len;
+	for (size_t i = 0; i < p->ncomments && shown < REPORT_MAX_COMMENTS; i++) {
 		char line[1024];
-		const char *c = estimate_comment(p, profile_str(p, p->comments[i]), line, sizeof(line));
-		const char *colon = strstr(c, ": ");
-		if (c[0] == '#')
+		const char *raw = profile_str(p, p->comments[i]);
+		if (!report_comment_shown(p, i, &len))
 			continue;
+		shown++;
+		const char *c = estimate_comment(p, raw, line, sizeof(line));
+		if (c != raw)
+			len = strlen(c);
+		const char *colon = memmem(c, len, ": ", 2);
 		if (colon && colon - c < 40) {
 			fputs("<dt>", f);
 			esc_xml_n(f, c, (size_t)(colon - c));
 			fputs("</dt><dd>", f);
-			esc_xml(f, colon + 2);
+			esc_xml_n(f, colon + 2, len - (size_t)(colon + 2 - c));
 		} else {
 			fputs("<dt>note</dt><dd>", f);
-			esc_xml(f, c);
+			esc_xml_n(f, c, len);
 		}
 		fputs("</dd>\n", f);
 	}
