@@ -36,6 +36,35 @@ same() {
 	fi
 }
 
+# golden DESCRIPTION FILE_GOT NAME: passes when FILE_GOT equals the golden
+# file $GOLDEN/NAME.txt. With UPDATE_GOLDEN=1 in the environment it writes
+# FILE_GOT there instead: the one way to refresh golden files, after a change
+# of output made on purpose (see tests/README.md).
+golden() {
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$2" "$GOLDEN/$3.txt"
+		ok "$3 updated"
+	else
+		same "$1" "$2" "$GOLDEN/$3.txt"
+	fi
+}
+
+# golden_cases DIR: for each line "NAME|allocprof arguments" of stdin (blank
+# lines and # comments skipped), runs $ALLOCPROF with those arguments in DIR
+# ($SRC expands) and compares its stdout and stderr, then its exit status,
+# with the golden file NAME
+golden_cases() {
+	local dir=$1 name args status
+	while IFS='|' read -r name args; do
+		case "$name" in ''|'#'*) continue ;; esac
+		eval "set -- $args"
+		status=0
+		(cd "$dir" && "$ALLOCPROF" "$@") > "$WORK/$name.txt" 2>&1 || status=$?
+		echo "exit status $status" >> "$WORK/$name.txt"
+		golden "$name: allocprof $args" "$WORK/$name.txt" "$name"
+	done
+}
+
 # wait_bounded PID SECONDS: wait for a background child, but not forever:
 # a process that hangs under the shim fails its test with where each of its
 # threads sleeps in the kernel, instead of timing the whole suite out.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates the profiles committed in tests/hints/data, by hand, when the
 # profile format changes (then refresh the golden outputs with
-# `golden.sh --update`). usage: tests/hints/gen_data.sh BUILD_DIR
+# `UPDATE_GOLDEN=1 meson test -C BUILD_DIR --suite viewer --suite hints`, see
+# tests/README.md). usage: tests/hints/gen_data.sh BUILD_DIR
 set -eu
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$(dirname "$0")/../.." && pwd)

@@ -2,27 +2,11 @@
 # Golden-file tests: `allocprof hints` on the profiles committed in
 # tests/hints/data (and two of tests/data), compared with diff -u to
 # tests/hints/golden/NAME.txt; usage errors and profiles hints cannot read
-# included. `golden.sh --update` (with BUILD and SRC set) rewrites them.
+# included. UPDATE_GOLDEN=1 rewrites them (tests/README.md).
 . "$(dirname "$0")/lib.sh"
 
-UPDATE=0
-[ "${1:-}" = "--update" ] && UPDATE=1
-
-# NAME|allocprof arguments, run in tests/hints/data; stdout and stderr are
-# compared, and the exit status is appended
-while IFS='|' read -r name args; do
-	case "$name" in ''|'#'*) continue ;; esac
-	eval "set -- $args"
-	status=0
-	(cd "$DATA" && "$ALLOCPROF" "$@") > "$WORK/$name.txt" 2>&1 || status=$?
-	echo "exit status $status" >> "$WORK/$name.txt"
-	if [ "$UPDATE" = 1 ]; then
-		cp "$WORK/$name.txt" "$GOLDEN/$name.txt"
-		ok "$name updated"
-	else
-		same "$name: allocprof $args" "$WORK/$name.txt" "$GOLDEN/$name.txt"
-	fi
-done <<'CASES'
+# NAME|allocprof arguments, run in the data folder: see golden_cases in tap.sh
+golden_cases "$DATA" <<'CASES'
 exact|hints hintsites.pb.gz
 exact_tsv|hints --tsv --min-share 0 hintsites.pb.gz
 exact_objects|hints -alloc_objects -n 3 hintsites.pb.gz

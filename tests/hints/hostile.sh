@@ -33,12 +33,7 @@ for args in "" "--tsv --min-share 0" "-alloc_objects --by function" "--noinlines
 	check "weird labels ($args): exit status" "$status" 0
 done
 (cd "$WORK" && "$ALLOCPROF" hints --tsv --min-share 0 weird.pb) > "$WORK/weird.txt" 2>&1
-if [ "${1:-}" = "--update" ]; then
-	cp "$WORK/weird.txt" "$GOLDEN/weird.txt"
-	ok "weird updated"
-else
-	same "weird labels: the figures as read" "$WORK/weird.txt" "$GOLDEN/weird.txt"
-fi
+golden "weird labels: the figures as read" "$WORK/weird.txt" weird
 
 "$MKLABELS" many 20000 "$WORK/many.pb"
 status=0

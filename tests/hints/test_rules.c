@@ -8,16 +8,7 @@
 #include "hintset.h"
 #include "rules.h"
 #include "sites.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *what)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", n_test, what);
-}
+#include "../tap.h"
 
 /* A site of n objects of size bytes each, all freed within 1us by the
  * same thread (and nothing else known). */
@@ -44,7 +35,7 @@ static void expect(const struct site *s, int64_t rate, const char *want, const c
 	const char *got = kind(s, rate, &h);
 	char msg[200];
 	snprintf(msg, sizeof(msg), "%s: %s (got %s)", what, want, got);
-	ok(!strcmp(got, want), msg);
+	TAP_OK(!strcmp(got, want), "%s", msg);
 }
 
 static void scratch(void)
@@ -53,8 +44,8 @@ static void scratch(void)
 	struct site s = base("f", 100, 48);
 	s.same_function = 90;
 	expect(&s, 1, "scratch", "90% freed by the allocating function");
-	ok(rules_apply(&s, 1, &h) && h.objects == 90 && h.bytes == 90 * 48 && h.depth == 0,
-	   "scratch removes the 90 objects and their bytes");
+	TAP_OK(rules_apply(&s, 1, &h) && h.objects == 90 && h.bytes == 90 * 48 && h.depth == 0,
+	       "scratch removes the 90 objects and their bytes");
 	s.same_function = 89;
 	expect(&s, 1, "pool", "89% by the allocating function: a pool instead");
 	s = base("f", 9, 48);
@@ -68,8 +59,8 @@ static void scratch(void)
 	s.freed_at = "g x.c:1";
 	s.freed_in_caller = 90;
 	s.caller_depth = 2;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.depth == 2 && h.objects == 100,
-	   "freed in a caller two frames up: scratch there");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.depth == 2 && h.objects == 100,
+	       "freed in a caller two frames up: scratch there");
 	s.freed_in_caller = 89;
 	expect(&s, 1, "pool", "89% of the frees in the caller: a pool instead");
 	s.freed_in_caller = 100;
@@ -82,11 +73,11 @@ static void pools(void)
 	struct hint h;
 	struct site s = base("f", 100, 64);
 	s.same_thread = 90;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.objects == 90 && h.bytes == 90 * 64,
-	   "fixed size, 90% by the same thread: pool of 90");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.objects == 90 && h.bytes == 90 * 64,
+	       "fixed size, 90%% by the same thread: pool of 90");
 	s.same_thread = 89;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_SHARED_POOL && h.objects == 100,
-	   "89% by the same thread: shared pool of every freed one");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_SHARED_POOL && h.objects == 100,
+	       "89%% by the same thread: shared pool of every freed one");
 	s.freed = s.life[0] = 89;
 	s.same_thread = 89;
 	expect(&s, 1, "none", "89% freed: neither");
@@ -100,8 +91,8 @@ static void pools(void)
 	s.size_max = 65;
 	s.life[4] = 10;
 	s.life[3] = 90; /* 1 ms */
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_ARENA && h.objects == 90,
-	   "sizes vary, 90% within 1ms by the same thread: arena of 90");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_ARENA && h.objects == 90,
+	       "sizes vary, 90%% within 1ms by the same thread: arena of 90");
 	s.same_thread = 85;
 	expect(&s, 1, "none", "85% by the same thread: no arena");
 	s = base("f", 100, 64);
@@ -120,7 +111,7 @@ static void concurrency(void)
 	s.live_max = s.live_max_sampled = 1;
 	expect(&s, 1, "scratch", "one live at a time at rate 1: scratch");
 	s.live_max = s.live_max_sampled = 2;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.many_live,
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.many_live,
 	   "two live at once at rate 1: a pool, not scratch");
 	s.live_max = 40000; /* estimate of one sampled block's weight */
 	s.live_max_sampled = 1;
@@ -131,7 +122,7 @@ static void concurrency(void)
 	s.live_max_sampled = 4;
 	s.live_max_thread = 1;
 	s.live_stacks = s.live_thread_stacks = 1;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.per_thread,
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_SCRATCH && h.per_thread,
 	   "four live at once, one per thread: scratch, one per thread");
 	s.live_max_thread = 2;
 	expect(&s, 1, "pool", "two live at once in one thread: a pool");
@@ -141,8 +132,8 @@ static void concurrency(void)
 	s = base("f", 100, 48);
 	s.same_function = 100;
 	s.recursive = 11;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.recursive,
-	   "11% of its stacks recursive: a pool, not scratch");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_POOL && h.recursive,
+	   "11%% of its stacks recursive: a pool, not scratch");
 	s.recursive = 10;
 	expect(&s, 1, "scratch", "10% recursive: still scratch");
 	s.recursive = 0;
@@ -169,14 +160,14 @@ static void reserve(void)
 	s.chains = 5;
 	s.chain_moves = 60;
 	s.chain_bytes = 327680;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_RESERVE && h.per_chain == 12 && h.objects == 60 &&
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_RESERVE && h.per_chain == 12 && h.objects == 60 &&
 		   h.bytes == 655200 - 327680 && h.final_size == 65536 && !h.linear,
-	   "lifetimes' grow_step at rate 1: 12 per chain, 60 reallocs, the moved bytes");
+	       "lifetimes' grow_step at rate 1: 12 per chain, 60 reallocs, the moved bytes");
 	s.chain_moves = 0; /* sampled: depths seen only between sampled blocks */
-	ok(rules_apply(&s, 524288, &h) && h.per_chain == 12 && h.objects == 60,
-	   "sampled: reallocs are the moved blocks plus the chains' ends");
+	TAP_OK(rules_apply(&s, 524288, &h) && h.per_chain == 12 && h.objects == 60,
+	       "sampled: reallocs are the moved blocks plus the chains' ends");
 	s.chain_moves = 1000;
-	ok(rules_apply(&s, 1, &h) && h.objects == 60, "never more reallocs than the site's objects");
+	TAP_OK(rules_apply(&s, 1, &h) && h.objects == 60, "never more reallocs than the site's objects");
 	s = base("append", 40, 0);
 	s.chains = 20;
 	s.chain_moves = 40;
@@ -184,7 +175,7 @@ static void reserve(void)
 	s.bytes = 40 * 512;
 	s.chain_bytes = 20 * 1024;
 	s.freed = s.same_thread = s.life[0] = 20;
-	ok(rules_apply(&s, 1, &h) && h.kind == HINT_RESERVE && h.per_chain == 2, "2 reallocs per chain: reserve");
+	TAP_OK(rules_apply(&s, 1, &h) && h.kind == HINT_RESERVE && h.per_chain == 2, "2 reallocs per chain: reserve");
 	s.chain_moves = 39;
 	expect(&s, 1, "none", "1.95 per chain: no reserve, and half moved: no pool");
 	s = base("steps", 320, 0);
@@ -193,9 +184,9 @@ static void reserve(void)
 	s.chain_moves = 300;
 	s.chain_bytes = 20 * 8192;
 	s.bytes = 20 * 69632.0;
-	ok(rules_apply(&s, 1, &h) && h.linear, "15 reallocs to go 512B -> 8kB: in steps");
+	TAP_OK(rules_apply(&s, 1, &h) && h.linear, "15 reallocs to go 512B -> 8kB: in steps");
 	s.chain_moves = 80;
-	ok(rules_apply(&s, 1, &h) && !h.linear, "4 reallocs to go 512B -> 8kB: doubling");
+	TAP_OK(rules_apply(&s, 1, &h) && !h.linear, "4 reallocs to go 512B -> 8kB: doubling");
 }
 
 static void lifetimes(void)
@@ -207,11 +198,11 @@ static void lifetimes(void)
 	s.life[1] = 1;
 	s.life[2] = 101;
 	rules_apply(&s, 1, &h);
-	ok(h.life_bucket == 2 && h.life_share == 1, "quoted: the first bound holding 90% of the frees (100us)");
+	TAP_OK(h.life_bucket == 2 && h.life_share == 1, "quoted: the first bound holding 90%% of the frees (100us)");
 	s.life[0] = 900;
 	s.life[2] = 99;
 	rules_apply(&s, 1, &h);
-	ok(h.life_bucket == 0 && fabs(h.life_share - 0.9) < 1e-12, "quoted: 90% within 1us");
+	TAP_OK(h.life_bucket == 0 && fabs(h.life_share - 0.9) < 1e-12, "quoted: 90%% within 1us");
 }
 
 static void ranking(void)
@@ -232,16 +223,16 @@ static void ranking(void)
 	}
 	struct hintset hs;
 	hintset_build(&hs, &ss, false, 0.005, 0);
-	ok(hs.all == 5 && hs.n == 4 && hs.below_share == 1, "by bytes: tiny is below 0.5%");
-	ok(!strcmp(hs.v[0].site->name, "big_few") && !strcmp(hs.v[1].site->name, "small_many") &&
+	TAP_OK(hs.all == 5 && hs.n == 4 && hs.below_share == 1, "by bytes: tiny is below 0.5%%");
+	TAP_OK(!strcmp(hs.v[0].site->name, "big_few") && !strcmp(hs.v[1].site->name, "small_many") &&
 		   !strcmp(hs.v[2].site->name, "tie_a") && !strcmp(hs.v[3].site->name, "tie_b"),
-	   "by bytes, then objects, then name");
-	ok(hs.bytes == 409600 + 3 * 80000 && hs.rest_bytes == 80, "totals of the shown and the rest");
+	       "by bytes, then objects, then name");
+	TAP_OK(hs.bytes == 409600 + 3 * 80000 && hs.rest_bytes == 80, "totals of the shown and the rest");
 	hintset_release(&hs);
 	hintset_build(&hs, &ss, true, 0, 2);
-	ok(hs.n == 2 && hs.below_share == 0 && !strcmp(hs.v[0].site->name, "small_many") &&
+	TAP_OK(hs.n == 2 && hs.below_share == 0 && !strcmp(hs.v[0].site->name, "small_many") &&
 		   !strcmp(hs.v[1].site->name, "big_few"),
-	   "by objects, -n 2");
+	       "by objects, -n 2");
 	hintset_release(&hs);
 }
 
@@ -253,6 +244,5 @@ int main(void)
 	reserve();
 	lifetimes();
 	ranking();
-	printf("1..%d\n", n_test);
-	return n_fail != 0;
+	return tap_done();
 }

@@ -34,10 +34,19 @@ if [ $SHIM_SYMBOLIZES = 1 ]; then
 	check "handed_site: not by the function that allocated" "$(label freed_same_function handed_site)" "0"
 	if grep -q 'freed_at="free_handed' "$d/l.txt"; then ok "handed_site: freed_at names the freeing function"; else not_ok "freed_at label"; fi
 fi
-fast=$(($(label lifetime_le_1us immediate_site) + $(label lifetime_le_10us immediate_site) + $(label lifetime_le_100us immediate_site)))
-# a scheduler preemption can stretch one life: ask for 99% within 100 us
-if [ "$fast" -ge 990 ]; then ok "immediate_site: $fast of 1000 lived 100 us or less"; else not_ok "immediate_site: only $fast of 1000 within 100 us"; fi
-check "immediate_site: short-lived objects and bytes" "$(leaf immediate_site < "$d/l.txt" | cut -d' ' -f1,2) $(awk -F'\t' '$2 ~ /^immediate_site@/ { split($1, v, " "); o += v[5]; b += v[6] } END { print o " " b }' "$d/l.txt")" "1000 48000 1000 48000"
+# How long a life lasts is the scheduler's to decide (a busy machine can
+# stretch any of them), so no bucket is asked to hold a share: each freed
+# block is counted in exactly one bucket, and the short-lived figures are
+# the blocks of the buckets up to the threshold (1 ms, lifetime_le_1ms)
+buckets() { # SITE: the nine lifetime buckets, 1 us first
+	for b in le_1us le_10us le_100us le_1ms le_10ms le_100ms le_1s le_10s gt_10s; do
+		label "lifetime_$b" "$1"
+	done | tr '\n' ' ' | sed 's/ $//'
+}
+life=$(buckets immediate_site)
+check "immediate_site: every life in one bucket ($life)" "$(echo "$life" | awk '{ print $1 + $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }')" "1000"
+short=$(echo "$life" | awk '{ print $1 + $2 + $3 + $4 }')
+check "immediate_site: objects, bytes; short-lived objects, bytes" "$(leaf immediate_site < "$d/l.txt" | cut -d' ' -f1,2) $(awk -F'\t' '$2 ~ /^immediate_site@/ { split($1, v, " "); o += v[5]; b += v[6] } END { print o " " b }' "$d/l.txt")" "1000 48000 $short $((short * 48))"
 check "kept_site: never freed" "$(label freed kept_site)" "0"
 check "immediate_site: one size" "$(label size_min immediate_site) $(label size_max immediate_site)" "48 48"
 check "grow_step: sizes from 32 B to 64 KiB" "$(label size_min grow_step) $(label size_max grow_step)" "32 65536"
@@ -57,7 +66,9 @@ check "grow_start: its block moved by realloc" "$(label realloc_moved grow_start
 d="$WORK/short"
 mkdir "$d"
 (cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SHORT_NS=60000000000 "$PROGS/lifetimes")
-check "ALLOCPROF_SHORT_NS=60s: slow_site short-lived" "$(samples "$(profile_of "$d")" | awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }')" "5"
+samples "$(profile_of "$d")" > "$d/s.txt"
+check "ALLOCPROF_SHORT_NS=60s: slow_site short-lived" "$(awk -F'\t' '$2 ~ /^slow_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }' "$d/s.txt")" "5"
+check "ALLOCPROF_SHORT_NS=60s: immediate_site short-lived" "$(awk -F'\t' '$2 ~ /^immediate_site@/ { split($1, v, " "); o += v[5] } END { print o + 0 }' "$d/s.txt")" "1000"
 
 # go tool pprof takes the new sample types and labels
 go tool pprof -sample_index=short_lived_objects -top "$prof" > "$d/top.txt" 2>&1

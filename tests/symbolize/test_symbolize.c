@@ -17,34 +17,7 @@
 #include "procmaps.h"
 #include "profile.h"
 #include "symbolize.h"
-
-static int ntest, nfail;
-
-static void ok(int cond, const char *what)
-{
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%s %d - %s\n", cond ? "ok" : "not ok", ntest, what);
-}
-
-static void check_str(const char *what, const char *got, const char *want)
-{
-	ntest++;
-	int good = got && !strcmp(got, want);
-	if (!good)
-		nfail++;
-	printf("%s %d - %s: got '%s', want '%s'\n", good ? "ok" : "not ok", ntest, what, got ? got : "(null)",
-	       want);
-}
-
-static void check_int(const char *what, long long got, long long want)
-{
-	ntest++;
-	if (got != want)
-		nfail++;
-	printf("%s %d - %s: got %lld, want %lld\n", got == want ? "ok" : "not ok", ntest, what, got, want);
-}
+#include "../tap.h"
 
 /* ---- code whose addresses are looked up ---- */
 
@@ -171,7 +144,7 @@ static void test_lines(bool live)
 	uint64_t pc_inline = inline_caller();
 	struct self_map self;
 	if (find_self(pc_plain, &self) < 0) {
-		ok(0, "own mapping found");
+		TAP_OK(0, "own mapping found");
 		return;
 	}
 	struct profile p;
@@ -183,35 +156,35 @@ static void test_lines(bool live)
 	struct symbolizer *s = symbolizer_new(&o);
 	struct symbolize_stats st;
 	snprintf(what, sizeof(what), "%s: run succeeds", mode);
-	check_int(what, symbolizer_run(s, &p, &st), 0);
+	TAP_EQ_INT(symbolizer_run(s, &p, &st), 0, what);
 	snprintf(what, sizeof(what), "%s: locations done", mode);
-	check_int(what, (long long)st.locations_done, 2);
+	TAP_EQ_INT((long long)st.locations_done, 2, what);
 
 	const struct pf_line *ln = loc_line(&p, l1, 0);
 	snprintf(what, sizeof(what), "%s: plain caller's name", mode);
-	check_str(what, line_func(&p, ln), "plain_caller");
+	TAP_EQ_STR(line_func(&p, ln), "plain_caller", what);
 	snprintf(what, sizeof(what), "%s: plain caller's file", mode);
-	check_str(what, line_base(&p, ln), "test_symbolize.c");
+	TAP_EQ_STR(line_base(&p, ln), "test_symbolize.c", what);
 	snprintf(what, sizeof(what), "%s: plain caller's line", mode);
-	check_int(what, ln ? ln->line : -1, line_plain);
+	TAP_EQ_INT(ln ? ln->line : -1, line_plain, what);
 	snprintf(what, sizeof(what), "%s: file names are absolute and clean", mode);
 	const char *file = ln ? profile_str(&p, p.functions[ln->function].filename) : "";
-	ok(file[0] == '/' && !strstr(file, "/../") && !strstr(file, "/./"), what);
+	TAP_OK(file[0] == '/' && !strstr(file, "/../") && !strstr(file, "/./"), "%s", what);
 
 	snprintf(what, sizeof(what), "%s: inline chain has two frames", mode);
-	check_int(what, p.locations[l2].nlines, 2);
+	TAP_EQ_INT(p.locations[l2].nlines, 2, what);
 	snprintf(what, sizeof(what), "%s: innermost is the inlined helper", mode);
-	check_str(what, line_func(&p, loc_line(&p, l2, 0)), "inlined_helper");
+	TAP_EQ_STR(line_func(&p, loc_line(&p, l2, 0)), "inlined_helper", what);
 	snprintf(what, sizeof(what), "%s: at its own line", mode);
-	check_int(what, loc_line(&p, l2, 0) ? loc_line(&p, l2, 0)->line : -1, line_inner);
+	TAP_EQ_INT(loc_line(&p, l2, 0) ? loc_line(&p, l2, 0)->line : -1, line_inner, what);
 	snprintf(what, sizeof(what), "%s: then its caller", mode);
-	check_str(what, line_func(&p, loc_line(&p, l2, 1)), "inline_caller");
+	TAP_EQ_STR(line_func(&p, loc_line(&p, l2, 1)), "inline_caller", what);
 	snprintf(what, sizeof(what), "%s: at the call's line", mode);
-	check_int(what, loc_line(&p, l2, 1) ? loc_line(&p, l2, 1)->line : -1, line_outer);
+	TAP_EQ_INT(loc_line(&p, l2, 1) ? loc_line(&p, l2, 1)->line : -1, line_outer, what);
 
 	const struct pf_mapping *mp = &p.mappings[m];
 	snprintf(what, sizeof(what), "%s: mapping flags", mode);
-	ok(mp->has_functions && mp->has_filenames && mp->has_line_numbers && mp->has_inline_frames, what);
+	TAP_OK(mp->has_functions && mp->has_filenames && mp->has_line_numbers && mp->has_inline_frames, "%s", what);
 
 	/* A second profile is answered from the cache, identically. */
 	struct profile q;
@@ -219,9 +192,9 @@ static void test_lines(bool live)
 	uint32_t qm = add_mapping(&q, &self, NULL, NULL);
 	uint32_t q1 = profile_add_location(&q, qm, pc_plain, NULL, 0);
 	snprintf(what, sizeof(what), "%s: second run succeeds", mode);
-	check_int(what, symbolizer_run(s, &q, NULL), 0);
+	TAP_EQ_INT(symbolizer_run(s, &q, NULL), 0, what);
 	snprintf(what, sizeof(what), "%s: cached answer", mode);
-	check_str(what, line_func(&q, loc_line(&q, q1, 0)), "plain_caller");
+	TAP_EQ_STR(line_func(&q, loc_line(&q, q1, 0)), "plain_caller", what);
 	profile_release(&q);
 	symbolizer_free(s);
 	profile_release(&p);
@@ -243,7 +216,7 @@ static void test_mismatch(void)
 	uint64_t pc = plain_caller();
 	struct self_map self;
 	if (find_self(pc, &self) < 0 || !self.build_id[0]) {
-		ok(0, "own build ID found");
+		TAP_OK(0, "own build ID found");
 		return;
 	}
 	for (int variant = 0; variant < 3; variant++) {
@@ -256,13 +229,13 @@ static void test_mismatch(void)
 		struct symbolize_stats st;
 		int rc = symbolizer_run(s, &p, &st);
 		static const char *const what[] = {"mismatch refused", "mismatch skipped", "mismatch live"};
-		check_int(what[variant], rc, variant == 0 ? -ESTALE : 0);
+		TAP_EQ_INT(rc, variant == 0 ? -ESTALE : 0, what[variant]);
 		if (variant == 2 && map_files_readable(&self)) {
 			/* the live mapping itself is the file, whatever was recorded */
-			ok(st.mismatched == 0 && p.locations[l].nlines > 0, "live: the mapped file is used");
+			TAP_OK(st.mismatched == 0 && p.locations[l].nlines > 0, "live: the mapped file is used");
 		} else {
-			ok(st.mismatched == 1 && p.locations[l].nlines == 0 && !p.mappings[m].has_functions,
-			   "the mismatched mapping is left alone");
+			TAP_OK(st.mismatched == 1 && p.locations[l].nlines == 0 && !p.mappings[m].has_functions,
+			       "the mismatched mapping is left alone");
 		}
 		symbolizer_free(s);
 		profile_release(&p);
@@ -274,7 +247,7 @@ static void test_not_files(void)
 	uint64_t pc = plain_caller();
 	struct self_map self;
 	if (find_self(pc, &self) < 0) {
-		ok(0, "own mapping found");
+		TAP_OK(0, "own mapping found");
 		return;
 	}
 	struct profile p;
@@ -290,10 +263,10 @@ static void test_not_files(void)
 	struct symbolize_options o = {.note = count_note};
 	struct symbolizer *s = symbolizer_new(&o);
 	struct symbolize_stats st;
-	check_int("vdso, anonymous and missing files: no error", symbolizer_run(s, &p, &st), 0);
-	check_int("only the missing file counts as a file mapping", (long long)st.mappings, 1);
-	check_int("and is noted once", notes, 1);
-	check_int("nothing symbolized", (long long)st.locations_done, 0);
+	TAP_EQ_INT(symbolizer_run(s, &p, &st), 0, "vdso, anonymous and missing files: no error");
+	TAP_EQ_INT((long long)st.mappings, 1, "only the missing file counts as a file mapping");
+	TAP_EQ_INT(notes, 1, "and is noted once");
+	TAP_EQ_INT((long long)st.locations_done, 0, "nothing symbolized");
 	symbolizer_free(s);
 	profile_release(&p);
 }
@@ -303,7 +276,7 @@ static void test_already_symbolized(void)
 	uint64_t pc = plain_caller();
 	struct self_map self;
 	if (find_self(pc, &self) < 0) {
-		ok(0, "own mapping found");
+		TAP_OK(0, "own mapping found");
 		return;
 	}
 	for (int force = 0; force < 2; force++) {
@@ -317,8 +290,7 @@ static void test_already_symbolized(void)
 		struct symbolize_options o = {.force = force};
 		struct symbolizer *s = symbolizer_new(&o);
 		symbolizer_run(s, &p, NULL);
-		check_str(force ? "force redoes a symbolized mapping" : "a symbolized mapping is kept",
-			  line_func(&p, loc_line(&p, l, 0)), force ? "plain_caller" : "earlier");
+		TAP_EQ_STR(line_func(&p, loc_line(&p, l, 0)), force ? "plain_caller" : "earlier", force ? "force redoes a symbolized mapping" : "a symbolized mapping is kept");
 		symbolizer_free(s);
 		profile_release(&p);
 	}
@@ -334,15 +306,15 @@ static void test_load_bias(void)
 	int rc = fd >= 0 ? debuginfo_load_bias(fd, self.start, self.offset, &got) : -1;
 	if (fd >= 0)
 		close(fd);
-	check_int("load bias from the program headers", rc, 0);
-	check_int("equals the loader's", (long long)got, (long long)want);
+	TAP_EQ_INT(rc, 0, "load bias from the program headers");
+	TAP_EQ_INT((long long)got, (long long)want, "equals the loader's");
 }
 
 static void check_demangled(const char *mangled, const char *want)
 {
 	size_t size = 0;
 	char *d = demangle(mangled, &size);
-	check_str(mangled, d, want);
+	TAP_EQ_STR(d, want, mangled);
 	mem_free(d, size);
 }
 
@@ -362,14 +334,14 @@ static void test_demangle(void)
 			"<alloc::vec::Vec<u8>>::with_capacity");
 	check_demangled("_RNvCsdBezedJyV7j_7___rustc12___rust_alloc", "__rustc::__rust_alloc");
 	size_t size = 0;
-	ok(demangle("main", &size) == NULL, "a C name is not demangled");
-	ok(demangle("_Znot a name", &size) == NULL, "garbage is not demangled");
-	ok(demangle("_Rubbish", &size) == NULL, "nor garbage that starts like Rust v0");
+	TAP_OK(demangle("main", &size) == NULL, "a C name is not demangled");
+	TAP_OK(demangle("_Znot a name", &size) == NULL, "garbage is not demangled");
+	TAP_OK(demangle("_Rubbish", &size) == NULL, "nor garbage that starts like Rust v0");
 	char long_name[DEMANGLE_DEFAULT_MAX_MANGLED + 16];
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = 0;
 	memcpy(long_name, "_Z1fv", 5);
-	ok(demangle(long_name, &size) == NULL, "a name longer than the stack allows stays mangled");
+	TAP_OK(demangle(long_name, &size) == NULL, "a name longer than the stack allows stays mangled");
 
 	struct profile p;
 	profile_init(&p);
@@ -377,13 +349,13 @@ static void test_demangle(void)
 	uint32_t fn = profile_add_function(&p, sys, sys, 0, 0);
 	uint32_t c = profile_cstr(&p, "plain_c");
 	uint32_t fc = profile_add_function(&p, c, c, 0, 0);
-	check_int("demangle pass changes one name", symbolize_demangle_names(&p), 1);
-	check_str("to the demangled form", profile_str(&p, p.functions[fn].name),
-		  "shapes::Canvas::add_point(double)");
-	check_str("keeping the mangled system name", profile_str(&p, p.functions[fn].system_name),
-		  "_ZN6shapes6Canvas9add_pointEd");
-	check_str("and C names as they are", profile_str(&p, p.functions[fc].name), "plain_c");
-	check_int("interning still finds it", profile_add_function(&p, p.functions[fn].name, sys, 0, 0), fn);
+	TAP_EQ_INT(symbolize_demangle_names(&p), 1, "demangle pass changes one name");
+	TAP_EQ_STR(profile_str(&p, p.functions[fn].name),
+		  "shapes::Canvas::add_point(double)", "to the demangled form");
+	TAP_EQ_STR(profile_str(&p, p.functions[fn].system_name),
+		  "_ZN6shapes6Canvas9add_pointEd", "keeping the mangled system name");
+	TAP_EQ_STR(profile_str(&p, p.functions[fc].name), "plain_c", "and C names as they are");
+	TAP_EQ_INT(profile_add_function(&p, p.functions[fn].name, sys, 0, 0), fn, "interning still finds it");
 	profile_release(&p);
 }
 
@@ -396,6 +368,5 @@ int main(void)
 	test_already_symbolized();
 	test_load_bias();
 	test_demangle();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

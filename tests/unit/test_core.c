@@ -15,7 +15,7 @@
 #include "hmap.h"
 #include "mem.h"
 #include "procmaps.h"
-#include "tap.h"
+#include "../tap.h"
 
 static void test_hmap(void)
 {

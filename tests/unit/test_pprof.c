@@ -12,7 +12,7 @@
 #include "pprof_read.h"
 #include "pprof_write.h"
 #include "profile.h"
-#include "tap.h"
+#include "../tap.h"
 
 static void build(struct profile *p)
 {

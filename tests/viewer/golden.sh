@@ -1,31 +1,15 @@
 #!/bin/sh
 # Golden-file tests: allocprof's reports on the committed profiles of
 # tests/data, compared with diff -u to tests/viewer/golden/NAME.txt.
-# `golden.sh --update` (with BUILD and SRC set) rewrites the golden files.
+# UPDATE_GOLDEN=1 rewrites the golden files (tests/README.md).
 . "$(dirname "$0")/lib.sh"
-
-UPDATE=0
-[ "${1:-}" = "--update" ] && UPDATE=1
 
 "$MKPROF" tricky "$WORK/tricky.pb.gz"
 cmp -s "$WORK/tricky.pb.gz" "$DATA/tricky.pb.gz" && ok "mkprof tricky is reproducible" ||
 	not_ok "mkprof tricky differs from tests/data/tricky.pb.gz (run gen_data.sh)"
 
-# NAME|allocprof arguments, run in tests/data ($SRC expands); stdout and
-# stderr are compared, and the exit status is appended
-while IFS='|' read -r name args; do
-	case "$name" in ''|'#'*) continue ;; esac
-	eval "set -- $args"
-	status=0
-	(cd "$DATA" && "$ALLOCPROF" "$@") > "$WORK/$name.txt" 2>&1 || status=$?
-	echo "exit status $status" >> "$WORK/$name.txt"
-	if [ "$UPDATE" = 1 ]; then
-		cp "$WORK/$name.txt" "$GOLDEN/$name.txt"
-		ok "$name updated"
-	else
-		same "$name: allocprof $args" "$WORK/$name.txt" "$GOLDEN/$name.txt"
-	fi
-done <<'CASES'
+# NAME|allocprof arguments, run in the data folder: see golden_cases in tap.sh
+golden_cases "$DATA" <<'CASES'
 top_known_sites|top known_sites.pb.gz
 top_known_sites_objects_lines|top --sample-index=alloc_objects --by line known_sites.pb.gz
 top_known_sites_inuse|top -inuse_space -nodefraction=0 known_sites.pb.gz

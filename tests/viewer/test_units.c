@@ -8,32 +8,20 @@
 #include "gopath.h"
 #include "rx.h"
 #include "units.h"
-
-static int ntest, nfail;
-
-static void is(const char *what, const char *got, const char *want)
-{
-	ntest++;
-	if (!strcmp(got, want)) {
-		printf("ok %d - %s = '%s'\n", ntest, what, want);
-	} else {
-		nfail++;
-		printf("not ok %d - %s: got '%s', expected '%s'\n", ntest, what, got, want);
-	}
-}
+#include "../tap.h"
 
 static void label(int64_t v, const char *from, const char *to, const char *want)
 {
 	char buf[UNITS_BUF], what[128];
 	snprintf(what, sizeof(what), "label(%lld %s -> %s)", (long long)v, from, to);
-	is(what, units_label(v, from, to, buf), want);
+	TAP_EQ_STR(units_label(v, from, to, buf), want, what);
 }
 
 static void percent(int64_t v, int64_t total, const char *want)
 {
 	char buf[UNITS_BUF], what[128];
 	snprintf(what, sizeof(what), "percent(%lld/%lld)", (long long)v, (long long)total);
-	is(what, units_percent(v, total, buf), want);
+	TAP_EQ_STR(units_percent(v, total, buf), want, what);
 }
 
 static void clean(const char *in, const char *want)
@@ -41,7 +29,7 @@ static void clean(const char *in, const char *want)
 	char buf[256], what[128];
 	gopath_clean(in, strlen(in), buf);
 	snprintf(what, sizeof(what), "clean('%s')", in);
-	is(what, buf, want);
+	TAP_EQ_STR(buf, want, what);
 }
 
 static void base(const char *in, const char *want)
@@ -51,7 +39,7 @@ static void base(const char *in, const char *want)
 	char buf[256], what[128];
 	snprintf(buf, sizeof(buf), "%.*s", (int)n, b);
 	snprintf(what, sizeof(what), "base('%s')", in);
-	is(what, buf, want);
+	TAP_EQ_STR(buf, want, what);
 }
 
 static void match(const char *re, const char *s, bool want)
@@ -60,7 +48,7 @@ static void match(const char *re, const char *s, bool want)
 	char err[256], what[128];
 	bool ok = rx_compile(&r, re, err, sizeof(err));
 	snprintf(what, sizeof(what), "'%s' %s '%s'", re, want ? "matches" : "does not match", s);
-	is(what, ok && rx_match(&r, s) ? "match" : "no match", want ? "match" : "no match");
+	TAP_EQ_STR(ok && rx_match(&r, s) ? "match" : "no match", want ? "match" : "no match", what);
 	rx_free(&r);
 }
 
@@ -70,7 +58,7 @@ static void f2i(double v, int64_t want)
 	snprintf(got, sizeof(got), "%lld", (long long)units_f2i(v));
 	snprintf(exp, sizeof(exp), "%lld", (long long)want);
 	snprintf(what, sizeof(what), "f2i(%g)", v);
-	is(what, got, exp);
+	TAP_EQ_STR(got, exp, what);
 }
 
 int main(void)
@@ -129,9 +117,9 @@ int main(void)
 
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%zu", gopath_trim("/proc/self/cwd/./x.c", 20));
-	is("trim(/proc/self/cwd/./x.c)", buf, "17");
+	TAP_EQ_STR(buf, "17", "trim(/proc/self/cwd/./x.c)");
 	snprintf(buf, sizeof(buf), "%zu", gopath_trim("/proc/self/cwdx", 15));
-	is("trim(/proc/self/cwdx)", buf, "0");
+	TAP_EQ_STR(buf, "0", "trim(/proc/self/cwdx)");
 
 	match("(?i)MAIN", "main", true);
 	match("\\d+", "abc12", true);
@@ -141,13 +129,9 @@ int main(void)
 	match("operator new", "operator new(unsigned long)", true);
 	struct rx r;
 	char err[256];
-	ntest++;
-	if (!rx_compile(&r, "(", err, sizeof(err)) && strstr(err, "bad regular expression")) {
-		printf("ok %d - '(' is refused: %s\n", ntest, err);
-	} else {
-		nfail++;
-		printf("not ok %d - '(' should not compile\n", ntest);
-	}
+	err[0] = 0;
+	TAP_OK(!rx_compile(&r, "(", err, sizeof(err)) && strstr(err, "bad regular expression"),
+	       "'(' is refused: %s", err);
 
 	f2i(3.9, 3);
 	f2i(-3.9, -3);
@@ -155,6 +139,5 @@ int main(void)
 	f2i(NAN, INT64_MIN);
 	f2i(-9223372036854775808.0, INT64_MIN);
 
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }

@@ -1,4 +1,5 @@
-/* tap: the few macros our C unit tests need to speak TAP to meson. */
+/* tap: the few macros the C tests need to speak TAP to meson; every C test
+ * includes it (the shell tests have tests/tap.sh). */
 #ifndef ALLOCPROF_TAP_H
 #define ALLOCPROF_TAP_H
 
