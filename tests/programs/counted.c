@@ -1,0 +1,83 @@
+/* counted: known allocation counts, read back through allocprof_counters.
+ * Prints "PHASE allocs bytes frees inuse" per phase, each a difference of
+ * two readings, or "no-shim" when run without liballocprof.so. */
+#include <allocprof.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define N 1000
+
+static void *blocks[N];
+static struct allocprof_counters thread_delta;
+
+static void show(const char *phase, const struct allocprof_counters *a, const struct allocprof_counters *b)
+{
+	printf("%s %llu %llu %llu %lld\n", phase, b->allocs - a->allocs, b->bytes - a->bytes, b->frees - a->frees,
+	       b->inuse - a->inuse);
+}
+
+/* frees what main allocated and allocates nothing: never on the
+ * allocation slow path */
+static void *freer(void *arg)
+{
+	(void)arg;
+	struct allocprof_counters a, b;
+	allocprof_thread_counters(&a);
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	allocprof_thread_counters(&b);
+	thread_delta.allocs = b.allocs - a.allocs;
+	thread_delta.bytes = b.bytes - a.bytes;
+	thread_delta.frees = b.frees - a.frees;
+	thread_delta.inuse = b.inuse - a.inuse;
+	return NULL;
+}
+
+static void *allocator(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(64);
+	return NULL;
+}
+
+int main(void)
+{
+	if (!allocprof_counters) {
+		printf("no-shim\n");
+		return 0;
+	}
+	struct allocprof_counters a, b, z = {0};
+	allocprof_counters(&a);
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(40);
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	void *c = calloc(3, 8);                 /* 1 alloc, 24 bytes */
+	void *r = realloc(NULL, 100);           /* 1 alloc, 100 bytes */
+	r = realloc(r, 1000);                   /* 1 alloc, 1000 bytes, 1 free */
+	r = realloc(r, 0);                      /* 1 free */
+	free(c);
+	free(NULL);                             /* nothing */
+	allocprof_counters(&b);
+	show("main", &a, &b);                   /* 1003 41124 1003 0 */
+
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(16);
+	pthread_t t;
+	pthread_create(&t, NULL, freer, NULL);
+	pthread_join(t, NULL);
+	show("freer-thread", &z, &thread_delta); /* 0 0 1000 -1000 */
+
+	allocprof_counters(&a);
+	pthread_create(&t, NULL, allocator, NULL);
+	pthread_join(t, NULL);
+	allocprof_counters(&b);
+	/* the ended thread's 1000 blocks of 64 bytes are in the total, with
+	 * what creating and ending a thread allocates */
+	show("after-thread", &a, &b);
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	return 0;
+}
