@@ -105,12 +105,17 @@ static bool system_library(const char *file)
 static char *location_name(const struct profile *p, uint32_t l)
 {
 	const struct pf_location *loc = &p->locations[l];
-	if (!loc->nlines)
-		return NULL;
+	char *s;
+	if (!loc->nlines) {
+		/* not symbolized: the binary and the address still tell sites apart */
+		const char *bin = loc->mapping < p->nmappings ? profile_str(p, p->mappings[loc->mapping].filename) : "";
+		const char *slash = strrchr(bin, '/');
+		return asprintf(&s, "%s+0x%llx", *bin ? (slash ? slash + 1 : bin) : "?",
+				(unsigned long long)(loc->address - (loc->mapping < p->nmappings ? p->mappings[loc->mapping].start : 0))) < 0 ? NULL : s;
+	}
 	const struct pf_line *ln = &p->lines[loc->line_start];
 	const struct pf_function *fn = &p->functions[ln->function];
 	const char *file = profile_str(p, fn->filename), *slash = strrchr(file, '/');
-	char *s;
 	int rc = *file && ln->line > 0 ? asprintf(&s, "%s %s:%lld", profile_str(p, fn->name), slash ? slash + 1 : file, (long long)ln->line)
 				       : asprintf(&s, "%s", profile_str(p, fn->name));
 	return rc < 0 ? NULL : s;
