@@ -66,9 +66,12 @@ int main(void)
 	for (int i = 0; i < N; i++)
 		blocks[i] = malloc(16);
 	pthread_t t;
+	allocprof_counters(&a);
 	pthread_create(&t, NULL, freer, NULL);
 	pthread_join(t, NULL);
+	allocprof_counters(&b);
 	show("freer-thread", &z, &thread_delta); /* 0 0 1000 -1000 */
+	show("freer-process", &a, &b);           /* the same, from the process */
 
 	allocprof_counters(&a);
 	pthread_create(&t, NULL, allocator, NULL);

@@ -15,7 +15,9 @@ for mode in default rate1 stat; do
 	esac
 	out=$(cd "$d" && env LD_PRELOAD="$SHIM" "$@" "$PROGS/counted" 2>/dev/null)
 	check "$mode: malloc, calloc, realloc, free" "$(echo "$out" | grep '^main')" "main 1003 41124 1003 0"
-	check "$mode: a thread that only frees" "$(echo "$out" | grep '^freer')" "freer-thread 0 0 1000 -1000"
+	check "$mode: a thread that only frees" "$(echo "$out" | grep '^freer-thread')" "freer-thread 0 0 1000 -1000"
+	# (pthread_create allocates a new thread's TLS vector the first time)
+	check "$mode: its frees in the process's count" "$(echo "$out" | grep '^freer-process' | cut -d' ' -f4)" "1000"
 	check "$mode: a thread that ended" "$(echo "$out" | grep '^after')" "after-thread 1000 64000 0 1000"
 	check "$mode: operator new and delete[] once each" \
 		"$(cd "$d" && env LD_PRELOAD="$SHIM" "$@" "$PROGS/counted_cxx" 2>/dev/null)" "new 100 1600 100 0"
