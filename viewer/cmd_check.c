@@ -461,6 +461,9 @@ int cmd_check(int argc, char **argv)
 	size_t nl = 0;
 	if (budget) {
 		if (read_budget(budget, &lims, &nl)) {
+			for (size_t i = 0; i < nl; i++)
+				free(lims[i].site);
+			free(lims);
 			figures_release(&now);
 			return 2;
 		}

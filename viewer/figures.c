@@ -85,10 +85,12 @@ static bool sibling_peak(const char *path, int64_t *bytes)
 		return false;
 	snprintf(peak, n + 6, "%.*s.peak.pb.gz", (int)(n - 6), path);
 	struct profile p;
-	profile_init(&p);
 	struct pprof_error err;
-	bool ok = pprof_read_file(peak, &p, &err) == 0 && peak_comment(&p, bytes);
-	profile_release(&p);
+	bool ok = false;
+	if (pprof_read_file(peak, &p, &err) == 0) { /* it initialises p, and releases it on failure */
+		ok = peak_comment(&p, bytes);
+		profile_release(&p);
+	}
 	free(peak);
 	return ok;
 }
@@ -149,7 +151,6 @@ static int add_site(struct figures *f, char *name, int64_t allocs, int64_t bytes
 static int load_profile(const char *path, struct figures *out)
 {
 	struct profile p;
-	profile_init(&p);
 	if (cli_load(path, &p))
 		return 1;
 	int objects = profile_sample_type_index(&p, "alloc_objects"), space = profile_sample_type_index(&p, "alloc_space");
