@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,9 +134,28 @@ void counters_stat_free(size_t usable)
 	atomic_fetch_sub_explicit(&stat_inuse, (int64_t)usable, memory_order_relaxed);
 }
 
-static void sum(struct allocprof_counters *out)
+/* From a signal handler the lock may be held by the very thread it
+ * interrupted: a bounded wait, then false. */
+static bool lock_bounded(void)
 {
-	spin_lock(&list_lock);
+	for (unsigned n = 0; n < 20000; n++) {
+		if (!atomic_load_explicit(&list_lock.held, memory_order_relaxed) &&
+		    !atomic_exchange_explicit(&list_lock.held, 1, memory_order_acquire))
+			return true;
+		if (n < 64)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
+	return false;
+}
+
+static bool sum(struct allocprof_counters *out, bool in_signal)
+{
+	if (in_signal && !lock_bounded())
+		return false;
+	if (!in_signal)
+		spin_lock(&list_lock);
 	uint64_t a = retired_allocs, b = retired_bytes, f = retired_frees;
 	for (struct alloc_tally *c = listed; c; c = c->next) {
 		/* another thread's plain stores: an aligned 64-bit load sees the
@@ -150,6 +170,7 @@ static void sum(struct allocprof_counters *out)
 	out->bytes = b;
 	out->frees = f;
 	out->inuse = (long long)(a - f);
+	return true;
 }
 
 /* The caller's own allocations of a moment ago are its, even when this is
@@ -169,7 +190,7 @@ EXPORT int allocprof_counters(struct allocprof_counters *out)
 	own_thread();
 	struct thread_state *t = &shim_tls;
 	guard_enter(t);
-	sum(out);
+	sum(out, false);
 	guard_leave(t);
 	return 0;
 }
@@ -192,11 +213,14 @@ EXPORT int allocprof_thread_counters(struct allocprof_counters *out)
 /* "stat PID\0PROGRAM\0allocs=N bytes=N frees=N inuse_objects=N inuse_bytes=N
  * peak_bytes=N\0": the manifest's record layout (see dump.c), the figures in
  * its third field. */
-void counters_write_stat(void)
+void counters_write_stat(bool in_signal)
 {
 	extern char *program_invocation_short_name;
 	struct allocprof_counters c;
-	sum(&c);
+	if (!sum(&c, in_signal)) {
+		log_line("ending by a signal inside the shim: the counts are lost");
+		return;
+	}
 	int64_t inuse = atomic_load(&stat_inuse), peak = atomic_load(&stat_peak);
 	char figures[256];
 	log_format(figures, sizeof(figures), "allocs=%llu bytes=%llu frees=%llu inuse_objects=%lld inuse_bytes=%lld peak_bytes=%lld",

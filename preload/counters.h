@@ -72,8 +72,9 @@ void counters_init(void);
  * peak of the process. */
 void counters_stat_alloc(size_t usable);
 void counters_stat_free(size_t usable);
-/* At exit in ALLOCPROF_STAT mode: the counts as a "stat" record of the
- * manifest, or one line on stderr without one. */
-void counters_write_stat(void);
+/* At exit in ALLOCPROF_STAT mode, or on a signal that ends the program
+ * (in_signal: only what a handler may do): the counts as a "stat" record of
+ * the manifest, or one line on stderr without one. */
+void counters_write_stat(bool in_signal);
 
 #endif

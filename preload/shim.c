@@ -172,7 +172,7 @@ static void shim_exit_dump(void)
 	guard_enter(t);
 	shim_state = SHIM_FINAL;
 	if (counters_stat_mode)
-		counters_write_stat();
+		counters_write_stat(false);
 	else
 		dump_write(NULL, DUMP_EXIT);
 	guard_leave(t);

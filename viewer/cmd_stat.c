@@ -109,14 +109,17 @@ int cmd_stat(int argc, char **argv)
 		;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 	unlink(manifest);
-	if (WIFSIGNALED(status))
-		fprintf(stderr, "allocprof: %s was killed by signal %d (%s): its counts are lost\n", argv[optind],
-			WTERMSIG(status), strsignal(WTERMSIG(status)));
-
 	char *data;
 	struct launch_record *recs;
 	size_t n = launch_read_manifest(mfd, &data, &recs);
 	close(mfd);
+	if (WIFSIGNALED(status)) {
+		bool reported = false;
+		for (size_t i = 0; i < n; i++)
+			reported |= recs[i].pid == (long)pid && !strcmp(recs[i].kind, "stat");
+		fprintf(stderr, "allocprof: %s was killed by signal %d (%s)%s\n", argv[optind], WTERMSIG(status),
+			strsignal(WTERMSIG(status)), reported ? "; its counts up to then:" : ": its counts are lost");
+	}
 	struct stat_run s;
 	stat_run_init(&s);
 	for (size_t i = 0; i < n; i++)

@@ -3,8 +3,10 @@
  * two readings, or "no-shim" when run without liballocprof.so. */
 #include <allocprof.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define N 1000
 
@@ -42,8 +44,15 @@ static void *allocator(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "term")) {
+		/* ten blocks, then the end by SIGTERM: the counts still come out */
+		for (int i = 0; i < 10; i++)
+			blocks[i] = malloc(100);
+		raise(SIGTERM);
+		return 0;
+	}
 	if (!allocprof_counters) {
 		printf("no-shim\n");
 		return 0;

@@ -22,6 +22,13 @@ status=0
 check "stat: status of the command" "$status" 3
 check "stat --json: a record per process of the benchmark" "$(grep -c '"program": "request_bench"' base.json)" 2
 check "stat --json: exit status" "$(grep -c '"exit_status": 3,' base.json)" 1
+# a program ended by SIGTERM still reports (the shim writes its counts from
+# the handler, then the program dies by the signal)
+status=0
+"$ALLOCPROF" stat -- "$PROGS/counted" term > out 2> table || status=$?
+check "stat: killed by SIGTERM, status 143" "$status" 143
+check "stat: its counts up to then" "$(grep -c 'counts up to then' table) $(awk '$2 == "counted" { print $3, $4, $5, $8 }' table)" \
+	"1 10 1000 0 10"
 "$ALLOCPROF" stat --json -o base.json -- "$RB" 1000 > out
 "$ALLOCPROF" stat --json -o pooled.json -- "$RB" --pooled 1000 > out
 check "stat --json: total" "$(grep '"total"' base.json)" \
