@@ -14,7 +14,9 @@
  * of the live threads' tallies under a lock and adds what threads that
  * ended left behind. */
 struct alloc_tally {
-	uint64_t allocs, bytes, frees;
+	/* allocs and bytes apart: side by side, the compiler adds them as one
+	 * vector, with a spill to the stack on malloc's path */
+	uint64_t allocs, frees, bytes;
 	uint64_t saved_allocs, saved_bytes, saved_frees; /* while the guard is held */
 	int state; /* TALLY_* */
 	struct alloc_tally *prev, *next;
@@ -29,20 +31,23 @@ extern bool counters_stat_mode;
 static inline void counters_alloc(const void *p, size_t n)
 {
 	struct alloc_tally *c = &counters_tls;
-	c->allocs += p != NULL;
-	c->bytes += p ? n : 0;
+	if (__builtin_expect(p != NULL, 1)) { /* a branch never mispredicted: cheaper than cmov */
+		c->allocs++;
+		c->bytes += n;
+	}
 }
 
 void counters_thread_start(void);
 
 /* A free of p (NULL frees nothing). A thread that only frees never takes
- * the allocation slow path, so its first free lists it. */
-static inline void counters_free(const void *p)
+ * the allocation slow path, so its first free lists it: true means the
+ * caller must call counters_thread_start (out of line, where it costs the
+ * fast path no saved registers). */
+static inline bool counters_free(const void *p)
 {
 	struct alloc_tally *c = &counters_tls;
 	c->frees += p != NULL;
-	if (__builtin_expect(c->state == TALLY_NEW, 0))
-		counters_thread_start();
+	return __builtin_expect(c->state == TALLY_NEW, 0);
 }
 
 /* The shim's own allocations, made with the guard held, are not the

@@ -1,9 +1,9 @@
 /* interpose: the exported malloc family and C++ operators new/delete.
  *
  * Fast paths, in instructions: malloc is the forward plus one TLS
- * subtract-and-branch and two TLS adds (the exact counts); free is one TLS
- * add and test, a range test (bootstrap blocks), one bitmap load and the
- * forward. Everything else is out of line and cold.
+ * subtract-and-branch, and a test and two TLS adds for the exact counts;
+ * free is a TLS add and test (the counts), a range test (bootstrap blocks),
+ * one bitmap load and the forward. Everything else is out of line and cold.
  *
  * Real functions are found with dlsym(RTLD_NEXT) on first use; until then the
  * pointers aim at *_early functions that resolve, and serve from the static
@@ -281,9 +281,22 @@ EXPORT void *malloc(size_t n)
 	return account(real_malloc(n), n, 0);
 }
 
+/* A thread's first free, when it has not allocated yet: listed, then
+ * freed. Without its caller: passing it would cost every free a frame. */
+static COLD void free_listing(void *p)
+{
+	counters_thread_start();
+	if (bootstrap_owns(p))
+		return;
+	if (livetab_maybe(p))
+		free_slow(p, 0, NULL);
+	real_free(p);
+}
+
 EXPORT void free(void *p)
 {
-	counters_free(p);
+	if (unlikely(counters_free(p)))
+		return free_listing(p);
 	if (unlikely(bootstrap_owns(p)))
 		return;
 	if (unlikely(livetab_maybe(p)))
@@ -317,7 +330,8 @@ static inline __attribute__((always_inline)) void *realloc_impl(void *p, size_t 
 	if (unlikely(livetab_maybe(p)))
 		free_slow(p, EVENT_REALLOC, __builtin_return_address(0));
 	void *q = real_realloc(p, n);
-	counters_free(q || n == 0 ? p : NULL); /* a failed realloc keeps p */
+	if (unlikely(counters_free(q || n == 0 ? p : NULL))) /* a failed realloc keeps p */
+		counters_thread_start();
 	if (n == 0)
 		return q; /* realloc(p, 0) frees p */
 	return account(q, n, EVENT_REALLOC);
@@ -454,7 +468,8 @@ static void fallback_del_al_nt(void *p, size_t al, const void *nt) { (void)al; (
 		}                                                              \
 		if (unlikely(livetab_maybe(p))) {                              \
 			/* the free inside runs guarded, uncounted */          \
-			counters_free(p);                                      \
+			if (counters_free(p))                                  \
+				counters_thread_start();                       \
 			free_slow(p, 0, __builtin_return_address(0));          \
 			GUARDED(next args);                                    \
 			return;                                                \
