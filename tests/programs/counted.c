@@ -44,6 +44,25 @@ static void *allocator(void *arg)
 	return NULL;
 }
 
+#define WORKERS 4
+#define WORK 20000
+static _Atomic int running;
+static unsigned long long worker_allocs[WORKERS];
+
+/* allocates and frees while main reads the process's counts */
+static void *worker(void *arg)
+{
+	int k = (int)(long)arg;
+	struct allocprof_counters a, b;
+	allocprof_thread_counters(&a);
+	for (int i = 0; i < WORK; i++)
+		free(malloc(8));
+	allocprof_thread_counters(&b);
+	worker_allocs[k] = b.allocs - a.allocs + (b.frees - a.frees) * 1000000ULL;
+	running--;
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "term")) {
@@ -91,5 +110,27 @@ int main(int argc, char **argv)
 	show("after-thread", &a, &b);
 	for (int i = 0; i < N; i++)
 		free(blocks[i]);
+
+	/* readers while threads allocate, start and end: every reading at
+	 * least the one before, each thread's own count exact */
+	pthread_t w[WORKERS];
+	allocprof_counters(&a);
+	running = WORKERS;
+	for (long k = 0; k < WORKERS; k++)
+		pthread_create(&w[k], NULL, worker, (void *)k);
+	struct allocprof_counters prev = a, cur;
+	int backwards = 0;
+	while (running) {
+		allocprof_counters(&cur);
+		backwards += cur.allocs < prev.allocs || cur.frees < prev.frees;
+		prev = cur;
+	}
+	for (int k = 0; k < WORKERS; k++)
+		pthread_join(w[k], NULL);
+	allocprof_counters(&b);
+	printf("concurrent %d", backwards);
+	for (int k = 0; k < WORKERS; k++)
+		printf(" %llu", worker_allocs[k]);
+	printf(" %d %d\n", b.allocs - a.allocs >= WORKERS * WORK, b.frees - a.frees >= WORKERS * WORK);
 	return 0;
 }

@@ -19,6 +19,8 @@ for mode in default rate1 stat; do
 	# (pthread_create allocates a new thread's TLS vector the first time)
 	check "$mode: its frees in the process's count" "$(echo "$out" | grep '^freer-process' | cut -d' ' -f4)" "1000"
 	check "$mode: a thread that ended" "$(echo "$out" | grep '^after')" "after-thread 1000 64000 0 1000"
+	check "$mode: read while threads run and end" "$(echo "$out" | grep '^concurrent')" \
+		"concurrent 0 20000020000 20000020000 20000020000 20000020000 1 1"
 	check "$mode: operator new and delete[] once each" \
 		"$(cd "$d" && env LD_PRELOAD="$SHIM" "$@" "$PROGS/counted_cxx" 2>/dev/null)" "new 100 1600 100 0"
 	check "$mode: 2 allocs/op, 24+256 B/op" \
