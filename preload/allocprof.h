@@ -1,6 +1,7 @@
 /* allocprof.h: the public API of liballocprof.so, for programs that want to
- * write a profile at a moment of their choosing. It works whether or not the
- * shim is loaded: the symbol is weak, so without the shim it is NULL.
+ * write a profile at a moment of their choosing or read the exact count of
+ * their allocations (allocs/op in a benchmark). It works whether or not the
+ * shim is loaded: the symbols are weak, so without the shim they are NULL.
  *
  *     #include <allocprof.h>
  *     ...
@@ -21,6 +22,35 @@ extern "C" {
  * (-ENOSYS when the shim is loaded but not recording). Not for signal
  * handlers: use ALLOCPROF_SIGNAL for that. */
 extern int allocprof_dump(const char *path) __attribute__((weak));
+
+/* Exact counts since the process started (a forked child: since the fork),
+ * kept at every ALLOCPROF_RATE. An allocation is a successful call of the
+ * malloc family or operator new; realloc of a block to a new size is one
+ * allocation of the new size and one free. A free is free, delete or a
+ * realloc to size 0 of a block that is not NULL. The allocator's own use
+ * (and the shim's) is not counted. */
+struct allocprof_counters {
+	unsigned long long allocs; /* allocation calls */
+	unsigned long long bytes;  /* bytes those calls asked for */
+	unsigned long long frees;  /* blocks freed */
+	long long inuse;           /* allocs - frees: blocks in use (a thread's own
+				    * figure is negative when it frees more than it
+				    * allocates) */
+	unsigned long long reserved[4];
+};
+
+/*
+ *     struct allocprof_counters a, b;
+ *     if (allocprof_counters) allocprof_counters(&a);
+ *     for (i = 0; i < n; i++) op();
+ *     if (allocprof_counters) allocprof_counters(&b);
+ *     printf("%.0f allocs/op\n", (double)(b.allocs - a.allocs) / n);
+ *
+ * allocprof_counters sums every thread of the process (it takes a lock);
+ * allocprof_thread_counters reads the calling thread's own counts (a few
+ * loads). Both return 0, or -ENOSYS when the shim is loaded but disabled. */
+extern int allocprof_counters(struct allocprof_counters *c) __attribute__((weak));
+extern int allocprof_thread_counters(struct allocprof_counters *c) __attribute__((weak));
 
 #ifdef __cplusplus
 }

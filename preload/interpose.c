@@ -1,8 +1,9 @@
 /* interpose: the exported malloc family and C++ operators new/delete.
  *
  * Fast paths, in instructions: malloc is the forward plus one TLS
- * subtract-and-branch; free is a range test (bootstrap blocks), one bitmap
- * load and the forward. Everything else is out of line and cold.
+ * subtract-and-branch, and a test and two TLS adds for the exact counts;
+ * free is a TLS add and test (the counts), a range test (bootstrap blocks),
+ * one bitmap load and the forward. Everything else is out of line and cold.
  *
  * Real functions are found with dlsym(RTLD_NEXT) on first use; until then the
  * pointers aim at *_early functions that resolve, and serve from the static
@@ -20,6 +21,7 @@
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
+#include "counters.h"
 #include "event.h"
 #include "livetab.h"
 #include "sampler.h"
@@ -208,6 +210,12 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 			return p;
 		}
 	}
+	if (counters_stat_mode) {
+		t->countdown = 0; /* every allocation comes here, none is unwound */
+		if (p)
+			counters_stat_alloc(real_malloc_usable_size(p));
+		return p;
+	}
 	if (!t->initialized) {
 		t->initialized = true;
 		t->tid = (uint32_t)syscall(SYS_gettid);
@@ -233,6 +241,8 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t flags)
 {
 	int saved = errno;
+	if (unlikely(counters_tls.state == TALLY_NEW))
+		counters_thread_start();
 	p = sample_alloc(t, p, n, flags);
 	errno = saved;
 	return p;
@@ -241,6 +251,7 @@ static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t
 static inline void *account(void *p, size_t n, uint16_t flags)
 {
 	struct thread_state *t = &shim_tls;
+	counters_alloc(p, n);
 	if (likely((t->countdown -= (int64_t)n) > 0))
 		return p;
 	return alloc_slow(t, p, n, flags);
@@ -252,6 +263,11 @@ static COLD void free_slow(void *p, uint16_t flags, void *caller)
 	if (t->guard || shim_state != SHIM_ON)
 		return;
 	int saved = errno;
+	if (counters_stat_mode) {
+		counters_stat_free(real_malloc_usable_size(p));
+		errno = saved;
+		return;
+	}
 	guard_enter(t);
 	capture_free(t, p, flags, (uint64_t)(uintptr_t)caller);
 	guard_leave(t);
@@ -265,8 +281,22 @@ EXPORT void *malloc(size_t n)
 	return account(real_malloc(n), n, 0);
 }
 
+/* A thread's first free, when it has not allocated yet: listed, then
+ * freed. Without its caller: passing it would cost every free a frame. */
+static COLD void free_listing(void *p)
+{
+	counters_thread_start();
+	if (bootstrap_owns(p))
+		return;
+	if (livetab_maybe(p))
+		free_slow(p, 0, NULL);
+	real_free(p);
+}
+
 EXPORT void free(void *p)
 {
+	if (unlikely(counters_free(p)))
+		return free_listing(p);
 	if (unlikely(bootstrap_owns(p)))
 		return;
 	if (unlikely(livetab_maybe(p)))
@@ -300,6 +330,8 @@ static inline __attribute__((always_inline)) void *realloc_impl(void *p, size_t 
 	if (unlikely(livetab_maybe(p)))
 		free_slow(p, EVENT_REALLOC, __builtin_return_address(0));
 	void *q = real_realloc(p, n);
+	if (unlikely(counters_free(q || n == 0 ? p : NULL))) /* a failed realloc keeps p */
+		counters_thread_start();
 	if (n == 0)
 		return q; /* realloc(p, 0) frees p */
 	return account(q, n, EVENT_REALLOC);
@@ -435,6 +467,9 @@ static void fallback_del_al_nt(void *p, size_t al, const void *nt) { (void)al; (
 			next = f ? f : fallback;                               \
 		}                                                              \
 		if (unlikely(livetab_maybe(p))) {                              \
+			/* the free inside runs guarded, uncounted */          \
+			if (counters_free(p))                                  \
+				counters_thread_start();                       \
 			free_slow(p, 0, __builtin_return_address(0));          \
 			GUARDED(next args);                                    \
 			return;                                                \

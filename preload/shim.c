@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
+#include "counters.h"
 #include "dump.h"
 #include "livetab.h"
 #include "log.h"
@@ -141,6 +142,7 @@ void shim_init(void)
 		arena_install();
 		unwind_init();
 		capture_init();
+		counters_init();
 		pthread_atfork(fork_prepare, fork_parent, fork_child);
 		shim_start_wall_ns = clock_ns(CLOCK_REALTIME);
 		shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);
@@ -169,7 +171,10 @@ static void shim_exit_dump(void)
 	struct thread_state *t = &shim_tls;
 	guard_enter(t);
 	shim_state = SHIM_FINAL;
-	dump_write(NULL, DUMP_EXIT);
+	if (counters_stat_mode)
+		counters_write_stat(false);
+	else
+		dump_write(NULL, DUMP_EXIT);
 	guard_leave(t);
 	errno = saved;
 }

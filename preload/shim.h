@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -38,13 +40,16 @@ static inline void guard_enter(struct thread_state *t)
 	if (t->guard++ == 0) {
 		t->saved_countdown = t->countdown;
 		t->countdown = GUARD_COUNTDOWN;
+		counters_park();
 	}
 }
 
 static inline void guard_leave(struct thread_state *t)
 {
-	if (--t->guard == 0)
+	if (--t->guard == 0) {
 		t->countdown = t->saved_countdown;
+		counters_unpark();
+	}
 }
 
 /* Process-wide lifecycle. */

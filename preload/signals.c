@@ -14,6 +14,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "counters.h"
 #include "dump.h"
 #include "shim.h"
 
@@ -103,7 +104,9 @@ static void on_ending_signal(int sig, siginfo_t *si, void *uc)
 		bool clean = sig == SIGPIPE && si && si->si_code == SI_USER && si->si_pid == getpid() && t->guard == 0;
 		guard_enter(t);
 		shim_state = SHIM_FINAL;
-		if (clean)
+		if (counters_stat_mode)
+			counters_write_stat(true);
+		else if (clean)
 			dump_write_ending(sig);
 		else
 			dump_write_crash(sig, false);

@@ -5,7 +5,7 @@ set -eu
 
 BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer
-TEST_PKGS="golang-go protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
+TEST_PKGS="golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
  graphviz libxml2-utils chromium fonts-dejavu-core lld mold"
 # the tools allocprof is measured against, and the programs it is measured on

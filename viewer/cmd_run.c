@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "estimate.h"
+#include "launch.h"
 #include "pprof_read.h"
 #include "shimpath.h"
 #include "site.h"
@@ -67,59 +68,6 @@ static const char *shell_path(const char *path, char *buf, size_t cap)
 	return buf;
 }
 
-/* One record of the manifest the shim appends to (preload/dump.c). */
-struct record {
-	char kind[16]; /* profile, peak, empty, failed */
-	long pid;
-	const char *program, *path;
-};
-
-/* The records of the manifest, pointing into *data. */
-static size_t read_manifest(int fd, char **data, struct record **recs)
-{
-	size_t len = 0, cap = 0, n = 0;
-	*data = NULL;
-	*recs = NULL;
-	for (;;) {
-		if (len + 4096 > cap) {
-			char *d = realloc(*data, cap = cap * 2 + 65536);
-			if (!d)
-				return 0;
-			*data = d;
-		}
-		ssize_t r = pread(fd, *data + len, cap - len - 1, (off_t)len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	if (!*data)
-		return 0;
-	(*data)[len] = 0;
-	for (size_t off = 0; off < len;) {
-		const char *f[3];
-		for (int i = 0; i < 3; i++) {
-			f[i] = *data + off;
-			off += strnlen(f[i], len - off) + 1;
-		}
-		if (off > len + 1)
-			break; /* a record cut short */
-		struct record r;
-		memset(&r, 0, sizeof(r));
-		if (sscanf(f[0], "%15s %ld", r.kind, &r.pid) != 2)
-			continue;
-		r.program = f[1];
-		r.path = f[2];
-		struct record *g = realloc(*recs, (n + 1) * sizeof(**recs));
-		if (!g)
-			break;
-		*recs = g;
-		(*recs)[n++] = r;
-	}
-	return n;
-}
-
 /* value ±error of a total, "" suffix when exact */
 static const char *figure(const struct estimate *e, const char *unit, char *buf)
 {
@@ -156,7 +104,7 @@ static bool is_heap(const struct profile *p)
 /* What one process wrote: its profile's totals, the allocator's own figure
  * beside what was in use, and the peak; direct says it is the program run,
  * among others. Returns whether a figure rests on too few samples. */
-static bool describe(const struct record *prof, const struct record *peak, bool direct, int earlier)
+static bool describe(const struct launch_record *prof, const struct launch_record *peak, bool direct, int earlier)
 {
 	struct profile p;
 	struct pprof_error err;
@@ -228,14 +176,14 @@ struct group {
 };
 
 /* Many processes: one line per program instead of one block per process. */
-static void describe_groups(const struct record *recs, const size_t *last, size_t n)
+static void describe_groups(const struct launch_record *recs, const size_t *last, size_t n)
 {
 	struct group *g = calloc(n + 1, sizeof(*g));
 	size_t ng = 0;
 	if (!g)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct record *r = &recs[last[i]];
+		const struct launch_record *r = &recs[last[i]];
 		size_t k = 0;
 		while (k < ng && strcmp(g[k].program, r->program))
 			k++;
@@ -272,7 +220,7 @@ static void describe_groups(const struct record *recs, const size_t *last, size_
 }
 
 /* "sh ×40, as ×6": the programs of the processes that wrote nothing. */
-static void list_programs(const struct record *recs, const size_t *idx, size_t n)
+static void list_programs(const struct launch_record *recs, const size_t *idx, size_t n)
 {
 	bool *done = calloc(n + 1, 1);
 	for (size_t i = 0; done && i < n; i++) {
@@ -293,8 +241,6 @@ enum { DESCRIBE_EACH_UP_TO = 8 };
 
 /* Reads the manifest and says what every process of the run wrote, which
  * sampled nothing, and what to look at next. Returns how many profiles. */
-static int spawn(char **argv, pid_t *pid);
-
 /* A profile written from a signal handler, or while memory was short, has
  * addresses only: its frames are named now, while the binaries on disk are
  * the ones that ran (`allocprof symbolize`, run as a command of its own,
@@ -321,15 +267,15 @@ static void name_frames(const char *path)
 	unsetenv("ALLOCPROF_MANIFEST");
 	char *args[] = {self, "symbolize", "-q", "--skip-mismatch", (char *)path, "-o", (char *)path, NULL};
 	pid_t pid;
-	if (spawn(args, &pid) == 0)
+	if (launch_spawn(args, &pid) == 0)
 		waitpid(pid, NULL, 0);
 }
 
 static int report_profiles(int fd, pid_t child, const char *prog, const char *dir, const char *rate)
 {
 	char *data;
-	struct record *recs;
-	size_t n = read_manifest(fd, &data, &recs);
+	struct launch_record *recs;
+	size_t n = launch_read_manifest(fd, &data, &recs);
 	close(fd);
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(recs[i].kind, "profile") || !strcmp(recs[i].kind, "peak"))
@@ -341,7 +287,7 @@ static int report_profiles(int fd, pid_t child, const char *prog, const char *di
 	size_t nlast = 0, nempty = 0, direct = SIZE_MAX;
 	bool child_empty = false;
 	for (size_t i = 0; last && empty && earlier && i < n; i++) {
-		const struct record *r = &recs[i];
+		const struct launch_record *r = &recs[i];
 		if (!strcmp(r->kind, "profile")) {
 			size_t k = 0;
 			while (k < nlast && recs[last[k]].pid != r->pid)
@@ -369,7 +315,7 @@ static int report_profiles(int fd, pid_t child, const char *prog, const char *di
 		for (size_t k = 0; k < nlast; k++) {
 			if ((pass == 0) != (k == direct) || (pass == 1 && nlast > DESCRIBE_EACH_UP_TO))
 				continue;
-			const struct record *peak = NULL;
+			const struct launch_record *peak = NULL;
 			for (size_t i = last[k] + 1; i < n && !peak; i++)
 				if (!strcmp(recs[i].kind, "peak") && recs[i].pid == recs[last[k]].pid)
 					peak = &recs[i];
@@ -467,33 +413,6 @@ static int out_template(const char *out, char *tmpl, char *dir)
 	return 0;
 }
 
-static int make_manifest(char *path, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(path, len, "%s/allocprof-run.XXXXXX", dir);
-	int fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0)
-		fprintf(stderr, "allocprof: cannot create a temporary file in %s: %s\n", dir, strerror(errno));
-	return fd;
-}
-
-static int set_preload(const char *shim)
-{
-	const char *old = getenv("LD_PRELOAD");
-	if (strchr(shim, ' ') || strchr(shim, ':'))
-		fprintf(stderr, "allocprof: warning: the path %s has a space or colon; the loader may not find it\n", shim);
-	if (!old || !*old)
-		return setenv("LD_PRELOAD", shim, 1);
-	char *v;
-	if (asprintf(&v, "%s:%s", shim, old) < 0)
-		return -1;
-	int rc = setenv("LD_PRELOAD", v, 1);
-	free(v);
-	return rc;
-}
-
 /* The file execvp would run for name, or false. */
 static bool which(const char *name, char *out, size_t cap)
 {
@@ -531,39 +450,6 @@ static void warn_unprofilable(const char *name)
 		 (st.st_uid != geteuid() || ((st.st_mode & S_ISGID) && st.st_gid != getegid())))
 		fprintf(stderr, "allocprof: %s is setuid or setgid: the dynamic loader ignores "
 			"LD_PRELOAD for it, so no profile will be written\n", name);
-}
-
-/* fork and exec; an exec failure comes back through a close-on-exec pipe so
- * the parent can tell "could not start" from "ran and failed". */
-static int spawn(char **argv, pid_t *pid)
-{
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	*pid = fork();
-	if (*pid < 0) {
-		int e = errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return -e;
-	}
-	if (*pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		execvp(argv[0], argv);
-		int e = errno;
-		ssize_t w = write(pfd[1], &e, sizeof(e));
-		(void)w;
-		_exit(127);
-	}
-	close(pfd[1]);
-	int e = 0;
-	ssize_t r;
-	do
-		r = read(pfd[0], &e, sizeof(e));
-	while (r < 0 && errno == EINTR);
-	close(pfd[0]);
-	return r == (ssize_t)sizeof(e) ? -e : 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -622,10 +508,10 @@ int cmd_run(int argc, char **argv)
 	if (out_template(out, tmpl, dir) < 0)
 		return 1;
 	char manifest[PATH_MAX];
-	int mfd = make_manifest(manifest, sizeof(manifest));
+	int mfd = launch_make_manifest(manifest, sizeof(manifest));
 	if (mfd < 0)
 		return 1;
-	if (set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
+	if (launch_set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
 	    (rate && setenv("ALLOCPROF_RATE", rate, 1) < 0) ||
 	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0)) {
 		fprintf(stderr, "allocprof: out of memory\n");
@@ -639,7 +525,7 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	pid_t pid = -1;
-	int rc = spawn(argv + optind, &pid);
+	int rc = launch_spawn(argv + optind, &pid);
 	if (rc < 0) {
 		fprintf(stderr, "allocprof: cannot run %s: %s\n", argv[optind], strerror(-rc));
 		if (pid > 0)

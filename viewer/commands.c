@@ -8,6 +8,8 @@ static const struct {
 	command_fn fn;
 } commands[] = {
 	{"run", cmd_run},
+	{"stat", cmd_stat},
+	{"check", cmd_check},
 	{"top", cmd_top},
 	{"list", cmd_list},
 	{"peek", cmd_peek},

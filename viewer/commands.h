@@ -5,6 +5,8 @@
 #define ALLOCPROF_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_peek(int argc, char **argv);

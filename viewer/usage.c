@@ -33,7 +33,12 @@ const struct envvar usage_envvars[] = {
 	 "a block freed within this many nanoseconds counts in short_lived_objects/short_lived_space"},
 	{"ALLOCPROF_MANIFEST", "unset",
 	 "regular file to which each profiled process appends a NUL-separated record per profile written, "
-	 "and one when it sampled nothing (set by allocprof run)"},
+	 "and one when it sampled nothing (set by allocprof run); with ALLOCPROF_STAT, one \"stat\" record "
+	 "of its counts at exit (set by allocprof stat)"},
+	{"ALLOCPROF_STAT", "0",
+	 "1 never samples nor unwinds: the process keeps only its exact counts (allocations, bytes, frees, "
+	 "usable bytes in use and their peak) and writes them at exit to ALLOCPROF_MANIFEST, or as one line "
+	 "on stderr (set by allocprof stat)"},
 };
 const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 
@@ -93,6 +98,50 @@ static const struct {
 	 "                        names in DIR\n"
 	 "  --seed N              reproducible sampling (ALLOCPROF_SEED)\n"
 	 "  -q, --quiet           print nothing after the run\n"},
+	{"stat", "exact allocation counts of a command, per process, without profiling",
+	 "usage: allocprof stat [--json] [-o FILE] [--] PROG [ARGS...]\n"
+	 "\n"
+	 "Runs PROG with liballocprof.so in ALLOCPROF_STAT mode, which never samples\n"
+	 "nor unwinds a stack, and prints on stderr, per process: allocation calls,\n"
+	 "bytes asked for, frees, the peak of the bytes in use and what was in use at\n"
+	 "exit (bytes and blocks; in use and peak count each block's usable size).\n"
+	 "A process ended by ^C or SIGTERM (see ALLOCPROF_ON_TERM) reports its counts\n"
+	 "up to then; one killed by SIGKILL or a crash, nothing. Exits with PROG's\n"
+	 "status.\n"
+	 "\n"
+	 "  --json                JSON instead of the table: each process and the\n"
+	 "                        total (the input of allocprof check)\n"
+	 "  -o, --output FILE     write the table or the JSON to FILE\n"},
+	{"check", "fail when allocations grew: against a baseline or a budget file (for CI)",
+	 "usage: allocprof check [OPTIONS] BASELINE NEW\n"
+	 "       allocprof check --budget FILE [OPTIONS] NEW\n"
+	 "       allocprof check --write-budget FILE [--max-increase T] [--sites N] NEW\n"
+	 "\n"
+	 "Compares allocation calls (allocs), bytes allocated (bytes), the peak in use\n"
+	 "(peak) and what was in use at exit (inuse) of NEW with BASELINE, each a\n"
+	 "profile or the output of allocprof stat --json, or with the limits of a\n"
+	 "budget file, and exits 1 when one grew beyond what is allowed, 0 otherwise\n"
+	 "(2 on a usage error or an unreadable file). Allowed by default: nothing\n"
+	 "for exact figures (stat, --rate 1), three standard errors of the\n"
+	 "difference for sampled ones. Prints a table, the sites that changed most\n"
+	 "(the frame nearest the allocation outside the system's libraries) and one\n"
+	 "\"FILE: error: ...\" line per figure that grew (\"FILE:LINE: error:\" for a\n"
+	 "budget). Improvements pass and are reported.\n"
+	 "\n"
+	 "A budget file holds \"FIGURE LIMIT\" lines (allocs, bytes, peak, inuse) and\n"
+	 "\"site allocs|bytes LIMIT WHERE\" lines, WHERE as check prints a site; '#'\n"
+	 "starts a comment.\n"
+	 "\n"
+	 "  --max-increase T      allowed growth of every figure: a share (5%) or an\n"
+	 "                        amount (100)\n"
+	 "  --max-allocs T, --max-bytes T, --max-peak T, --max-inuse T\n"
+	 "                        the same for one figure; wins over --max-increase\n"
+	 "  --budget FILE         check NEW against FILE's limits\n"
+	 "  --write-budget FILE   write NEW's figures as a budget (--max-increase adds\n"
+	 "                        headroom) and its --sites biggest sites\n"
+	 "  --sites N             sites listed (5)\n"
+	 "  --json                the verdict as JSON on stdout instead of the table\n"
+	 "  --junit FILE          also a JUnit XML report, a test case per figure\n"},
 	{"top", "the functions (or lines, files) that allocate most",
 	 "usage: allocprof top [OPTIONS] PROFILE\n"
 	 "\n"

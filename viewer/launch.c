@@ -1,0 +1,118 @@
+/* launch: a program started with the shim preloaded, and the manifest its
+ * processes append to: what `allocprof run` and `allocprof stat` share. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The records of the manifest, pointing into *data. */
+size_t launch_read_manifest(int fd, char **data, struct launch_record **recs)
+{
+	size_t len = 0, cap = 0, n = 0;
+	*data = NULL;
+	*recs = NULL;
+	for (;;) {
+		if (len + 4096 > cap) {
+			char *d = realloc(*data, cap = cap * 2 + 65536);
+			if (!d)
+				return 0;
+			*data = d;
+		}
+		ssize_t r = pread(fd, *data + len, cap - len - 1, (off_t)len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	if (!*data)
+		return 0;
+	(*data)[len] = 0;
+	for (size_t off = 0; off < len;) {
+		const char *f[3];
+		for (int i = 0; i < 3; i++) {
+			f[i] = *data + off;
+			off += strnlen(f[i], len - off) + 1;
+		}
+		if (off > len + 1)
+			break; /* a record cut short */
+		struct launch_record r;
+		memset(&r, 0, sizeof(r));
+		if (sscanf(f[0], "%15s %ld", r.kind, &r.pid) != 2)
+			continue;
+		r.program = f[1];
+		r.path = f[2];
+		struct launch_record *g = realloc(*recs, (n + 1) * sizeof(**recs));
+		if (!g)
+			break;
+		*recs = g;
+		(*recs)[n++] = r;
+	}
+	return n;
+}
+
+int launch_make_manifest(char *path, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(path, len, "%s/allocprof-run.XXXXXX", dir);
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "allocprof: cannot create a temporary file in %s: %s\n", dir, strerror(errno));
+	return fd;
+}
+
+int launch_set_preload(const char *shim)
+{
+	const char *old = getenv("LD_PRELOAD");
+	if (strchr(shim, ' ') || strchr(shim, ':'))
+		fprintf(stderr, "allocprof: warning: the path %s has a space or colon; the loader may not find it\n", shim);
+	if (!old || !*old)
+		return setenv("LD_PRELOAD", shim, 1);
+	char *v;
+	if (asprintf(&v, "%s:%s", shim, old) < 0)
+		return -1;
+	int rc = setenv("LD_PRELOAD", v, 1);
+	free(v);
+	return rc;
+}
+
+/* fork and exec; an exec failure comes back through a close-on-exec pipe so
+ * the parent can tell "could not start" from "ran and failed". */
+int launch_spawn(char **argv, pid_t *pid)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	*pid = fork();
+	if (*pid < 0) {
+		int e = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return -e;
+	}
+	if (*pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvp(argv[0], argv);
+		int e = errno;
+		ssize_t w = write(pfd[1], &e, sizeof(e));
+		(void)w;
+		_exit(127);
+	}
+	close(pfd[1]);
+	int e = 0;
+	ssize_t r;
+	do
+		r = read(pfd[0], &e, sizeof(e));
+	while (r < 0 && errno == EINTR);
+	close(pfd[0]);
+	return r == (ssize_t)sizeof(e) ? -e : 0;
+}
+

@@ -1,0 +1,28 @@
+/* launch: a program started with liballocprof.so preloaded, and the manifest
+ * (ALLOCPROF_MANIFEST) every process of it appends its records to. Shared by
+ * `allocprof run` and `allocprof stat`. */
+#ifndef ALLOCPROF_LAUNCH_H
+#define ALLOCPROF_LAUNCH_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* One record of the manifest the shim appends to (preload/dump.c,
+ * preload/counters.c): "KIND PID\0PROGRAM\0PATH\0". */
+struct launch_record {
+	char kind[16]; /* profile, peak, empty, failed, stat */
+	long pid;
+	const char *program, *path; /* stat: path holds "allocs=N bytes=N ..." */
+};
+
+/* The records of the manifest, pointing into *data (both malloc'd). */
+size_t launch_read_manifest(int fd, char **data, struct launch_record **recs);
+/* A fresh empty manifest in $TMPDIR; its descriptor, or -1 (said on stderr). */
+int launch_make_manifest(char *path, size_t len);
+/* Puts shim first in LD_PRELOAD, keeping what was there. 0 or -1. */
+int launch_set_preload(const char *shim);
+/* fork and exec argv; 0, or -errno when the program could not start (*pid
+ * is then a child that exits 127 or -1). */
+int launch_spawn(char **argv, pid_t *pid);
+
+#endif
