@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "collector.h"
 #include "config.h"
+#include "evclock.h"
 #include "event.h"
 #include "livetab.h"
 #include "ring.h"
@@ -37,75 +38,11 @@ static void on_thread_exit(void *arg)
 	guard_leave(t);
 }
 
-uint64_t capture_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static bool use_tsc;
-static uint64_t tick0, mono0;
-static double ns_per_tick = 1.0;
-
-/* The kernel keeps time with the TSC only when it is constant, never stops
- * and agrees across CPUs: then so can we. */
-static bool kernel_uses_tsc(void)
-{
-	char buf[32];
-	int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
-}
-
-uint64_t capture_now(void)
-{
-#if defined(__x86_64__)
-	/* rdtsc, not rdtscp: 20 ns against 27 here, twice per malloc+free in
-	 * exact mode. Unordered, it may read the clock a little before the load
-	 * that handed a block over to the freeing thread; the collector already
-	 * takes a free stamped before its block's allocation (pending frees,
-	 * up to 1 ms) for the clocks of CPUs that disagree by as much. */
-	if (use_tsc)
-		return __builtin_ia32_rdtsc();
-#endif
-	return capture_now_ns();
-}
-
-void capture_calibrate(void)
-{
-	if (!use_tsc)
-		return;
-	uint64_t t = capture_now(), m = capture_now_ns();
-	if (t > tick0 + 100000 && m > mono0)
-		ns_per_tick = (double)(m - mono0) / (double)(t - tick0);
-}
-
-uint64_t capture_time_to_ns(uint64_t t)
-{
-	if (!use_tsc)
-		return t;
-	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * ns_per_tick);
-}
-
-double capture_ns_per_tick(void)
-{
-	return use_tsc ? ns_per_tick : 1.0;
-}
-
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
-#if defined(__x86_64__)
-	use_tsc = kernel_uses_tsc();
-#endif
-	mono0 = capture_now_ns();
-	tick0 = capture_now();
-	/* 10 ms, at the clock's nominal rate until calibration knows better */
-	rss_every = use_tsc ? 30000000 : 10000000;
+	evclock_init();
+	rss_every = evclock_nominal_ticks(10000000); /* 10 ms */
 	/* exact mode: every block is sampled, so every free is sent, and the
 	 * collector, not this thread, looks the block up */
 	if (config.rate == 1)
@@ -226,7 +163,7 @@ static void stamp(struct thread_state *t)
 
 static uint64_t event_clock(struct thread_state *t)
 {
-	return t->last_stamp = capture_now();
+	return t->last_stamp = evclock_now();
 }
 
 static void unstamp(struct thread_state *t)

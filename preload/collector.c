@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "evclock.h"
 #include "dump.h"
 #include "addrtab.h"
 #include "arena.h"
@@ -40,7 +41,7 @@ static void maybe_snapshot_peak(uint64_t now)
 	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 1024) {
 		stacktab_snapshot_peak();
 		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = capture_time_to_ns(now);
+		totals.snapshot_ns = evclock_to_ns(now);
 	}
 }
 
@@ -51,7 +52,7 @@ void collector_snapshot_if_peak(void)
 	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes) {
 		stacktab_snapshot_peak();
 		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = capture_now_ns();
+		totals.snapshot_ns = evclock_mono_ns();
 	}
 }
 
@@ -91,7 +92,7 @@ static void account_fate(struct stack_fate *f, const struct event *e, const stru
 		return; /* not the end of the object: its next block takes over */
 	}
 	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
-	uint64_t life = (uint64_t)((double)ticks * capture_ns_per_tick());
+	uint64_t life = (uint64_t)((double)ticks * evclock_ns_per_tick());
 	f->life[life_bucket(life)] += w->objects;
 	if (life <= config.short_ns) {
 		f->short_objects += w->objects;
@@ -134,7 +135,7 @@ static void apply_alloc(struct stack_rec *s, const struct event *e)
 	if (totals.inuse_bytes > totals.peak_inuse_bytes)
 		totals.peak_inuse_bytes = totals.inuse_bytes;
 	maybe_snapshot_peak(e->alloc_time);
-	timeline_inuse(capture_time_to_ns(e->alloc_time), totals.inuse_bytes);
+	timeline_inuse(evclock_to_ns(e->alloc_time), totals.inuse_bytes);
 }
 
 /* e describes the freed block: its size, allocation time and thread, depth. */
@@ -146,7 +147,7 @@ static void apply_free(struct stack_rec *s, const struct event *e)
 	account_fate(&s->fate, e, &w);
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;
-	timeline_inuse(capture_time_to_ns(e->free_time), totals.inuse_bytes);
+	timeline_inuse(evclock_to_ns(e->free_time), totals.inuse_bytes);
 }
 
 /* Frees that found no block yet. The collector reads the rings' heads one
@@ -215,7 +216,7 @@ static void exact_alloc(struct ring *r, struct stack_rec *s, const struct event 
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
 	struct pending_free *pf = pending_slot(e->addr);
-	uint64_t skew = (uint64_t)(1e6 / capture_ns_per_tick());
+	uint64_t skew = (uint64_t)(1e6 / evclock_ns_per_tick());
 	if (pf && pf->addr == e->addr && pf->free_time + skew >= e->alloc_time) {
 		/* its free came first (see pending_free): the block is gone */
 		x.kind = EVENT_FREE;
@@ -260,7 +261,7 @@ static void on_event(struct ring *r, const struct event *e)
 {
 	totals.events++;
 	if (e->rss)
-		timeline_rss(capture_time_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
+		timeline_rss(evclock_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
 	if (e->kind == EVENT_ALLOC) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, e->nframes ? e->frames : NULL,
 						      e->nframes, e->flags & EVENT_TRUNCATED);
@@ -312,7 +313,7 @@ static bool before(const struct event *a, const struct event *b)
  * stamp and its publication and for clocks of CPUs that disagree a little. */
 static uint64_t horizon(void)
 {
-	uint64_t h = capture_now() - (uint64_t)(500000.0 / capture_ns_per_tick());
+	uint64_t h = evclock_now() - (uint64_t)(500000.0 / evclock_ns_per_tick());
 	for (struct ring *r = ring_first(); r; r = r->next) {
 		uint64_t t = atomic_load_explicit(&r->inflight, memory_order_acquire);
 		if (t && t < h)
@@ -332,7 +333,7 @@ static double fullest_seen;
  * that order exact. */
 static size_t drain(bool all)
 {
-	capture_calibrate();
+	evclock_calibrate();
 	uint64_t limit = all || config.rate != 1 ? UINT64_MAX : horizon();
 	struct ring *rings[MERGE_MAX];
 	struct ring_span spans[MERGE_MAX];
@@ -407,7 +408,7 @@ static void *collector_main(void *arg)
 	guard_enter(t); /* for good: nothing this thread allocates is the program's */
 	prctl(PR_SET_NAME, "allocprof", 0, 0, 0);
 	long sleep_ns = 1000000;
-	uint64_t next_interval = config.interval_ns ? capture_now_ns() + config.interval_ns : 0;
+	uint64_t next_interval = config.interval_ns ? evclock_mono_ns() + config.interval_ns : 0;
 	while (shim_state == SHIM_ON) {
 		collector_lock();
 		size_t n = collector_drain_locked();
@@ -416,10 +417,10 @@ static void *collector_main(void *arg)
 			dump_requested = 0;
 			dump_write(NULL, DUMP_SIGNAL);
 		}
-		if (next_interval && capture_now_ns() >= next_interval) {
+		if (next_interval && evclock_mono_ns() >= next_interval) {
 			dump_write(NULL, DUMP_INTERVAL);
 			/* a slow dump skips intervals rather than queueing them */
-			while (next_interval <= capture_now_ns())
+			while (next_interval <= evclock_mono_ns())
 				next_interval += config.interval_ns;
 		}
 		/* exact mode, busy: go round again at once (this thread exists to
@@ -442,7 +443,7 @@ static void *collector_main(void *arg)
 			sleep_ns = n ? 1000000 : sleep_ns * 2 > most ? most : sleep_ns * 2;
 		}
 		if (next_interval) {
-			uint64_t now = capture_now_ns();
+			uint64_t now = evclock_mono_ns();
 			uint64_t left = next_interval > now ? next_interval - now : 0;
 			if ((uint64_t)sleep_ns > left)
 				sleep_ns = (long)left;
@@ -519,9 +520,9 @@ void collector_fork_child(void)
 
 int collector_trylock_for(uint64_t ns)
 {
-	uint64_t end = capture_now_ns() + ns;
+	uint64_t end = evclock_mono_ns() + ns;
 	while (pthread_mutex_trylock(&lock) != 0) {
-		if (capture_now_ns() > end)
+		if (evclock_mono_ns() > end)
 			return -1;
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);

@@ -24,6 +24,7 @@
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
+#include "evclock.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -167,7 +168,7 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 	p->period = (int64_t)config.rate;
 	p->default_sample_type = profile_cstr(p, "alloc_space");
 	p->time_nanos = (int64_t)shim_start_wall_ns;
-	p->duration_nanos = (int64_t)(capture_now_ns() - shim_start_mono_ns);
+	p->duration_nanos = (int64_t)(evclock_mono_ns() - shim_start_mono_ns);
 
 	maptab_refresh();
 	/* the executable first: pprof treats the first mapping as the main binary */
