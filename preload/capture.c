@@ -20,7 +20,7 @@
 #include "evclock.h"
 #include "event.h"
 #include "livetab.h"
-#include "ring.h"
+#include "ring_fast.h"
 #include "signals.h"
 #include "unwind.h"
 
@@ -86,12 +86,11 @@ static void attach_stack_cache(struct ring *r)
 {
 	if (config.rate != 1 || !config.unwind_cache)
 		return;
-	struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_relaxed);
+	struct unwind_cache *c = ring_own_unwind_cache(r);
 	if (c)
 		unwind_cache_reset(c);
 	else
-		atomic_store_explicit(&r->stack_cache, pages_map(unwind_cache_bytes(config.depth)),
-				      memory_order_release);
+		ring_set_unwind_cache(r, pages_map(unwind_cache_bytes(config.depth)));
 }
 
 static struct ring *thread_ring(struct thread_state *t)
@@ -153,12 +152,11 @@ static void *reserve(struct thread_state *t, size_t max)
  * thread's last one (see ring.h: inflight): a thread's clock only moves on,
  * so that floor costs no clock reading; the event's own time is read once,
  * when it is filled (unwinding, or waiting for room, is not part of a
- * block's life). A plain release store: the collector's horizon keeps a
- * margin far wider than a store can take to be seen. */
+ * block's life). */
 static void stamp(struct thread_state *t)
 {
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, t->last_stamp ? t->last_stamp : 1, memory_order_release);
+		ring_stamp(t->ring, t->last_stamp ? t->last_stamp : 1);
 }
 
 static uint64_t event_clock(struct thread_state *t)
@@ -169,7 +167,7 @@ static uint64_t event_clock(struct thread_state *t)
 static void unstamp(struct thread_state *t)
 {
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, 0, memory_order_release);
+		ring_stamp(t->ring, 0);
 }
 
 static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags,
@@ -198,7 +196,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->addr = b->addr;
 	ring_commit(t->ring, sizeof(*e));
 	unstamp(t);
-	ring_count_add(&t->ring->frees);
+	ring_count_free(t->ring);
 }
 
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
@@ -214,7 +212,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	}
 	bool truncated;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated,
-				   atomic_load_explicit(&t->ring->stack_cache, memory_order_relaxed));
+				   ring_own_unwind_cache(t->ring));
 	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
@@ -230,12 +228,10 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->free_tid = 0;
 	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
 	e->free_pc = 0;
-	uint64_t *sent = &t->ring->sent[h & (RING_SENT_CACHE - 1)];
 	size_t len = sizeof(*e);
-	if (*sent == h) {
+	if (ring_sent_before(t->ring, h)) {
 		e->nframes = 0;
 	} else {
-		*sent = h;
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
@@ -249,9 +245,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	 * context switch, kept for a ring about to fill */
 	if (ring_filling(t->ring))
 		collector_wake();
-	ring_count_add(&t->ring->samples);
-	if (truncated)
-		ring_count_add(&t->ring->truncated);
+	ring_count_sample(t->ring, truncated);
 	if (had_stale) {
 		/* the old block's free happened where we could not see it */
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
@@ -293,9 +287,9 @@ void capture_get_stats(struct capture_stats *s)
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
 	s->unwind_hits = s->unwind_misses = s->unwind_walks = 0;
-	for (struct ring *r = ring_first(); r; r = r->next) {
+	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
 		uint64_t h, m, w;
-		struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_acquire);
+		struct unwind_cache *c = ring_unwind_cache(r);
 		if (c) {
 			unwind_cache_stats(c, &h, &m, &w);
 			s->unwind_hits += h;

@@ -201,17 +201,17 @@ static void exact_free(struct ring *r, const struct event *e)
 	x.realloc_depth = (uint32_t)b.realloc_depth;
 	apply_free(stacktab_at(b.stack), &x);
 	if (e->flags & EVENT_REALLOC)
-		r->realloc_depth = (uint32_t)b.realloc_depth + 1;
+		*ring_consumer_word(r) = (uint32_t)b.realloc_depth + 1;
 	return;
 unknown:
 	if (e->flags & EVENT_REALLOC)
-		r->realloc_depth = 1;
+		*ring_consumer_word(r) = 1;
 }
 
 static void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 {
 	struct event x = *e;
-	x.realloc_depth = e->flags & EVENT_REALLOC ? r->realloc_depth : 0;
+	x.realloc_depth = e->flags & EVENT_REALLOC ? *ring_consumer_word(r) : 0;
 	apply_alloc(s, &x);
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
@@ -314,8 +314,8 @@ static bool before(const struct event *a, const struct event *b)
 static uint64_t horizon(void)
 {
 	uint64_t h = evclock_now() - (uint64_t)(500000.0 / evclock_ns_per_tick());
-	for (struct ring *r = ring_first(); r; r = r->next) {
-		uint64_t t = atomic_load_explicit(&r->inflight, memory_order_acquire);
+	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
+		uint64_t t = ring_inflight(r);
 		if (t && t < h)
 			h = t;
 	}
@@ -342,10 +342,10 @@ static size_t drain(bool all)
 	struct ring *r = ring_first();
 	while (r) {
 		unsigned k = 0;
-		for (; r && k < MERGE_MAX; r = r->next) {
+		for (; r && k < MERGE_MAX; r = ring_next(r)) {
 			if (!ring_span_begin(r, &spans[k]))
 				continue;
-			double used = (double)(spans[k].head - spans[k].tail) / (double)r->size;
+			double used = ring_span_fill(r, &spans[k]);
 			if (used > fullest_seen)
 				fullest_seen = used;
 			rings[k] = r;
