@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "../src/hmap.h"
-#include "arena.h"
 #include "collector.h"
 #include "config.h"
 #include "evclock.h"
 #include "event.h"
+#include "exact.h"
 #include "livetab.h"
 #include "ring_fast.h"
 #include "signals.h"
@@ -43,13 +43,11 @@ void capture_init(void)
 	pthread_key_create(&exit_key, on_thread_exit);
 	evclock_init();
 	rss_every = evclock_nominal_ticks(10000000); /* 10 ms */
-	/* exact mode: every block is sampled, so every free is sent, and the
-	 * collector, not this thread, looks the block up */
-	if (config.rate == 1)
-		memset(livetab_filter, 0xff, sizeof(livetab_filter));
-	/* exact mode sends every allocation: give it room for bursts; sampled
-	 * events are rare, and a ring's pages count in the program's RSS */
-	ring_size = config.rate == 1 ? (1u << 21) : (64u << 10);
+	if (exact_mode())
+		exact_capture_init();
+	/* sampled events are rare, and a ring's pages count in the program's
+	 * RSS */
+	ring_size = exact_mode() ? EXACT_RING_BYTES : (64u << 10);
 	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * biggest)
 		ring_size *= 2;
@@ -80,19 +78,6 @@ static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Exact mode unwinds every allocation: chains repeat, and a cache of them
- * (unwind.h) lives with the ring, reset when the ring changes threads. */
-static void attach_stack_cache(struct ring *r)
-{
-	if (config.rate != 1 || !config.unwind_cache)
-		return;
-	struct unwind_cache *c = ring_own_unwind_cache(r);
-	if (c)
-		unwind_cache_reset(c);
-	else
-		ring_set_unwind_cache(r, pages_map(unwind_cache_bytes(config.depth)));
-}
-
 static struct ring *thread_ring(struct thread_state *t)
 {
 	if (!t->ring) {
@@ -103,7 +88,8 @@ static struct ring *thread_ring(struct thread_state *t)
 		t->ring = ring_acquire(t->tid, ring_size);
 		if (t->ring) {
 			pthread_setspecific(exit_key, t->ring);
-			attach_stack_cache(t->ring);
+			if (exact_mode())
+				exact_ring_acquired(t->ring);
 			signals_thread_start();
 		}
 	}
@@ -238,7 +224,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags,
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
-	bool had_stale = config.rate != 1 && livetab_insert(&b, &stale);
+	/* exact mode: the collector keeps the live blocks (exact.h) */
+	bool had_stale = !exact_mode() && livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
 	unstamp(t);
 	/* the collector polls on its own; a wake-up is a system call and a
@@ -256,7 +243,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
 {
 	struct live_block b;
-	if (config.rate == 1) {
+	if (exact_mode()) {
 		if (!p)
 			return;
 		memset(&b, 0, sizeof(b)); /* the collector knows the rest */

@@ -18,13 +18,14 @@
 #include "../src/pbuf.h"
 #include "../src/pprof_write.h"
 #include "../src/profile.h"
-#include "addrtab.h"
+#include "aggregate.h"
 #include "allocstat.h"
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
 #include "evclock.h"
+#include "exact.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -112,7 +113,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 			(unsigned long long)allocator_inuse, allocator_lib);
 	if (cs->inline_drains)
 		comment(p, "full rings drained by their own thread: %llu", (unsigned long long)cs->inline_drains);
-	if (config.rate == 1) {
+	if (exact_mode()) {
 		comment(p, "collector woken by a filling ring: %llu", (unsigned long long)collector_wakes());
 		comment(p, "stacks read from the unwind cache: %llu, unwound: %llu (%llu remembered)",
 			(unsigned long long)cs->unwind_hits, (unsigned long long)cs->unwind_misses,
@@ -128,7 +129,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)((arena_mapped_bytes() + livetab_mapped_bytes()) >> 10),
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
-		(unsigned long long)(config.rate == 1 ? addrtab_count() : livetab_count()));
+		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
 }
 
 enum { NTYPES = 6 };
@@ -309,8 +310,8 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
  * same tables, two sample types, the values of the last peak snapshot. */
 static void make_peak(struct profile *p, const struct sample_extra *extra)
 {
-	struct collector_totals t;
-	collector_get_totals(&t);
+	struct aggregate_totals t;
+	aggregate_get_totals(&t);
 	p->sample_types[0] = p->sample_types[2];
 	p->sample_types[1] = p->sample_types[3];
 	p->ntypes = 2;
@@ -402,7 +403,7 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 {
 	struct capture_stats cs;
 	capture_get_stats(&cs);
-	collector_snapshot_if_peak();
+	aggregate_snapshot_if_peak();
 	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
 	struct sample_extra *extra = mem_alloc(extra_size);
 	if (!extra)

@@ -1,0 +1,16 @@
+/* pace: how long the collector thread sleeps between drains, from how much
+ * the last drain found and how full the fullest ring was. */
+#ifndef ALLOCPROF_PACE_H
+#define ALLOCPROF_PACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The drain saw a ring this full (0 to 1). */
+void pace_note_fill(double used);
+/* After a drain of events events: false to go round again at once, else
+ * true with *sleep_ns set from its previous value (which the caller may
+ * have shortened since). */
+bool pace_next(size_t events, bool dump_pending, long *sleep_ns);
+
+#endif
