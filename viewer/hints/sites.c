@@ -205,13 +205,6 @@ static int64_t rate_of(const struct profile *p)
 {
 	if (p->period > 0 && !strcmp(profile_str(p, p->period_type.type), PPROF_PERIOD_TYPE))
 		return p->period;
-	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
-		if (!strncmp(c, "rate: ", 6)) {
-			long long v = strtoll(c + 6, NULL, 10);
-			return v > 0 ? v : 0;
-		}
-	}
 	return 0;
 }
 
