@@ -1,5 +1,6 @@
 /* config: the ALLOCPROF_* environment, read once. A bad value prints one
- * line naming the variable and the default used, and never stops the host. */
+ * line naming the variable and the default used, and never stops the host.
+ * The variables, their fields here and their defaults: src/envvars.h. */
 #ifndef ALLOCPROF_CONFIG_H
 #define ALLOCPROF_CONFIG_H
 
