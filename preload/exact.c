@@ -161,15 +161,6 @@ uint64_t exact_horizon(void)
 	return h;
 }
 
-/* The table is as big as the program's heap is numerous: a lookup is a
- * cache miss. The drain calls this for events a dozen places ahead of the
- * one it pairs, so the misses overlap. */
-void exact_prefetch(const struct event *e)
-{
-	if (e)
-		addrtab_prefetch(e->addr);
-}
-
 uint64_t exact_live_blocks(void)
 {
 	return addrtab_count();
