@@ -123,9 +123,7 @@ void aggregate_free(struct stack_rec *s, const struct event *e)
 	timeline_inuse(evclock_to_ns(e->free_time), totals.inuse_bytes);
 }
 
-void aggregate_seen(const struct event *e)
+void aggregate_rss(const struct event *e)
 {
-	totals.events++;
-	if (e->rss)
-		timeline_rss(evclock_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
+	timeline_rss(evclock_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
 }

@@ -15,16 +15,15 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e);
 /* The free of a block s allocated: e describes the block (size, allocation
  * time and thread, realloc depth) and its free. */
 void aggregate_free(struct stack_rec *s, const struct event *e);
-/* Every event drained, before it is paired or applied: counts it and takes
- * its RSS reading. */
-void aggregate_seen(const struct event *e);
+/* An event that carries an RSS reading (e->rss, at most one per thread
+ * every 10 ms): the reading goes into the timeline. */
+void aggregate_rss(const struct event *e);
 
 struct aggregate_totals {
 	double inuse_bytes, inuse_objects;
 	double peak_inuse_bytes;    /* the highest in-use estimate seen */
 	double snapshot_inuse_bytes;/* in use at the last peak snapshot */
 	uint64_t snapshot_ns;       /* when it was taken (CLOCK_MONOTONIC) */
-	uint64_t events;
 };
 void aggregate_get_totals(struct aggregate_totals *t);
 /* Before a dump: if in use now is at least the last peak snapshot, this is

@@ -18,7 +18,8 @@
 
 static void on_event(struct ring *r, const struct event *e)
 {
-	aggregate_seen(e);
+	if (e->rss)
+		aggregate_rss(e);
 	if (e->kind == EVENT_ALLOC) {
 		struct stack_rec *s = stacktab_intern(e->stack_hash, e->nframes ? e->frames : NULL,
 						      e->nframes, e->flags & EVENT_TRUNCATED);
