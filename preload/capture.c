@@ -14,12 +14,13 @@
 #include <unistd.h>
 
 #include "../src/hmap.h"
-#include "arena.h"
 #include "collector.h"
 #include "config.h"
+#include "evclock.h"
 #include "event.h"
+#include "exact.h"
 #include "livetab.h"
-#include "ring.h"
+#include "ring_fast.h"
 #include "signals.h"
 #include "unwind.h"
 
@@ -37,82 +38,16 @@ static void on_thread_exit(void *arg)
 	guard_leave(t);
 }
 
-uint64_t capture_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static bool use_tsc;
-static uint64_t tick0, mono0;
-static double ns_per_tick = 1.0;
-
-/* The kernel keeps time with the TSC only when it is constant, never stops
- * and agrees across CPUs: then so can we. */
-static bool kernel_uses_tsc(void)
-{
-	char buf[32];
-	int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n >= 3 && !memcmp(buf, "tsc", 3) && (n == 3 || buf[3] == '\n');
-}
-
-uint64_t capture_now(void)
-{
-#if defined(__x86_64__)
-	/* rdtsc, not rdtscp: 20 ns against 27 here, twice per malloc+free in
-	 * exact mode. Unordered, it may read the clock a little before the load
-	 * that handed a block over to the freeing thread; the collector already
-	 * takes a free stamped before its block's allocation (pending frees,
-	 * up to 1 ms) for the clocks of CPUs that disagree by as much. */
-	if (use_tsc)
-		return __builtin_ia32_rdtsc();
-#endif
-	return capture_now_ns();
-}
-
-void capture_calibrate(void)
-{
-	if (!use_tsc)
-		return;
-	uint64_t t = capture_now(), m = capture_now_ns();
-	if (t > tick0 + 100000 && m > mono0)
-		ns_per_tick = (double)(m - mono0) / (double)(t - tick0);
-}
-
-uint64_t capture_time_to_ns(uint64_t t)
-{
-	if (!use_tsc)
-		return t;
-	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * ns_per_tick);
-}
-
-double capture_ns_per_tick(void)
-{
-	return use_tsc ? ns_per_tick : 1.0;
-}
-
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
-#if defined(__x86_64__)
-	use_tsc = kernel_uses_tsc();
-#endif
-	mono0 = capture_now_ns();
-	tick0 = capture_now();
-	/* 10 ms, at the clock's nominal rate until calibration knows better */
-	rss_every = use_tsc ? 30000000 : 10000000;
-	/* exact mode: every block is sampled, so every free is sent, and the
-	 * collector, not this thread, looks the block up */
-	if (config.rate == 1)
-		memset(livetab_filter, 0xff, sizeof(livetab_filter));
-	/* exact mode sends every allocation: give it room for bursts; sampled
-	 * events are rare, and a ring's pages count in the program's RSS */
-	ring_size = config.rate == 1 ? (1u << 21) : (64u << 10);
+	evclock_init();
+	rss_every = evclock_nominal_ticks(10000000); /* 10 ms */
+	if (exact_mode())
+		exact_capture_init();
+	/* sampled events are rare, and a ring's pages count in the program's
+	 * RSS */
+	ring_size = exact_mode() ? EXACT_RING_BYTES : (64u << 10);
 	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * biggest)
 		ring_size *= 2;
@@ -143,20 +78,6 @@ static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Exact mode unwinds every allocation: chains repeat, and a cache of them
- * (unwind.h) lives with the ring, reset when the ring changes threads. */
-static void attach_stack_cache(struct ring *r)
-{
-	if (config.rate != 1 || !config.unwind_cache)
-		return;
-	struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_relaxed);
-	if (c)
-		unwind_cache_reset(c);
-	else
-		atomic_store_explicit(&r->stack_cache, pages_map(unwind_cache_bytes(config.depth)),
-				      memory_order_release);
-}
-
 static struct ring *thread_ring(struct thread_state *t)
 {
 	if (!t->ring) {
@@ -167,7 +88,8 @@ static struct ring *thread_ring(struct thread_state *t)
 		t->ring = ring_acquire(t->tid, ring_size);
 		if (t->ring) {
 			pthread_setspecific(exit_key, t->ring);
-			attach_stack_cache(t->ring);
+			if (exact_mode())
+				exact_ring_acquired(t->ring);
 			signals_thread_start();
 		}
 	}
@@ -216,23 +138,22 @@ static void *reserve(struct thread_state *t, size_t max)
  * thread's last one (see ring.h: inflight): a thread's clock only moves on,
  * so that floor costs no clock reading; the event's own time is read once,
  * when it is filled (unwinding, or waiting for room, is not part of a
- * block's life). A plain release store: the collector's horizon keeps a
- * margin far wider than a store can take to be seen. */
+ * block's life). */
 static void stamp(struct thread_state *t)
 {
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, t->last_stamp ? t->last_stamp : 1, memory_order_release);
+		ring_stamp(t->ring, t->last_stamp ? t->last_stamp : 1);
 }
 
 static uint64_t event_clock(struct thread_state *t)
 {
-	return t->last_stamp = capture_now();
+	return t->last_stamp = evclock_now();
 }
 
 static void unstamp(struct thread_state *t)
 {
 	if (t->ring)
-		atomic_store_explicit(&t->ring->inflight, 0, memory_order_release);
+		ring_stamp(t->ring, 0);
 }
 
 static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags,
@@ -261,7 +182,7 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->addr = b->addr;
 	ring_commit(t->ring, sizeof(*e));
 	unstamp(t);
-	ring_count_add(&t->ring->frees);
+	ring_count_free(t->ring);
 }
 
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
@@ -277,7 +198,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	}
 	bool truncated;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated,
-				   atomic_load_explicit(&t->ring->stack_cache, memory_order_relaxed));
+				   ring_own_unwind_cache(t->ring));
 	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
@@ -293,28 +214,25 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->free_tid = 0;
 	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
 	e->free_pc = 0;
-	uint64_t *sent = &t->ring->sent[h & (RING_SENT_CACHE - 1)];
 	size_t len = sizeof(*e);
-	if (*sent == h) {
+	if (ring_sent_before(t->ring, h)) {
 		e->nframes = 0;
 	} else {
-		*sent = h;
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
 	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags,
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
-	bool had_stale = config.rate != 1 && livetab_insert(&b, &stale);
+	/* exact mode: the collector keeps the live blocks (exact.h) */
+	bool had_stale = !exact_mode() && livetab_insert(&b, &stale);
 	ring_commit(t->ring, len);
 	unstamp(t);
 	/* the collector polls on its own; a wake-up is a system call and a
 	 * context switch, kept for a ring about to fill */
 	if (ring_filling(t->ring))
 		collector_wake();
-	ring_count_add(&t->ring->samples);
-	if (truncated)
-		ring_count_add(&t->ring->truncated);
+	ring_count_sample(t->ring, truncated);
 	if (had_stale) {
 		/* the old block's free happened where we could not see it */
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
@@ -325,7 +243,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
 {
 	struct live_block b;
-	if (config.rate == 1) {
+	if (exact_mode()) {
 		if (!p)
 			return;
 		memset(&b, 0, sizeof(b)); /* the collector knows the rest */
@@ -356,9 +274,9 @@ void capture_get_stats(struct capture_stats *s)
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
 	s->unwind_hits = s->unwind_misses = s->unwind_walks = 0;
-	for (struct ring *r = ring_first(); r; r = r->next) {
+	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
 		uint64_t h, m, w;
-		struct unwind_cache *c = atomic_load_explicit(&r->stack_cache, memory_order_acquire);
+		struct unwind_cache *c = ring_unwind_cache(r);
 		if (c) {
 			unwind_cache_stats(c, &h, &m, &w);
 			s->unwind_hits += h;

@@ -26,16 +26,4 @@ struct capture_stats {
 };
 void capture_get_stats(struct capture_stats *s);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t capture_now_ns(void);
-/* The clock of event times: the TSC when the kernel itself keeps time with
- * it (a few cycles to read, against ~20 ns for clock_gettime, twice per
- * sampled block), CLOCK_MONOTONIC nanoseconds otherwise. */
-uint64_t capture_now(void);
-/* Recomputes the TSC rate against CLOCK_MONOTONIC (the collector does it
- * before each drain); and converts event times to CLOCK_MONOTONIC ns. */
-void capture_calibrate(void);
-uint64_t capture_time_to_ns(uint64_t t);
-double capture_ns_per_tick(void);
-
 #endif

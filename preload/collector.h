@@ -1,6 +1,7 @@
-/* collector: drains the rings and aggregates events per stack. A background
- * thread does it most of the time; a program thread whose ring is full, a
- * dlclose and every dump do it themselves under the same lock. */
+/* collector: the lock under which the rings are drained and the tables
+ * read, and the background thread that drains them most of the time; a
+ * program thread whose ring is full, a dlclose and every dump drain
+ * themselves under the same lock. */
 #ifndef ALLOCPROF_COLLECTOR_H
 #define ALLOCPROF_COLLECTOR_H
 
@@ -38,21 +39,9 @@ void collector_unlock(void);
  * nanoseconds. 0 when locked, -1 when it gave up. */
 int collector_trylock_for(uint64_t ns);
 /* With the lock held: drain every ring up to the safe horizon (exact mode,
- * see collector.c), or everything; returns the number of events. */
+ * see exact.h), or everything; returns the number of events. */
 size_t collector_drain_locked(void);
 size_t collector_drain_all_locked(void);
-
-struct collector_totals {
-	double inuse_bytes, inuse_objects;
-	double peak_inuse_bytes;    /* the highest in-use estimate seen */
-	double snapshot_inuse_bytes;/* in use at the last peak snapshot */
-	uint64_t snapshot_ns;       /* when it was taken (CLOCK_MONOTONIC) */
-	uint64_t events;
-};
-void collector_get_totals(struct collector_totals *t);
-/* With the lock held, before a dump: if in use now is at least the last
- * peak snapshot, this is the peak. */
-void collector_snapshot_if_peak(void);
 
 void collector_fork_prepare(void);
 void collector_fork_parent(void);

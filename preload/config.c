@@ -1,20 +1,53 @@
-/* config: parsing of ALLOCPROF_* variables. */
+/* config: parsing of ALLOCPROF_* variables, driven by the table of
+ * src/envvars.h: each variable's type says how it is read, its shown
+ * default what the line about a bad value says. */
 #include "config.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../src/envvars.h"
 #include "log.h"
 
 struct config config;
 
-enum { DEFAULT_RATE = 512 * 1024, DEFAULT_DEPTH = 64 };
-#define DEFAULT_OUT "allocprof.%e.%p.pb.gz"
+/* periodic snapshots need distinct names */
 #define DEFAULT_INTERVAL_OUT "allocprof.%e.%p.%n.pb.gz"
-#define DEFAULT_SHORT_NS 1000000ULL
+
+struct var {
+	const char *name;
+	enum envvar_type type;
+	size_t offset;
+	uint64_t dflt;
+	const char *shown;
+	uint64_t min, max;
+};
+
+/* The size of the field each type writes: a table line whose field does
+ * not match its type does not compile. */
+#define FIELD_SIZE(type)                                                                   \
+	((type) == ENVVAR_BOOL ? sizeof(bool)                                              \
+	 : (type) == ENVVAR_COUNT ? sizeof(unsigned)                                       \
+	 : (type) == ENVVAR_SIGNAL ? sizeof(int)                                           \
+	 : (type) == ENVVAR_TEMPLATE || (type) == ENVVAR_PATH ? (size_t)CONFIG_PATH_MAX    \
+	 : sizeof(uint64_t))
+
+#define X(NAME, field, type, dflt, shown, lo, hi, help)                                    \
+	_Static_assert(sizeof(config.field) == FIELD_SIZE(type), "ALLOCPROF_" #NAME ": field and type differ");
+ALLOCPROF_ENVVARS(X)
+#undef X
+
+static const struct var vars[] = {
+#define X(NAME, field, type, dflt, shown, lo, hi, help) \
+	{"ALLOCPROF_" #NAME, type, offsetof(struct config, field), dflt, shown, lo, hi},
+	ALLOCPROF_ENVVARS(X)
+#undef X
+};
+enum { NVARS = sizeof(vars) / sizeof(vars[0]) };
 
 /* Unsigned decimal with an optional k/m/g (binary) suffix. */
 static bool parse_size(const char *s, uint64_t *out)
@@ -111,11 +144,6 @@ static bool dump_signal_allowed(int sig)
 	return sig < 32 || sig >= SIGRTMIN;
 }
 
-static void bad(const char *var, const char *val, const char *dflt)
-{
-	log_line("ignoring %s=%s (%s); using %s", var, val, "not a valid value", dflt);
-}
-
 /* The output template, made absolute against the directory at start (a
  * process that changes directory later still writes where it started). A
  * template naming a directory (a trailing '/', or one that exists) gets the
@@ -150,74 +178,96 @@ static void set_out(const char *tmpl, const char *dflt)
 	memcpy(config.out, abs, strlen(abs) + 1);
 }
 
+static void bad(const struct var *var, const char *val)
+{
+	if ((var->type == ENVVAR_SIZE || var->type == ENVVAR_COUNT) && var->max != UINT64_MAX)
+		log_line("ignoring %s=%s (not a valid value); using %s (the range is %llu..%llu)", var->name,
+			 val, var->shown, (unsigned long long)var->min, (unsigned long long)var->max);
+	else
+		log_line("ignoring %s=%s (not a valid value); using %s", var->name, val, var->shown);
+}
+
+static void set_default(const struct var *var)
+{
+	void *field = (char *)&config + var->offset;
+	switch (var->type) {
+	case ENVVAR_SIZE: case ENVVAR_SEED: case ENVVAR_SECONDS:
+		*(uint64_t *)field = var->dflt;
+		break;
+	case ENVVAR_COUNT:
+		*(unsigned *)field = (unsigned)var->dflt;
+		break;
+	case ENVVAR_BOOL:
+		*(bool *)field = var->dflt != 0;
+		break;
+	case ENVVAR_SIGNAL:
+		*(int *)field = (int)var->dflt;
+		break;
+	case ENVVAR_TEMPLATE: case ENVVAR_PATH:
+		break; /* set by set_out, or left empty */
+	}
+}
+
+/* Reads s into var's field; false (field untouched) if it is not valid. */
+static bool parse(const struct var *var, const char *s)
+{
+	void *field = (char *)&config + var->offset;
+	uint64_t x;
+	switch (var->type) {
+	case ENVVAR_SIZE: case ENVVAR_COUNT: case ENVVAR_SEED:
+		if (!parse_size(s, &x) || x < var->min || x > var->max)
+			return false;
+		if (var->type == ENVVAR_COUNT)
+			*(unsigned *)field = (unsigned)x;
+		else
+			*(uint64_t *)field = x;
+		if (var->type == ENVVAR_SEED)
+			config.seeded = true;
+		return true;
+	case ENVVAR_BOOL:
+		return parse_bool(s, (bool *)field);
+	case ENVVAR_SECONDS:
+		return parse_seconds(s, (uint64_t *)field);
+	case ENVVAR_SIGNAL: {
+		int sig = parse_signal(s);
+		if (!sig)
+			return false;
+		if (!dump_signal_allowed(sig))
+			log_line("ignoring %s=%s (a fault or the C library's own signal: a handler "
+				 "that returns would run forever); using %s", var->name, s, var->shown);
+		else
+			*(int *)field = sig;
+		return true;
+	}
+	case ENVVAR_TEMPLATE:
+		return true; /* set_out, once every other variable is known */
+	case ENVVAR_PATH:
+		/* one that does not fit is left out: the file is a side channel */
+		if (strlen(s) < CONFIG_PATH_MAX)
+			strcpy((char *)field, s);
+		return true;
+	}
+	return false;
+}
+
 void config_load(void)
 {
-	const char *v;
-	config.rate = DEFAULT_RATE;
-	config.depth = DEFAULT_DEPTH;
-	config.symbolize = true;
-	config.children = true;
-	config.unwind_cache = true;
-	config.on_term = true;
-	config.short_ns = DEFAULT_SHORT_NS;
-
-	if ((v = getenv("ALLOCPROF_RATE")) && *v) {
-		uint64_t r;
-		if (parse_size(v, &r) && r >= 1)
-			config.rate = r;
-		else
-			bad("ALLOCPROF_RATE", v, "524288");
-	}
-	if ((v = getenv("ALLOCPROF_SEED")) && *v) {
-		if (parse_size(v, &config.seed))
-			config.seeded = true;
-		else
-			bad("ALLOCPROF_SEED", v, "a random seed");
-	}
-	if ((v = getenv("ALLOCPROF_DEPTH")) && *v) {
-		uint64_t d;
-		if (parse_size(v, &d) && d >= 1 && d <= CONFIG_DEPTH_MAX)
-			config.depth = (unsigned)d;
-		else
-			bad("ALLOCPROF_DEPTH", v, "64 (the range is 1..1024)");
-	}
-	if ((v = getenv("ALLOCPROF_INTERVAL")) && *v) {
-		if (!parse_seconds(v, &config.interval_ns))
-			bad("ALLOCPROF_INTERVAL", v, "0 (no periodic dumps)");
-		else if (config.interval_ns && config.interval_ns < 10000000ULL)
-			config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
-	}
-	/* periodic snapshots need distinct names */
-	const char *dflt_out = config.interval_ns ? DEFAULT_INTERVAL_OUT : DEFAULT_OUT;
-	set_out(dflt_out, dflt_out);
-	if ((v = getenv("ALLOCPROF_OUT")) && *v)
-		set_out(v, dflt_out);
-	if ((v = getenv("ALLOCPROF_SYMBOLIZE")) && *v && !parse_bool(v, &config.symbolize))
-		bad("ALLOCPROF_SYMBOLIZE", v, "1");
-	if ((v = getenv("ALLOCPROF_VERBOSE")) && *v && !parse_bool(v, &config.verbose))
-		bad("ALLOCPROF_VERBOSE", v, "0");
-	if ((v = getenv("ALLOCPROF_CHILDREN")) && *v && !parse_bool(v, &config.children))
-		bad("ALLOCPROF_CHILDREN", v, "1");
-	if ((v = getenv("ALLOCPROF_UNWIND_CACHE")) && *v && !parse_bool(v, &config.unwind_cache))
-		bad("ALLOCPROF_UNWIND_CACHE", v, "1");
-	if ((v = getenv("ALLOCPROF_ON_CRASH")) && *v && !parse_bool(v, &config.on_crash))
-		bad("ALLOCPROF_ON_CRASH", v, "0");
-	if ((v = getenv("ALLOCPROF_ON_TERM")) && *v && !parse_bool(v, &config.on_term))
-		bad("ALLOCPROF_ON_TERM", v, "1");
-	if ((v = getenv("ALLOCPROF_SIGNAL")) && *v) {
-		config.dump_signal = parse_signal(v);
-		if (!config.dump_signal) {
-			bad("ALLOCPROF_SIGNAL", v, "none");
-		} else if (!dump_signal_allowed(config.dump_signal)) {
-			log_line("ignoring ALLOCPROF_SIGNAL=%s (a fault or the C library's own signal: a handler "
-				 "that returns would run forever); using none", v);
-			config.dump_signal = 0;
+	const char *out = NULL, *out_dflt = NULL;
+	for (size_t i = 0; i < NVARS; i++) {
+		const struct var *var = &vars[i];
+		set_default(var);
+		const char *v = getenv(var->name);
+		if (var->type == ENVVAR_TEMPLATE) {
+			out = v;
+			out_dflt = var->shown;
 		}
+		if (v && *v && !parse(var, v))
+			bad(var, v);
 	}
-	if ((v = getenv("ALLOCPROF_SHORT_NS")) && *v && !parse_size(v, &config.short_ns)) {
-		config.short_ns = DEFAULT_SHORT_NS;
-		bad("ALLOCPROF_SHORT_NS", v, "1000000");
-	}
-	if ((v = getenv("ALLOCPROF_MANIFEST")) && *v && strlen(v) < sizeof(config.manifest))
-		strcpy(config.manifest, v);
+	if (config.interval_ns && config.interval_ns < 10000000ULL)
+		config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
+	const char *dflt_out = config.interval_ns ? DEFAULT_INTERVAL_OUT : out_dflt;
+	set_out(dflt_out, dflt_out);
+	if (out && *out)
+		set_out(out, dflt_out);
 }

@@ -1,5 +1,6 @@
 /* config: the ALLOCPROF_* environment, read once. A bad value prints one
- * line naming the variable and the default used, and never stops the host. */
+ * line naming the variable and the default used, and never stops the host.
+ * The variables, their fields here and their defaults: src/envvars.h. */
 #ifndef ALLOCPROF_CONFIG_H
 #define ALLOCPROF_CONFIG_H
 
@@ -22,6 +23,7 @@ struct config {
 	bool on_crash;
 	bool on_term;           /* write the profile on a signal that ends the program */
 	bool unwind_cache;      /* exact mode: read call chains seen before back from the stack */
+	bool stat;              /* counts only: no sampling, no unwinding (counters.h) */
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
 	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */
 };

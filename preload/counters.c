@@ -109,10 +109,7 @@ static void fork_child(void)
 
 void counters_init(void)
 {
-	const char *v = getenv("ALLOCPROF_STAT");
-	if (v && *v && strcmp(v, "0")) {
-		if (strcmp(v, "1"))
-			log_line("ALLOCPROF_STAT=%s: expected 0 or 1; using 1", v);
+	if (config.stat) {
 		counters_stat_mode = true;
 		/* every free takes the slow path, where its block's size is read */
 		memset(livetab_filter, 0xff, sizeof(livetab_filter));

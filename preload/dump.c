@@ -16,14 +16,17 @@
 #include "../src/hmap.h"
 #include "../src/mem.h"
 #include "../src/pbuf.h"
+#include "../src/pprof_names.h"
 #include "../src/pprof_write.h"
 #include "../src/profile.h"
-#include "addrtab.h"
+#include "aggregate.h"
 #include "allocstat.h"
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
+#include "evclock.h"
+#include "exact.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -111,7 +114,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 			(unsigned long long)allocator_inuse, allocator_lib);
 	if (cs->inline_drains)
 		comment(p, "full rings drained by their own thread: %llu", (unsigned long long)cs->inline_drains);
-	if (config.rate == 1) {
+	if (exact_mode()) {
 		comment(p, "collector woken by a filling ring: %llu", (unsigned long long)collector_wakes());
 		comment(p, "stacks read from the unwind cache: %llu, unwound: %llu (%llu remembered)",
 			(unsigned long long)cs->unwind_hits, (unsigned long long)cs->unwind_misses,
@@ -127,7 +130,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)((arena_mapped_bytes() + livetab_mapped_bytes()) >> 10),
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
-		(unsigned long long)(config.rate == 1 ? addrtab_count() : livetab_count()));
+		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
 }
 
 enum { NTYPES = 6 };
@@ -155,19 +158,19 @@ static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t 
 static void build(struct profile *p, const struct capture_stats *cs, const char *reason,
 		  struct sample_extra *extra)
 {
-	profile_add_sample_type(p, "alloc_objects", "count");
-	profile_add_sample_type(p, "alloc_space", "bytes");
-	profile_add_sample_type(p, "inuse_objects", "count");
-	profile_add_sample_type(p, "inuse_space", "bytes");
+	profile_add_sample_type(p, PPROF_TYPE_ALLOC_OBJECTS, PPROF_UNIT_COUNT);
+	profile_add_sample_type(p, PPROF_TYPE_ALLOC_SPACE, PPROF_UNIT_BYTES);
+	profile_add_sample_type(p, PPROF_TYPE_INUSE_OBJECTS, PPROF_UNIT_COUNT);
+	profile_add_sample_type(p, PPROF_TYPE_INUSE_SPACE, PPROF_UNIT_BYTES);
 	/* blocks freed within ALLOCPROF_SHORT_NS of their allocation */
-	profile_add_sample_type(p, "short_lived_objects", "count");
-	profile_add_sample_type(p, "short_lived_space", "bytes");
-	p->period_type.type = profile_cstr(p, "space");
-	p->period_type.unit = profile_cstr(p, "bytes");
+	profile_add_sample_type(p, PPROF_TYPE_SHORT_OBJECTS, PPROF_UNIT_COUNT);
+	profile_add_sample_type(p, PPROF_TYPE_SHORT_SPACE, PPROF_UNIT_BYTES);
+	p->period_type.type = profile_cstr(p, PPROF_PERIOD_TYPE);
+	p->period_type.unit = profile_cstr(p, PPROF_UNIT_BYTES);
 	p->period = (int64_t)config.rate;
-	p->default_sample_type = profile_cstr(p, "alloc_space");
+	p->default_sample_type = profile_cstr(p, PPROF_TYPE_ALLOC_SPACE);
 	p->time_nanos = (int64_t)shim_start_wall_ns;
-	p->duration_nanos = (int64_t)(capture_now_ns() - shim_start_mono_ns);
+	p->duration_nanos = (int64_t)(evclock_mono_ns() - shim_start_mono_ns);
 
 	maptab_refresh();
 	/* the executable first: pprof treats the first mapping as the main binary */
@@ -220,10 +223,7 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 			 (unsigned long long)lost);
 }
 
-static const char *const life_keys[LIFE_BUCKETS] = {
-	"lifetime_le_1us", "lifetime_le_10us", "lifetime_le_100us", "lifetime_le_1ms",
-	"lifetime_le_10ms", "lifetime_le_100ms", "lifetime_le_1s", "lifetime_le_10s", "lifetime_gt_10s",
-};
+static const char *const life_keys[LIFE_BUCKETS] = PPROF_LABELS_LIFETIME;
 
 /* The innermost function of a location, or PF_NONE when unsymbolized. */
 static uint32_t innermost_function(const struct profile *p, uint32_t loc)
@@ -257,18 +257,18 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 		const struct stack_fate *f = &rec->fate;
 		size_t n = 0;
 		/* sizes of the sampled blocks: one size means a fixed-size object */
-		add_label(p, l, &n, "size_min", (double)rec->size_min, "bytes");
-		add_label(p, l, &n, "size_max", (double)rec->size_max, "bytes");
+		add_label(p, l, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
+		add_label(p, l, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
 		for (unsigned b = 0; b < LIFE_BUCKETS; b++)
-			add_label(p, l, &n, life_keys[b], f->life[b], "count");
+			add_label(p, l, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
 		/* the most blocks of this stack live at once: the estimate and
 		 * the sampled blocks (the same at rate 1) */
-		add_label(p, l, &n, "live_max", rec->live_max, "count");
-		add_label(p, l, &n, "live_max_sampled", (double)rec->live_sampled_max, "count");
+		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
 		if (!(rec->flags & STACK_THREADS_UNCOUNTED))
-			add_label(p, l, &n, "live_max_thread", (double)rec->live_thread_max, "count");
-		add_label(p, l, &n, "freed", f->freed, "count");
-		add_label(p, l, &n, "freed_same_thread", f->freed_same_thread, "count");
+			add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
 		const struct pf_sample *s = &p->samples[i];
 		uint32_t alloc_fn = s->nlocs ? innermost_function(p, p->sample_locs[s->loc_start]) : PF_NONE;
 		double same_fn = 0, top = 0;
@@ -283,11 +283,13 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 			}
 		}
 		if (alloc_fn != PF_NONE)
-			add_label(p, l, &n, "freed_same_function", same_fn, "count");
-		add_label(p, l, &n, "realloc_moved", f->moved, "count");
-		add_label(p, l, &n, "realloc_chains", f->chains_ended + f->chains_live, "count");
-		add_label(p, l, &n, "realloc_chain_moves", f->chain_moves_ended + f->chain_moves_live, "count");
-		add_label(p, l, &n, "realloc_chain_bytes", f->chain_bytes_ended + f->chain_bytes_live, "bytes");
+			add_label(p, l, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, f->moved, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, f->chains_ended + f->chains_live, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, f->chain_moves_ended + f->chain_moves_live,
+			  PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, f->chain_bytes_ended + f->chain_bytes_live,
+			  PPROF_UNIT_BYTES);
 		if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
 			/* the most frequent place they were freed, as "function file:line" */
 			const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];
@@ -295,7 +297,7 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 			char where[512];
 			log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name),
 				   profile_str(p, fn->filename), (long long)ln->line);
-			l[n].key = profile_cstr(p, "freed_at");
+			l[n].key = profile_cstr(p, PPROF_LABEL_FREED_AT);
 			l[n].str = profile_cstr(p, where);
 			l[n].num = 0;
 			l[n].num_unit = 0;
@@ -314,12 +316,12 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
  * same tables, two sample types, the values of the last peak snapshot. */
 static void make_peak(struct profile *p, const struct sample_extra *extra)
 {
-	struct collector_totals t;
-	collector_get_totals(&t);
+	struct aggregate_totals t;
+	aggregate_get_totals(&t);
 	p->sample_types[0] = p->sample_types[2];
 	p->sample_types[1] = p->sample_types[3];
 	p->ntypes = 2;
-	p->default_sample_type = profile_cstr(p, "inuse_space");
+	p->default_sample_type = profile_cstr(p, PPROF_TYPE_INUSE_SPACE);
 	size_t kept = 0;
 	for (size_t i = 0; i < p->nsamples; i++) {
 		const struct stack_rec *s = stacktab_at(extra[i].stack);
@@ -407,7 +409,7 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 {
 	struct capture_stats cs;
 	capture_get_stats(&cs);
-	collector_snapshot_if_peak();
+	aggregate_snapshot_if_peak();
 	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
 	struct sample_extra *extra = mem_alloc(extra_size);
 	if (!extra) {

@@ -27,7 +27,7 @@ struct event {
 	uint64_t addr;       /* the block (exact mode: the collector tracks it by this) */
 	uint64_t size;       /* bytes the program asked for */
 	uint64_t stack_hash; /* names the stack; the collector interns by it */
-	uint64_t alloc_time; /* capture clock (capture_now) after the real malloc */
+	uint64_t alloc_time; /* event clock (evclock_now) after the real malloc */
 	uint64_t free_time;  /* FREE: capture clock before the real free */
 	uint32_t free_tid;   /* FREE: thread that freed */
 	uint32_t realloc_depth; /* how many reallocs moved this block so far */

@@ -2,7 +2,7 @@
  * a release store of head; the consumer reads up to an acquired head and
  * frees space with a release store of tail. Records never wrap: a PAD record
  * fills the end of the buffer instead. */
-#include "ring.h"
+#include "ring_fast.h"
 
 #include <string.h>
 
@@ -15,6 +15,11 @@ static atomic_size_t nrings;
 struct ring *ring_first(void)
 {
 	return atomic_load_explicit(&registry, memory_order_acquire);
+}
+
+struct ring *ring_next(const struct ring *r)
+{
+	return r->next;
 }
 
 size_t ring_count(void)
@@ -145,6 +150,31 @@ void ring_span_end(struct ring *r, struct ring_span *s)
 		atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_FREE,
 							memory_order_release, memory_order_relaxed);
 	}
+}
+
+double ring_span_fill(const struct ring *r, const struct ring_span *s)
+{
+	return (double)(s->head - s->tail) / (double)r->size;
+}
+
+uint64_t ring_inflight(const struct ring *r)
+{
+	return atomic_load_explicit(&r->inflight, memory_order_acquire);
+}
+
+uint32_t *ring_consumer_word(struct ring *r)
+{
+	return &r->consumer_word;
+}
+
+struct unwind_cache *ring_unwind_cache(const struct ring *r)
+{
+	return atomic_load_explicit(&r->stack_cache, memory_order_acquire);
+}
+
+void ring_set_unwind_cache(struct ring *r, struct unwind_cache *c)
+{
+	atomic_store_explicit(&r->stack_cache, c, memory_order_release);
 }
 
 void ring_counts(uint64_t *samples, uint64_t *frees, uint64_t *truncated)

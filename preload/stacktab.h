@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../src/pprof_names.h"
+
 enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4 };
 
 /* Lifetime buckets, decades from 1 us to 10 s: <=1us <=10us ... <=10s >10s */
-enum { LIFE_BUCKETS = 9, FREE_SITES = 4 };
+enum { LIFE_BUCKETS = PPROF_LIFE_BUCKETS, FREE_SITES = 4 };
 
 /* What happened to the blocks of one stack after they were allocated. All
  * figures are estimates (sums of sample weights), exact at rate 1. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gopath.h"
+#include "pprof_names.h"
 #include "report.h"
 #include "units.h"
 
@@ -410,15 +411,10 @@ double site_samples(double objects, double bytes, int64_t rate)
 
 int64_t site_profile_rate(const struct profile *p)
 {
-	if (p->period > 0 && !strcmp(profile_str(p, p->period_type.type), "space"))
+	/* the period is the one place the rate is read from: the "rate:"
+	 * comment is for people, and a second source could only disagree */
+	if (p->period > 0 && !strcmp(profile_str(p, p->period_type.type), PPROF_PERIOD_TYPE))
 		return p->period;
-	for (size_t i = 0; i < p->ncomments; i++) {
-		const char *c = profile_str(p, p->comments[i]);
-		if (!strncmp(c, "rate: ", 6)) {
-			long long v = strtoll(c + 6, NULL, 10);
-			return v > 0 ? v : 0;
-		}
-	}
 	return 0;
 }
 

@@ -1,44 +1,15 @@
-/* usage: add a variable to usage_envvars and it shows up in `allocprof
- * help`; add a command to commands[] and it gets `--help`. */
+/* usage: the variables come from src/envvars.h, the table the shim's
+ * parser is made from; add a command to commands[] and it gets `--help`. */
 #include "usage.h"
 
 #include <string.h>
 
+#include "envvars.h"
+
 const struct envvar usage_envvars[] = {
-	{"ALLOCPROF_RATE", "524288",
-	 "mean bytes between samples; 1 records every allocation exactly; k/m/g suffixes accepted"},
-	{"ALLOCPROF_OUT", "allocprof.%e.%p.pb.gz",
-	 "output path template: %p pid, %e program name, %n dump sequence number, %% a percent sign; "
-	 "relative to the working directory at start; a directory (dir/) gets the default name inside"},
-	{"ALLOCPROF_SEED", "random", "seed of the sampler, for reproducible profiles"},
-	{"ALLOCPROF_DEPTH", "64", "stack frames kept per sample (1-1024)"},
-	{"ALLOCPROF_SYMBOLIZE", "1", "0 leaves function names out of the profile"},
-	{"ALLOCPROF_VERBOSE", "0", "1 prints \"allocprof: wrote FILE\" on stderr after each profile"},
-	{"ALLOCPROF_INTERVAL", "0",
-	 "seconds between numbered snapshots (the default output becomes allocprof.%e.%p.%n.pb.gz); "
-	 "after SIGKILL at most one interval is lost"},
-	{"ALLOCPROF_SIGNAL", "none",
-	 "a signal (USR1, USR2, HUP, PROF, URG, WINCH or a number) that writes a snapshot; faults (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT) and 32-33 are refused"},
-	{"ALLOCPROF_ON_CRASH", "0",
-	 "1 writes an (unsymbolized) profile on a crash (SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS, QUIT, XCPU, "
-	 "XFSZ), then dies by it"},
-	{"ALLOCPROF_ON_TERM", "1",
-	 "on a signal that ends the program (TERM, INT, HUP, PIPE, ALRM, USR1, USR2) left at its default, "
-	 "the profile is written first, then the program dies by it; 0 leaves those signals alone"},
-	{"ALLOCPROF_CHILDREN", "1", "0 keeps the shim out of the programs this one starts"},
-	{"ALLOCPROF_UNWIND_CACHE", "1",
-	 "with ALLOCPROF_RATE=1, a call chain seen before is checked against the stack and read back "
-	 "instead of unwound again; 0 unwinds every stack with libunwind"},
-	{"ALLOCPROF_SHORT_NS", "1000000",
-	 "a block freed within this many nanoseconds counts in short_lived_objects/short_lived_space"},
-	{"ALLOCPROF_MANIFEST", "unset",
-	 "regular file to which each profiled process appends a NUL-separated record per profile written, "
-	 "and one when it sampled nothing (set by allocprof run); with ALLOCPROF_STAT, one \"stat\" record "
-	 "of its counts at exit (set by allocprof stat)"},
-	{"ALLOCPROF_STAT", "0",
-	 "1 never samples nor unwinds: the process keeps only its exact counts (allocations, bytes, frees, "
-	 "usable bytes in use and their peak) and writes them at exit to ALLOCPROF_MANIFEST, or as one line "
-	 "on stderr (set by allocprof stat)"},
+#define X(NAME, field, type, dflt, shown, lo, hi, help) {"ALLOCPROF_" #NAME, shown, help},
+	ALLOCPROF_ENVVARS(X)
+#undef X
 };
 const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 

@@ -1,14 +1,15 @@
 #!/bin/sh
 # docs/design.md keeps up with the code: it names every ALLOCPROF_* variable
-# the shim reads (getenv in preload/), no variable the shim does not read,
-# and every top-level folder of the source tree (build directories aside).
+# the shim reads (the table in src/envvars.h, and any getenv in preload/),
+# no variable the shim does not read, and every top-level folder of the
+# source tree (build directories aside).
 . "$(dirname "$0")/../tap.sh"
 tap_setup docs
 DESIGN="$SRC/docs/design.md"
 
-read_by_shim=$(cat "$SRC"/preload/*.c | grep -o 'getenv("ALLOCPROF_[A-Z0-9_]*")' |
-	sed 's/getenv("\(.*\)")/\1/' | sort -u)
-[ -n "$read_by_shim" ] || not_ok "no getenv(\"ALLOCPROF_...\") found in preload/"
+read_by_shim=$({ sed -n 's/^[[:space:]]*X(\([A-Z0-9_]*\),.*/ALLOCPROF_\1/p' "$SRC/src/envvars.h"
+	cat "$SRC"/preload/*.c | grep -o 'getenv("ALLOCPROF_[A-Z0-9_]*")' | sed 's/getenv("\(.*\)")/\1/'; } | sort -u)
+[ -n "$read_by_shim" ] || not_ok "no ALLOCPROF_ variable found in src/envvars.h or preload/"
 for v in $read_by_shim; do
 	if grep -q "\`$v\`" "$DESIGN"; then ok "names $v"; else not_ok "docs/design.md does not name \`$v\`"; fi
 done

@@ -11,12 +11,11 @@
 #include <string.h>
 
 #include "gopath.h"
+#include "pprof_names.h"
 #include "site.h"
 
-const char *const site_life_keys[SITE_LIFE_BUCKETS] = {
-	"lifetime_le_1us", "lifetime_le_10us", "lifetime_le_100us", "lifetime_le_1ms",
-	"lifetime_le_10ms", "lifetime_le_100ms", "lifetime_le_1s", "lifetime_le_10s", "lifetime_gt_10s",
-};
+_Static_assert(SITE_LIFE_BUCKETS == PPROF_LIFE_BUCKETS, "the writer's lifetime buckets");
+const char *const site_life_keys[SITE_LIFE_BUCKETS] = PPROF_LABELS_LIFETIME;
 const char *const site_life_bounds[SITE_LIFE_BUCKETS] = {
 	"1us", "10us", "100us", "1ms", "10ms", "100ms", "1s", "10s", ">10s",
 };
@@ -29,12 +28,13 @@ enum key {
 };
 
 static const char *const key_names[] = {
-	[K_SIZE_MIN] = "size_min", [K_SIZE_MAX] = "size_max", [K_FREED] = "freed",
-	[K_SAME_THREAD] = "freed_same_thread", [K_SAME_FUNCTION] = "freed_same_function",
-	[K_MOVED] = "realloc_moved", [K_CHAINS] = "realloc_chains",
-	[K_CHAIN_MOVES] = "realloc_chain_moves", [K_CHAIN_BYTES] = "realloc_chain_bytes",
-	[K_FREED_AT] = "freed_at", [K_LIVE_MAX] = "live_max", [K_LIVE_MAX_SAMPLED] = "live_max_sampled",
-	[K_LIVE_MAX_THREAD] = "live_max_thread",
+	[K_SIZE_MIN] = PPROF_LABEL_SIZE_MIN, [K_SIZE_MAX] = PPROF_LABEL_SIZE_MAX, [K_FREED] = PPROF_LABEL_FREED,
+	[K_SAME_THREAD] = PPROF_LABEL_FREED_SAME_THREAD, [K_SAME_FUNCTION] = PPROF_LABEL_FREED_SAME_FUNCTION,
+	[K_MOVED] = PPROF_LABEL_REALLOC_MOVED, [K_CHAINS] = PPROF_LABEL_REALLOC_CHAINS,
+	[K_CHAIN_MOVES] = PPROF_LABEL_REALLOC_CHAIN_MOVES, [K_CHAIN_BYTES] = PPROF_LABEL_REALLOC_CHAIN_BYTES,
+	[K_FREED_AT] = PPROF_LABEL_FREED_AT,
+	[K_LIVE_MAX] = PPROF_LABEL_LIVE_MAX, [K_LIVE_MAX_SAMPLED] = PPROF_LABEL_LIVE_MAX_SAMPLED,
+	[K_LIVE_MAX_THREAD] = PPROF_LABEL_LIVE_MAX_THREAD,
 };
 
 static uint8_t classify(const char *k)

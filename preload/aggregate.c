@@ -1,0 +1,138 @@
+/* aggregate: per-stack sums. They are commutative, so the order in which
+ * events of different threads arrive changes no total; the drain still
+ * hands them over in time order for the peak and the timeline. */
+#include "aggregate.h"
+
+#include "config.h"
+#include "evclock.h"
+#include "sampler.h"
+#include "threadlive.h"
+#include "timeline.h"
+
+static struct aggregate_totals totals;
+
+/* A peak snapshot costs one pass over the stacks, so take one only when the
+ * in-use estimate beats the last snapshot by 2% (and 1 KiB): the kept peak
+ * is within 2% of the true one, and a growing heap costs a few hundred
+ * snapshots over its whole life. */
+static void maybe_snapshot_peak(uint64_t now)
+{
+	double last = totals.snapshot_inuse_bytes;
+	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 1024) {
+		stacktab_snapshot_peak();
+		totals.snapshot_inuse_bytes = totals.inuse_bytes;
+		totals.snapshot_ns = evclock_to_ns(now);
+	}
+}
+
+void aggregate_snapshot_if_peak(void)
+{
+	/* a heap that only grew, or one too small for the thresholds above,
+	 * peaks now */
+	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes) {
+		stacktab_snapshot_peak();
+		totals.snapshot_inuse_bytes = totals.inuse_bytes;
+		totals.snapshot_ns = evclock_mono_ns();
+	}
+}
+
+void aggregate_get_totals(struct aggregate_totals *t)
+{
+	*t = totals;
+}
+
+static unsigned life_bucket(uint64_t ns)
+{
+	unsigned b = 0;
+	for (uint64_t limit = 1000; b < LIFE_BUCKETS - 1 && ns > limit; limit *= 10)
+		b++;
+	return b;
+}
+
+static void chain_add(struct stack_fate *f, double sign, const struct event *e,
+		      const struct sample_weight *w)
+{
+	f->chains_live += sign * w->objects;
+	f->chain_moves_live += sign * w->objects * e->realloc_depth;
+	f->chain_bytes_live += sign * w->bytes;
+}
+
+/* What the free of a block says about the stack that allocated it. */
+static void account_fate(struct stack_fate *f, const struct event *e, const struct sample_weight *w)
+{
+	if (e->realloc_depth)
+		chain_add(f, -1, e, w); /* no longer a live end of its chain */
+	if (e->flags & EVENT_REALLOC) {
+		f->moved += w->objects;
+		return; /* not the end of the object: its next block takes over */
+	}
+	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
+	uint64_t life = (uint64_t)((double)ticks * evclock_ns_per_tick());
+	f->life[life_bucket(life)] += w->objects;
+	if (life <= config.short_ns) {
+		f->short_objects += w->objects;
+		f->short_bytes += w->bytes;
+	}
+	f->freed += w->objects;
+	if (e->tid == e->free_tid)
+		f->freed_same_thread += w->objects;
+	if (e->realloc_depth) {
+		f->chains_ended += w->objects;
+		f->chain_moves_ended += w->objects * e->realloc_depth;
+		f->chain_bytes_ended += w->bytes;
+	}
+	if (!e->free_pc)
+		return;
+	for (unsigned k = 0; k < FREE_SITES; k++) {
+		if (f->free_pc[k] == e->free_pc || !f->free_pc[k]) {
+			f->free_pc[k] = e->free_pc;
+			f->free_pc_weight[k] += w->objects;
+			return;
+		}
+	}
+}
+
+void aggregate_alloc(struct stack_rec *s, const struct event *e)
+{
+	struct sample_weight w = sampler_weight(e->size, config.rate);
+	if (!s->alloc_objects || e->size < s->size_min)
+		s->size_min = e->size;
+	if (e->size > s->size_max)
+		s->size_max = e->size;
+	s->alloc_objects += w.objects;
+	s->alloc_bytes += w.bytes;
+	s->inuse_objects += w.objects;
+	s->inuse_bytes += w.bytes;
+	if (s->inuse_objects > s->live_max)
+		s->live_max = s->inuse_objects;
+	if (++s->live_sampled > s->live_sampled_max)
+		s->live_sampled_max = s->live_sampled;
+	threadlive_alloc(s, e->tid);
+	if (e->realloc_depth)
+		chain_add(&s->fate, 1, e, &w);
+	totals.inuse_objects += w.objects;
+	totals.inuse_bytes += w.bytes;
+	if (totals.inuse_bytes > totals.peak_inuse_bytes)
+		totals.peak_inuse_bytes = totals.inuse_bytes;
+	maybe_snapshot_peak(e->alloc_time);
+	timeline_inuse(evclock_to_ns(e->alloc_time), totals.inuse_bytes);
+}
+
+void aggregate_free(struct stack_rec *s, const struct event *e)
+{
+	struct sample_weight w = sampler_weight(e->size, config.rate);
+	s->inuse_objects -= w.objects;
+	s->inuse_bytes -= w.bytes;
+	if (s->live_sampled)
+		s->live_sampled--;
+	threadlive_free(s, e->tid);
+	account_fate(&s->fate, e, &w);
+	totals.inuse_objects -= w.objects;
+	totals.inuse_bytes -= w.bytes;
+	timeline_inuse(evclock_to_ns(e->free_time), totals.inuse_bytes);
+}
+
+void aggregate_rss(const struct event *e)
+{
+	timeline_rss(evclock_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);
+}

@@ -1,0 +1,98 @@
+/* drain: a merge of the rings. Each ring is in its thread's order; the
+ * merge takes the earliest head, so the peak and the timeline follow the
+ * program, not the order in which rings happen to be read. In exact mode,
+ * where a free finds its block by address, only events older than the safe
+ * horizon (exact.h) are taken unless all are asked for, which makes that
+ * order exact. */
+#include "drain.h"
+
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "evclock.h"
+#include "event.h"
+#include "exact.h"
+#include "pace.h"
+#include "ring.h"
+#include "stacktab.h"
+
+static void on_event(struct ring *r, const struct event *e)
+{
+	if (e->rss)
+		aggregate_rss(e);
+	if (e->kind == EVENT_ALLOC) {
+		struct stack_rec *s = stacktab_intern(e->stack_hash, e->nframes ? e->frames : NULL,
+						      e->nframes, e->flags & EVENT_TRUNCATED);
+		if (!s)
+			return;
+		if (exact_mode())
+			exact_alloc(r, s, e);
+		else
+			aggregate_alloc(s, e);
+	} else if (e->kind == EVENT_FREE) {
+		if (exact_mode()) {
+			exact_free(r, e);
+			return;
+		}
+		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
+		if (s)
+			aggregate_free(s, e);
+	}
+}
+
+static uint64_t event_time(const struct event *e)
+{
+	return e->kind == EVENT_FREE ? e->free_time : e->alloc_time;
+}
+
+enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
+
+/* At equal times a free goes first: it was stamped before the real free,
+ * so an allocation stamped at the same nanosecond may reuse its address. */
+static bool before(const struct event *a, const struct event *b)
+{
+	uint64_t ta = event_time(a), tb = event_time(b);
+	return ta < tb || (ta == tb && a->kind == EVENT_FREE && b->kind != EVENT_FREE);
+}
+
+size_t drain_rings(bool all)
+{
+	evclock_calibrate();
+	uint64_t limit = all || !exact_mode() ? UINT64_MAX : exact_horizon();
+	struct ring *rings[MERGE_MAX];
+	struct ring_span spans[MERGE_MAX];
+	const struct event *heads[MERGE_MAX];
+	size_t events = 0;
+	struct ring *r = ring_first();
+	while (r) {
+		unsigned k = 0;
+		for (; r && k < MERGE_MAX; r = ring_next(r)) {
+			if (!ring_span_begin(r, &spans[k]))
+				continue;
+			pace_note_fill(ring_span_fill(r, &spans[k]));
+			rings[k] = r;
+			heads[k] = ring_span_peek(r, &spans[k]);
+			if (exact_mode())
+				for (int a = 0; a < PREFETCH_AHEAD; a++)
+					exact_prefetch(ring_span_ahead(r, &spans[k]));
+			k++;
+		}
+		for (;;) {
+			int best = -1;
+			for (unsigned i = 0; i < k; i++)
+				if (heads[i] && (best < 0 || before(heads[i], heads[best])))
+					best = (int)i;
+			if (best < 0 || event_time(heads[best]) >= limit)
+				break;
+			on_event(rings[best], heads[best]);
+			events++;
+			ring_span_pop(rings[best], &spans[best]);
+			if (exact_mode())
+				exact_prefetch(ring_span_ahead(rings[best], &spans[best]));
+			heads[best] = ring_span_peek(rings[best], &spans[best]);
+		}
+		for (unsigned i = 0; i < k; i++)
+			ring_span_end(rings[i], &spans[i]);
+	}
+	return events;
+}

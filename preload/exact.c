@@ -1,0 +1,167 @@
+/* exact: the program's threads send every allocation and every free (a free
+ * carries only its address); the collector keeps the live blocks in the
+ * address table and pairs each free with its allocation there. Pairing by
+ * address needs the events of all threads in the order they happened: the
+ * drain merges the rings by time, up to the safe horizon below. */
+#include "exact.h"
+
+#include <string.h>
+
+#include "addrtab.h"
+#include "aggregate.h"
+#include "arena.h"
+#include "evclock.h"
+#include "livetab.h"
+#include "unwind.h"
+
+void exact_capture_init(void)
+{
+	memset(livetab_filter, 0xff, sizeof(livetab_filter));
+}
+
+/* Exact mode unwinds every allocation: chains repeat, and a cache of them
+ * (unwind.h) lives with the ring, reset when the ring changes threads. */
+void exact_ring_acquired(struct ring *r)
+{
+	if (!config.unwind_cache)
+		return;
+	struct unwind_cache *c = ring_unwind_cache(r);
+	if (c)
+		unwind_cache_reset(c);
+	else
+		ring_set_unwind_cache(r, pages_map(unwind_cache_bytes(config.depth)));
+}
+
+/* Frees that found no block yet. The collector reads the rings' heads one
+ * after the other, so a batch can hold a block's free (committed by one
+ * thread) but not its allocation (committed by another just after its ring
+ * was looked at): the allocation comes in the next batch and takes its free
+ * from here. Direct-mapped and bounded: frees of blocks never recorded
+ * (allocated before the shim started, or by a library inside the shim) only
+ * take a slot until something else needs it. */
+enum { PENDING_FREES = 65536 };
+struct pending_free {
+	uint64_t addr, free_time, free_pc;
+	uint32_t free_tid;
+	uint16_t flags;
+};
+static struct pending_free *pending;
+
+static struct pending_free *pending_slot(uint64_t addr)
+{
+	if (!pending && !(pending = pages_map(PENDING_FREES * sizeof(*pending))))
+		return NULL;
+	return &pending[((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 40) & (PENDING_FREES - 1)];
+}
+
+/* The depth of the realloc that the ring's next allocation ends: the free
+ * half of a realloc comes first in its thread's ring, and leaves it here
+ * for the allocation half. */
+static uint32_t *realloc_depth(struct ring *r)
+{
+	return ring_consumer_word(r);
+}
+
+void exact_free(struct ring *r, const struct event *e)
+{
+	struct addr_entry b;
+	if (!addrtab_remove(e->addr, &b)) {
+		/* not allocated by the program while we watched, or allocated in
+		 * a batch still to come */
+		struct pending_free *pf = pending_slot(e->addr);
+		if (pf)
+			*pf = (struct pending_free){e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+		goto unknown;
+	}
+	if (b.stale_pending) {
+		/* the free of the block that was here before, already accounted
+		 * when the allocator handed the address out again: the entry
+		 * stays. Decided by the flag, not by comparing times: the clocks
+		 * of two CPUs may disagree by a little. */
+		b.stale_pending = 0;
+		struct addr_entry again;
+		addrtab_insert(&b, &again);
+		goto unknown;
+	}
+	struct event x = *e;
+	x.size = b.size;
+	x.alloc_time = b.alloc_time;
+	x.tid = b.tid;
+	x.realloc_depth = (uint32_t)b.realloc_depth;
+	aggregate_free(stacktab_at(b.stack), &x);
+	if (e->flags & EVENT_REALLOC)
+		*realloc_depth(r) = (uint32_t)b.realloc_depth + 1;
+	return;
+unknown:
+	if (e->flags & EVENT_REALLOC)
+		*realloc_depth(r) = 1;
+}
+
+void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+{
+	struct event x = *e;
+	x.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0;
+	aggregate_alloc(s, &x);
+	/* a waiting free older than this by more than the clocks of two CPUs
+	 * could disagree (1 ms is far more) was some unrecorded block's */
+	struct pending_free *pf = pending_slot(e->addr);
+	uint64_t skew = (uint64_t)(1e6 / evclock_ns_per_tick());
+	if (pf && pf->addr == e->addr && pf->free_time + skew >= e->alloc_time) {
+		/* its free came first (see pending_free): the block is gone */
+		x.kind = EVENT_FREE;
+		x.flags = pf->flags;
+		x.free_time = pf->free_time;
+		x.free_tid = pf->free_tid;
+		x.free_pc = pf->free_pc;
+		pf->addr = 0;
+		aggregate_free(s, &x);
+		return;
+	}
+	struct addr_entry n = {
+		.addr = e->addr,
+		.alloc_time = e->alloc_time,
+		.size = e->size,
+		.realloc_depth = x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
+		.stack = stacktab_index(s),
+		.tid = e->tid,
+	};
+	struct addr_entry old;
+	if (addrtab_insert(&n, &old)) {
+		struct addr_entry mine;
+		n.stale_pending = 1;
+		addrtab_insert(&n, &mine);
+		/* the allocator reused an address whose free we have not seen yet:
+		 * it was freed by now; its own free event will find a newer entry */
+		struct event f = *e;
+		f.kind = EVENT_FREE;
+		f.flags = 0;
+		f.size = old.size;
+		f.alloc_time = old.alloc_time;
+		f.free_time = e->alloc_time;
+		f.tid = old.tid;
+		f.free_tid = 0;
+		f.free_pc = 0;
+		f.realloc_depth = (uint32_t)old.realloc_depth;
+		aggregate_free(stacktab_at(old.stack), &f);
+	}
+}
+
+/* A producer publishes the time of the event it builds before the event
+ * (ring_fast.h: ring_stamp), so no event older than any published time is
+ * missing, nor any older than now less a margin for the moment between a
+ * stamp and its publication and for clocks of CPUs that disagree a little. */
+uint64_t exact_horizon(void)
+{
+	uint64_t h = evclock_now() - (uint64_t)(500000.0 / evclock_ns_per_tick());
+	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
+		uint64_t t = ring_inflight(r);
+		if (t && t < h)
+			h = t;
+	}
+	return h;
+}
+
+uint64_t exact_live_blocks(void)
+{
+	return addrtab_count();
+}

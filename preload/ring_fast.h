@@ -1,0 +1,93 @@
+/* ring_fast: the layout of struct ring and the producer's per-event
+ * operations on it, inline because they run on every sampled block. Only
+ * ring.c and capture.c include it; everyone else sees ring.h's opaque ring. */
+#ifndef ALLOCPROF_RING_FAST_H
+#define ALLOCPROF_RING_FAST_H
+
+#include "ring.h"
+
+enum ring_state { RING_FREE, RING_OWNED, RING_ORPHANED };
+
+enum { RING_SENT_CACHE = 1024 };
+
+struct ring {
+	/* producer side */
+	_Atomic uint64_t head __attribute__((aligned(64)));
+	uint64_t cached_tail;
+	/* counted by the producer alone (stores, never read-modify-write), so
+	 * threads never share a written cache line; summed by ring_counts */
+	_Atomic uint64_t samples, frees, truncated;
+	/* the time stamped on the event being built, published before its
+	 * record is: nothing older can still appear in this ring (0: none) */
+	_Atomic uint64_t inflight;
+	/* consumer side */
+	_Atomic uint64_t tail __attribute__((aligned(64)));
+	uint32_t consumer_word; /* ring_consumer_word */
+	/* registry */
+	_Atomic int state __attribute__((aligned(64)));
+	uint32_t owner_tid;
+	struct ring *next;
+	size_t size; /* data bytes, a power of two */
+	struct unwind_cache *_Atomic stack_cache; /* ring_unwind_cache */
+	/* stack hashes whose frames this ring already carried (producer-only) */
+	uint64_t sent[RING_SENT_CACHE];
+	uint8_t data[] __attribute__((aligned(64)));
+};
+
+/* Producer: more than 3/4 of the ring not yet drained. The cached tail only
+ * moves when the ring looks full, so past the first lap it overstates what
+ * is used: it is refreshed before the answer is yes (a yes wakes the
+ * collector, a system call). */
+static inline bool ring_filling(struct ring *r)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	if (head - r->cached_tail <= r->size / 4 * 3)
+		return false;
+	r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	return head - r->cached_tail > r->size / 4 * 3;
+}
+
+/* Producer: says that an event no older than t is being built (t != 0), or
+ * that none is (t == 0). A plain release store: the collector's horizon
+ * keeps a margin far wider than a store can take to be seen. */
+static inline void ring_stamp(struct ring *r, uint64_t t)
+{
+	atomic_store_explicit(&r->inflight, t, memory_order_release);
+}
+
+/* Producer: true if the ring already carried the frames of stack hash h;
+ * remembers h otherwise (a direct-mapped cache: a collision sends the
+ * frames again, never loses them). */
+static inline bool ring_sent_before(struct ring *r, uint64_t h)
+{
+	uint64_t *sent = &r->sent[h & (RING_SENT_CACHE - 1)];
+	if (*sent == h)
+		return true;
+	*sent = h;
+	return false;
+}
+
+/* Producer: the owner's read of ring_unwind_cache, without ordering (the
+ * owner set it). */
+static inline struct unwind_cache *ring_own_unwind_cache(struct ring *r)
+{
+	return atomic_load_explicit(&r->stack_cache, memory_order_relaxed);
+}
+
+static inline void ring_count_add_(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+}
+/* Producer: counts for ring_counts. */
+static inline void ring_count_sample(struct ring *r, bool truncated)
+{
+	ring_count_add_(&r->samples);
+	if (truncated)
+		ring_count_add_(&r->truncated);
+}
+static inline void ring_count_free(struct ring *r)
+{
+	ring_count_add_(&r->frees);
+}
+
+#endif
