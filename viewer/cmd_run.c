@@ -521,23 +521,14 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!quiet)
 		warn_unprofilable(argv[optind]);
-	/* like a shell: ^C goes to the program; we stay to report */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	pid_t pid = -1;
-	int rc = launch_spawn(argv + optind, &pid);
-	if (rc < 0) {
-		fprintf(stderr, "allocprof: cannot run %s: %s\n", argv[optind], strerror(-rc));
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+	pid_t pid;
+	int status;
+	int code = launch_run(argv + optind, &pid, &status);
+	if (pid < 0) {
 		unlink(manifest);
 		close(mfd);
-		return rc == -ENOENT ? 127 : 126;
+		return code;
 	}
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 	unlink(manifest);
 	if (quiet) {
 		close(mfd);

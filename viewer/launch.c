@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The records of the manifest, pointing into *data. */
@@ -116,3 +117,22 @@ int launch_spawn(char **argv, pid_t *pid)
 	return r == (ssize_t)sizeof(e) ? -e : 0;
 }
 
+
+int launch_run(char **argv, pid_t *pid, int *status)
+{
+	/* like a shell: ^C and ^\ go to the program; we stay to report */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	*status = 0;
+	int rc = launch_spawn(argv, pid);
+	if (rc < 0) {
+		fprintf(stderr, "allocprof: cannot run %s: %s\n", argv[0], strerror(-rc));
+		if (*pid > 0)
+			waitpid(*pid, NULL, 0);
+		*pid = -1;
+		return rc == -ENOENT ? 127 : 126;
+	}
+	while (waitpid(*pid, status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(*status) ? WEXITSTATUS(*status) : WIFSIGNALED(*status) ? 128 + WTERMSIG(*status) : 1;
+}
