@@ -159,18 +159,35 @@ EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old
 	return rc;
 }
 
+/* The program's signal(): the C library's own, which knows siginterrupt,
+ * except that a watched signal put back to the default keeps the shim's
+ * handler (through sigaction above). */
 EXPORT sighandler_t signal(int sig, sighandler_t handler);
 EXPORT sighandler_t signal(int sig, sighandler_t handler)
 {
-	struct sigaction act, old;
-	memset(&act, 0, sizeof(act));
-	act.sa_handler = handler;
-	sigemptyset(&act.sa_mask);
-	sigaddset(&act.sa_mask, sig);
-	act.sa_flags = SA_RESTART; /* glibc's signal() is BSD's */
-	if (sigaction(sig, &act, &old) < 0)
-		return SIG_ERR;
-	return old.sa_handler;
+	static sighandler_t (*real_signal)(int, sighandler_t);
+	if (!real_signal)
+		real_signal = (sighandler_t(*)(int, sighandler_t))dlsym(RTLD_NEXT, "signal");
+	bool watched = sig > 0 && sig < NSIG_MANAGED && ours[sig].sa_handler && shim_state == SHIM_ON;
+	if (!real_signal || (watched && handler == SIG_DFL)) {
+		struct sigaction act, old;
+		memset(&act, 0, sizeof(act));
+		act.sa_handler = handler;
+		sigemptyset(&act.sa_mask);
+		sigaddset(&act.sa_mask, sig);
+		act.sa_flags = SA_RESTART; /* glibc's signal() is BSD's */
+		if (sigaction(sig, &act, &old) < 0)
+			return SIG_ERR;
+		return old.sa_handler;
+	}
+	if (!watched)
+		return real_signal(sig, handler);
+	bool was_ours = atomic_load(&managed[sig]);
+	sighandler_t before = program_view[sig].sa_handler;
+	sighandler_t r = real_signal(sig, handler);
+	if (r != SIG_ERR)
+		atomic_store(&managed[sig], false);
+	return r != SIG_ERR && was_ours ? before : r;
 }
 
 void signals_install(void)
