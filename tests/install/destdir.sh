@@ -15,6 +15,7 @@ libdir=$(meson introspect --buildoptions "$BUILD" | python3 -c \
 (cd "$WORK/root$prefix" && find . -type f | sed 's|^\./||' | sed "s|^$libdir/|LIBDIR/|" | sort) > "$WORK/files"
 cat > "$WORK/expected" << 'LIST'
 LIBDIR/allocprof/liballocprof.so
+LIBDIR/pkgconfig/allocprof.pc
 bin/allocprof
 include/allocprof.h
 include/allocprof_benchmark.h
@@ -24,11 +25,10 @@ share/doc/allocprof/LICENSE
 share/doc/allocprof/README.md
 share/man/man1/allocprof.1
 share/man/man7/allocprof-env.7
-share/pkgconfig/allocprof.pc
 LIST
 same "installed files" "$WORK/files" "$WORK/expected"
 check "allocprof.pc: shim" \
-	"$(PKG_CONFIG_PATH="$WORK/root$prefix/share/pkgconfig" pkg-config --variable=shim allocprof)" \
+	"$(PKG_CONFIG_PATH="$WORK/root$prefix/$libdir/pkgconfig" pkg-config --variable=shim allocprof)" \
 	"$prefix/$libdir/allocprof/liballocprof.so"
 profiles_with "$WORK/root$prefix/bin/allocprof" "$WORK/root" "staged install"
 rm "$WORK/root$prefix/$libdir/allocprof/liballocprof.so"
