@@ -15,6 +15,9 @@
 #ifndef ALLOCPROF_VERSION
 #define ALLOCPROF_VERSION "unknown"
 #endif
+#ifndef ALLOCPROF_SHIM_PATH
+#define ALLOCPROF_SHIM_PATH "/usr/lib/allocprof/liballocprof.so"
+#endif
 
 /* Text in roff: backslashes doubled as \e, a leading dot or quote made
  * inert, the only non-ASCII sign the texts use (±) named; dashes stay
@@ -203,9 +206,9 @@ int manpage_commands(FILE *out)
 	      "with the program's status, \\fBcheck\\fR with 1 when a figure grew.\n"
 	      ".SH FILES\n"
 	      ".TP\n"
-	      "\\fIlibdir\\fB/allocprof/liballocprof.so\\fR\n"
+	      "\\fI" ALLOCPROF_SHIM_PATH "\\fR\n"
 	      "the shim \\fBrun\\fR and \\fBstat\\fR preload, found relative to the \\fBallocprof\\fR\n"
-	      "binary\n"
+	      "binary (in a build tree, \\fIbuild\\fB/preload/liballocprof.so\\fR)\n"
 	      ".SH SEE ALSO\n"
 	      "\\fBallocprof-env\\fR(7), \\fBpprof\\fR(1), \\fBheaptrack\\fR(1)\n", out);
 	return status;
@@ -216,9 +219,10 @@ int manpage_env(FILE *out)
 	header(out, "ALLOCPROF-ENV", 7, "allocprof-env",
 	       "the environment of liballocprof.so and the profiles it writes");
 	fputs(".SH SYNOPSIS\n"
+	      ".nf\n"
 	      "\\fBALLOCPROF_RATE\\fR=\\fIBYTES\\fR ... \\fBallocprof run\\fR \\fIPROG\\fR\n"
-	      ".br\n"
-	      "\\fBLD_PRELOAD\\fR=\\fIlibdir\\fB/allocprof/liballocprof.so\\fR \\fIPROG\\fR\n"
+	      "\\fBLD_PRELOAD\\fR=" ALLOCPROF_SHIM_PATH " \\fIPROG\\fR\n"
+	      ".fi\n"
 	      ".SH DESCRIPTION\n"
 	      "liballocprof.so, preloaded into a program, samples its calls of the malloc\n"
 	      "family and of operator new, unwinds their stacks and writes a gzipped pprof\n"

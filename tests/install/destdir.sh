@@ -30,6 +30,8 @@ same "installed files" "$WORK/files" "$WORK/expected"
 check "allocprof.pc: shim" \
 	"$(PKG_CONFIG_PATH="$WORK/root$prefix/$libdir/pkgconfig" pkg-config --variable=shim allocprof)" \
 	"$prefix/$libdir/allocprof/liballocprof.so"
+MANWIDTH=200 man -l "$WORK/root$prefix/share/man/man1/allocprof.1" 2>&1 | grep -q "^ *$prefix/$libdir/allocprof/liballocprof.so\$" &&
+	ok "allocprof(1) names the installed shim" || not_ok "allocprof(1) names the installed shim"
 profiles_with "$WORK/root$prefix/bin/allocprof" "$WORK/root" "staged install"
 rm "$WORK/root$prefix/$libdir/allocprof/liballocprof.so"
 status=0
