@@ -1,5 +1,6 @@
-/* shimpath: the candidates, in order: the installed layout, then the build
- * tree (build/viewer/allocprof next to build/preload/liballocprof.so). */
+/* shimpath: the candidates, in order: the installed layout (the shim in
+ * its private directory, libdir/allocprof), then the build tree
+ * (build/viewer/allocprof next to build/preload/liballocprof.so). */
 #include "shimpath.h"
 
 #include <errno.h>
@@ -14,7 +15,7 @@
 #endif
 
 static const char *const candidates[] = {
-	ALLOCPROF_BIN_TO_LIB "/liballocprof.so",
+	ALLOCPROF_BIN_TO_LIB "/allocprof/liballocprof.so",
 	"../preload/liballocprof.so",
 };
 

@@ -194,6 +194,16 @@ bool usage_print(FILE *out, const char *cmd)
 	return false;
 }
 
+bool usage_command(size_t i, const char **name, const char **summary, const char **text)
+{
+	if (i >= NCOMMANDS)
+		return false;
+	*name = commands[i].name;
+	*summary = commands[i].summary;
+	*text = commands[i].text;
+	return true;
+}
+
 bool usage_known(const char *cmd)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)

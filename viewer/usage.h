@@ -18,6 +18,9 @@ extern const size_t usage_nenvvars;
  * command prints its own (usage_known tells which). */
 bool usage_print(FILE *out, const char *cmd);
 bool usage_known(const char *cmd);
+/* The i-th command in the overview's order: its name, one-line summary and
+ * help text (NULL when the command prints its own); false past the last. */
+bool usage_command(size_t i, const char **name, const char **summary, const char **text);
 /* The overview: every command in one line, then the variables. */
 void usage_overview(FILE *out);
 

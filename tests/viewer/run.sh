@@ -199,14 +199,14 @@ for i in 1 2; do
 done
 same "--seed: the same rows twice" "$WORK/seed2.txt" "$WORK/seed1.txt"
 
-# installed: allocprof in bindir finds liballocprof.so in libdir, wherever
+# installed: allocprof in bindir finds liballocprof.so in libdir/allocprof, wherever
 # the tree is put
 if meson install -C "$BUILD" --no-rebuild --quiet --destdir "$WORK/stage" > "$WORK/install.log" 2>&1; then
 	ok "meson install --destdir"
 	staged=$(find "$WORK/stage" -path '*/bin/allocprof' -type f | head -1)
 	out=$("$staged" run -q sh -c 'echo "$LD_PRELOAD"')
 	case "$out" in
-	"$(cd "$WORK/stage" && pwd -P)"/*/liballocprof.so) ok "staged allocprof preloads the staged shim" ;;
+	"$(cd "$WORK/stage" && pwd -P)"/*/allocprof/liballocprof.so) ok "staged allocprof preloads the staged shim" ;;
 	*) not_ok "staged allocprof preloads the staged shim: $out" ;;
 	esac
 	mv "$WORK/stage" "$WORK/moved"
@@ -216,7 +216,7 @@ if meson install -C "$BUILD" --no-rebuild --quiet --destdir "$WORK/stage" > "$WO
 		ok "moved install: run profiles" || not_ok "moved install: run profiles: $(cat "$WORK/err")"
 	out=$("$staged" run -q sh -c 'echo "$LD_PRELOAD"')
 	case "$out" in
-	"$(cd "$WORK/moved" && pwd -P)"/*/liballocprof.so) ok "moved install preloads its own shim" ;;
+	"$(cd "$WORK/moved" && pwd -P)"/*/allocprof/liballocprof.so) ok "moved install preloads its own shim" ;;
 	*) not_ok "moved install preloads its own shim: $out" ;;
 	esac
 else
