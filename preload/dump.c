@@ -183,8 +183,9 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 	struct hmap loc_by_pc;
 	hmap_init(&loc_by_pc);
 	uint32_t *locs = mem_alloc((CONFIG_DEPTH_MAX + 1) * sizeof(uint32_t));
+	uint64_t *frames = mem_alloc((CONFIG_DEPTH_MAX + 1) * sizeof(uint64_t));
 	uint64_t placeholders = 0;
-	for (size_t i = 0; locs && i < stacktab_count(); i++) {
+	for (size_t i = 0; locs && frames && i < stacktab_count(); i++) {
 		const struct stack_rec *s = stacktab_at(i);
 		int64_t v[NTYPES] = {llround(s->alloc_objects), llround(s->alloc_bytes),
 				     llround(s->inuse_objects), llround(s->inuse_bytes),
@@ -195,9 +196,9 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		}
 		if (!v[0] && !v[1] && !v[2] && !v[3])
 			continue;
-		const uint64_t *frames = stacktab_frames(s);
+		uint32_t nframes = stacktab_frames(s, frames, CONFIG_DEPTH_MAX + 1);
 		uint32_t n = 0;
-		for (uint32_t f = 0; f < s->nframes; f++) {
+		for (uint32_t f = 0; f < nframes; f++) {
 			/* a return address points after the call: step back into it */
 			uint32_t idx = location_of(p, &loc_by_pc, frames[f] - 1);
 			if (idx == PF_NONE)
@@ -214,6 +215,7 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 			x->free_loc[k] = s->fate.free_pc[k] ? location_of(p, &loc_by_pc, s->fate.free_pc[k] - 1) : PF_NONE;
 	}
 	mem_free(locs, (CONFIG_DEPTH_MAX + 1) * sizeof(uint32_t));
+	mem_free(frames, (CONFIG_DEPTH_MAX + 1) * sizeof(uint64_t));
 	hmap_release(&loc_by_pc);
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;

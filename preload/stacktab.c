@@ -1,27 +1,24 @@
-/* stacktab: a growable array of records, an hmap from hash to index and one
- * pool of frames, all from the shim's arena. */
+/* stacktab: a growable array of records and an hmap from hash to index,
+ * from the shim's arena; each record names its frames by a frame tree node. */
 #include "stacktab.h"
 
 #include <string.h>
 
 #include "../src/hmap.h"
 #include "../src/mem.h"
+#include "frametree.h"
 
 static struct stack_rec *recs;
 static size_t nrecs, cap_recs;
-static uint64_t *pool;
-static size_t npool, cap_pool;
 static struct hmap index_by_hash;
 
 static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, bool truncated)
 {
-	if (MEM_GROW(pool, cap_pool, npool + n) < 0)
+	uint32_t node = frametree_intern(frames, n);
+	if (node == FRAMETREE_NONE)
 		return false;
-	memcpy(pool + npool, frames, n * sizeof(*frames));
-	s->frames_off = npool;
-	s->nframes = n;
+	s->node = node;
 	s->flags |= STACK_HAS_FRAMES | (truncated ? STACK_TRUNCATED : 0);
-	npool += n;
 	return true;
 }
 
@@ -55,14 +52,14 @@ struct stack_rec *stacktab_at(size_t i)
 	return &recs[i];
 }
 
-const uint64_t *stacktab_frames(const struct stack_rec *s)
+uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 {
-	return pool + s->frames_off;
+	return s->flags & STACK_HAS_FRAMES ? frametree_frames(s->node, out, max) : 0;
 }
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + cap_pool * sizeof(*pool) +
+	return cap_recs * sizeof(*recs) + frametree_memory() +
 	       index_by_hash.cap * sizeof(struct hmap_entry);
 }
 

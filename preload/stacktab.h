@@ -1,6 +1,7 @@
 /* stacktab: the collector's table of unique stacks, interned by the hash
- * the producer computed, with the four heap figures aggregated per stack.
- * Only touched with the collector lock held. */
+ * the producer computed, with the four heap figures aggregated per stack;
+ * their frames live in the frame tree (frametree.h). Only touched with the
+ * collector lock held. */
 #ifndef ALLOCPROF_STACKTAB_H
 #define ALLOCPROF_STACKTAB_H
 
@@ -33,8 +34,7 @@ struct stack_fate {
 
 struct stack_rec {
 	uint64_t hash;
-	uint64_t frames_off; /* into the frame pool */
-	uint32_t nframes;
+	uint32_t node;    /* its innermost frame in the frame tree */
 	uint32_t flags;
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
@@ -56,7 +56,8 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 size_t stacktab_count(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s);
 struct stack_rec *stacktab_at(size_t i);
-const uint64_t *stacktab_frames(const struct stack_rec *s);
+/* The frames of s, leaf first, into out[0..max); returns how many. */
+uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max);
 size_t stacktab_memory(void);
 struct stack_rec *stacktab_base(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s)
