@@ -27,6 +27,7 @@
 #include "config.h"
 #include "evclock.h"
 #include "exact.h"
+#include "frametree.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -131,6 +132,10 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
 		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
+	/* what the stacks cost: it grows with distinct call paths (frame
+	 * nodes), not with stacks times their depth */
+	comment(p, "stack table: %llu KiB for %llu frame nodes", (unsigned long long)(stacktab_memory() >> 10),
+		(unsigned long long)frametree_count());
 }
 
 enum { NTYPES = 6 };
