@@ -1,7 +1,7 @@
 /* frametree: nodes in two parallel arrays (return address, parent) and an
  * open-addressing table of node ids hashed by (parent, address) that holds
  * no keys of its own: a probe compares the node it finds. 12 bytes per node
- * and 4 to 8 of table, against 8 per frame per stack for a flat pool. */
+ * and 5 to 11 of table, against 8 per frame per stack for a flat pool. */
 #include "frametree.h"
 
 #include <string.h>
@@ -53,8 +53,8 @@ static uint32_t child(uint32_t parent, uint64_t ip)
 	ips[id] = ip;
 	parents[id] = parent;
 	slots[i] = id;
-	/* at half load: a probe stays a cache line or two */
-	if (nnodes * 2 > cap_slots && grow_table() < 0) {
+	/* at 3/4 load: probes stay within a cache line or two */
+	if (nnodes * 4 > cap_slots * 3 && grow_table() < 0) {
 		nnodes--;
 		slots[i] = 0;
 		return FRAMETREE_NONE;

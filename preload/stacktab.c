@@ -1,5 +1,7 @@
-/* stacktab: a growable array of records and an hmap from hash to index,
- * from the shim's arena; each record names its frames by a frame tree node. */
+/* stacktab: a growable array of records and an open-addressing index of
+ * record numbers that compares the hash in the record it finds (4 bytes a
+ * slot, not a copy of the key), from the shim's arena; each record names
+ * its frames by a frame tree node. */
 #include "stacktab.h"
 
 #include <string.h>
@@ -10,7 +12,40 @@
 
 static struct stack_rec *recs;
 static size_t nrecs, cap_recs;
-static struct hmap index_by_hash;
+static uint32_t *slots; /* record number + 1; 0 is empty */
+static size_t cap_slots;
+
+static size_t slot_of(uint64_t hash, size_t cap)
+{
+	return hash_mix64(hash) & (cap - 1);
+}
+
+static size_t find(uint64_t hash)
+{
+	size_t i = slot_of(hash, cap_slots);
+	while (slots[i] && recs[slots[i] - 1].hash != hash)
+		i = (i + 1) & (cap_slots - 1);
+	return i;
+}
+
+/* Grown at 3/4 load: a probe reads a record, so it stays short anyway. */
+static int grow_index(void)
+{
+	size_t ncap = cap_slots ? cap_slots * 2 : 1024;
+	uint32_t *n = mem_calloc(ncap, sizeof(*n));
+	if (!n)
+		return -1;
+	for (size_t r = 0; r < nrecs; r++) {
+		size_t i = slot_of(recs[r].hash, ncap);
+		while (n[i])
+			i = (i + 1) & (ncap - 1);
+		n[i] = (uint32_t)r + 1;
+	}
+	mem_free(slots, cap_slots * sizeof(*slots));
+	slots = n;
+	cap_slots = ncap;
+	return 0;
+}
 
 static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, bool truncated)
 {
@@ -25,15 +60,18 @@ static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, 
 struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
 				  bool truncated)
 {
-	uint64_t i = hmap_get(&index_by_hash, hash);
-	if (i != HMAP_EMPTY) {
-		struct stack_rec *s = &recs[i];
+	if ((nrecs + 1) * 4 > cap_slots * 3 && grow_index() < 0)
+		return NULL;
+	size_t i = find(hash);
+	if (slots[i]) {
+		struct stack_rec *s = &recs[slots[i] - 1];
 		if (frames && !(s->flags & STACK_HAS_FRAMES))
 			set_frames(s, frames, nframes, truncated);
 		return s;
 	}
-	if (MEM_GROW(recs, cap_recs, nrecs + 1) < 0 || hmap_insert(&index_by_hash, hash, nrecs) < 0)
+	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
 		return NULL;
+	slots[i] = (uint32_t)nrecs + 1;
 	struct stack_rec *s = &recs[nrecs++];
 	memset(s, 0, sizeof(*s));
 	s->hash = hash;
@@ -59,8 +97,7 @@ uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + frametree_memory() +
-	       index_by_hash.cap * sizeof(struct hmap_entry);
+	return cap_recs * sizeof(*recs) + frametree_memory() + cap_slots * sizeof(*slots);
 }
 
 void stacktab_snapshot_peak(void)
