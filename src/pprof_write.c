@@ -117,7 +117,25 @@ static int extension(struct pbuf *b, const struct profile *p)
 	return 0;
 }
 
-static int encode(const struct profile *p, struct pbuf *b)
+/* Where a gzipped encoding goes as it is made: between top-level fields,
+ * once the buffer holds SPILL_BYTES, its content moves on to the compressor,
+ * so the uncompressed profile is never whole in memory. */
+struct spill {
+	struct gz_stream *gz;
+	size_t spilled;
+};
+enum { SPILL_BYTES = 256 << 10 };
+
+static void spill(struct pbuf *b, struct spill *sp)
+{
+	if (!sp || b->len < SPILL_BYTES || b->failed)
+		return;
+	gz_stream_write(sp->gz, b->data, b->len);
+	sp->spilled += b->len;
+	pbuf_reset(b);
+}
+
+static int encode(const struct profile *p, struct pbuf *b, struct spill *sp)
 {
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
@@ -129,18 +147,26 @@ static int encode(const struct profile *p, struct pbuf *b)
 	uint64_t *scratch = mem_alloc((maxlocs + 1) * sizeof(uint64_t));
 	if (!scratch)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nsamples; i++)
+	for (size_t i = 0; i < p->nsamples; i++) {
 		sample(b, p, i, scratch);
+		spill(b, sp);
+	}
 	mem_free(scratch, (maxlocs + 1) * sizeof(uint64_t));
 
 	for (size_t i = 0; i < p->nmappings; i++)
 		mapping(b, &p->mappings[i], i);
-	for (size_t i = 0; i < p->nlocations; i++)
+	for (size_t i = 0; i < p->nlocations; i++) {
 		location(b, p, i);
-	for (size_t i = 0; i < p->nfunctions; i++)
+		spill(b, sp);
+	}
+	for (size_t i = 0; i < p->nfunctions; i++) {
 		function(b, &p->functions[i], i);
-	for (size_t i = 0; i < p->nstrs; i++)
+		spill(b, sp);
+	}
+	for (size_t i = 0; i < p->nstrs; i++) {
 		pbuf_string(b, TAG_PROFILE_STRING_TABLE, p->strs[i], p->str_lens[i]);
+		spill(b, sp);
+	}
 	pbuf_int64(b, TAG_PROFILE_DROP_FRAMES, p->drop_frames);
 	pbuf_int64(b, TAG_PROFILE_KEEP_FRAMES, p->keep_frames);
 	pbuf_int64(b, TAG_PROFILE_TIME_NANOS, p->time_nanos);
@@ -163,7 +189,8 @@ static int encode(const struct profile *p, struct pbuf *b)
 	return b->failed ? -ENOMEM : 0;
 }
 
-int pprof_encode(const struct profile *p, struct pbuf *b)
+/* The checks before encoding. */
+static int encodable(const struct profile *p)
 {
 	if (p->failed)
 		return -ENOMEM;
@@ -174,8 +201,16 @@ int pprof_encode(const struct profile *p, struct pbuf *b)
 	for (size_t i = 0; i < p->nstrs; i++)
 		if ((strbytes += p->str_lens[i]) > PPROF_READ_MAX_BYTES)
 			return -EFBIG;
+	return 0;
+}
+
+int pprof_encode(const struct profile *p, struct pbuf *b)
+{
+	int rc = encodable(p);
+	if (rc < 0)
+		return rc;
 	size_t start = b->len;
-	int rc = encode(p, b);
+	rc = encode(p, b, NULL);
 	if (rc == 0 && b->len - start > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;
 	return rc;
@@ -193,12 +228,22 @@ const char *pprof_write_strerror(int rc)
 
 int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
 {
+	int rc = encodable(p);
+	if (rc < 0)
+		return rc;
+	size_t start = out->len;
+	struct spill sp = {gz_stream_begin(out), 0};
+	if (!sp.gz)
+		return -ENOMEM;
 	struct pbuf raw;
 	pbuf_init(&raw);
-	int rc = pprof_encode(p, &raw);
-	size_t start = out->len;
+	rc = encode(p, &raw, &sp);
+	if (rc == 0 && sp.spilled + raw.len > PPROF_READ_MAX_BYTES)
+		rc = -EFBIG;
+	gz_stream_write(sp.gz, raw.data, raw.len);
+	int zrc = gz_stream_finish(sp.gz);
 	if (rc == 0)
-		rc = gz_compress(raw.data, raw.len, out);
+		rc = zrc;
 	/* incompressible data grows a little, and the reader bounds the file too */
 	if (rc == 0 && out->len - start > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;
