@@ -291,12 +291,15 @@ static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
 		}
 		if (alloc_fn != PF_NONE)
 			add_label(p, l, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, f->moved, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, f->chains_ended + f->chains_live, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, f->chain_moves_ended + f->chain_moves_live,
-			  PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, f->chain_bytes_ended + f->chain_bytes_live,
-			  PPROF_UNIT_BYTES);
+		const struct stack_realloc *r = stacktab_realloc_of(rec);
+		if (r) {
+			add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, r->moved, PPROF_UNIT_COUNT);
+			add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, r->chains_ended + r->chains_live, PPROF_UNIT_COUNT);
+			add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
+				  PPROF_UNIT_COUNT);
+			add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
+				  PPROF_UNIT_BYTES);
+		}
 		if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
 			/* the most frequent place they were freed, as "function file:line" */
 			const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];

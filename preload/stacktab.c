@@ -12,6 +12,8 @@
 
 static struct stack_rec *recs;
 static size_t nrecs, cap_recs;
+static struct stack_realloc *reallocs;
+static size_t nreallocs, cap_reallocs;
 static uint32_t *slots; /* record number + 1; 0 is empty */
 static size_t cap_slots;
 
@@ -97,7 +99,25 @@ uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + frametree_memory() + cap_slots * sizeof(*slots);
+	return cap_recs * sizeof(*recs) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
+	       cap_slots * sizeof(*slots);
+}
+
+struct stack_realloc *stacktab_realloc(struct stack_rec *s)
+{
+	if (s->realloc_rec)
+		return &reallocs[s->realloc_rec - 1];
+	if (nreallocs >= UINT32_MAX - 1 || MEM_GROW(reallocs, cap_reallocs, nreallocs + 1) < 0)
+		return NULL;
+	struct stack_realloc *r = &reallocs[nreallocs++];
+	memset(r, 0, sizeof(*r));
+	s->realloc_rec = (uint32_t)nreallocs;
+	return r;
+}
+
+const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s)
+{
+	return s->realloc_rec ? &reallocs[s->realloc_rec - 1] : NULL;
 }
 
 void stacktab_snapshot_peak(void)

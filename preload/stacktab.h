@@ -25,6 +25,11 @@ struct stack_fate {
 	double freed_same_thread;
 	uint64_t free_pc[FREE_SITES];/* where they were freed: callers of free */
 	double free_pc_weight[FREE_SITES];
+};
+
+/* What realloc did to a stack's blocks: kept apart, for the few stacks
+ * that realloc touches (56 bytes a stack otherwise). */
+struct stack_realloc {
 	double moved;                /* moved away by realloc */
 	/* blocks this stack made by realloc, at the end of their chain: freed,
 	 * or still in use; with the number of moves and the final size */
@@ -44,6 +49,7 @@ struct stack_rec {
 	double live_max;
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
+	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
 	uint64_t size_min, size_max;     /* of the sampled blocks */
 	struct stack_fate fate;
 };
@@ -64,6 +70,11 @@ static inline uint32_t stacktab_index(const struct stack_rec *s)
 {
 	return (uint32_t)(s - stacktab_base());
 }
+
+/* The realloc figures of s, created (zero) if new; NULL when out of memory. */
+struct stack_realloc *stacktab_realloc(struct stack_rec *s);
+/* The same to read: NULL while realloc touched none of its blocks. */
+const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s);
 
 /* Copies every stack's in-use figures into its peak figures. */
 void stacktab_snapshot_peak(void);
