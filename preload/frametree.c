@@ -62,11 +62,28 @@ static uint32_t child(uint32_t parent, uint64_t ip)
 	return id;
 }
 
+/* The path of the last stack interned, outermost first: the next one
+ * shares most of it (siblings in the program's call tree come together),
+ * and that part costs a compare per frame instead of a table probe. */
+enum { PATH_MAX_FRAMES = 1025 };
+static uint64_t path_ips[PATH_MAX_FRAMES];
+static uint32_t path_nodes[PATH_MAX_FRAMES];
+static uint32_t path_len;
+
 uint32_t frametree_intern(const uint64_t *frames, uint32_t n)
 {
-	uint32_t node = FRAMETREE_ROOT;
-	for (uint32_t k = n; k-- > 0 && node != FRAMETREE_NONE;)
-		node = child(node, frames[k]);
+	uint32_t node = FRAMETREE_ROOT, d = 0;
+	for (; d < n && d < path_len && path_ips[d] == frames[n - 1 - d]; d++)
+		node = path_nodes[d];
+	path_len = d;
+	for (; d < n && node != FRAMETREE_NONE; d++) {
+		node = child(node, frames[n - 1 - d]);
+		if (d < PATH_MAX_FRAMES && node != FRAMETREE_NONE) {
+			path_ips[d] = frames[n - 1 - d];
+			path_nodes[d] = node;
+			path_len = d + 1;
+		}
+	}
 	return node;
 }
 
