@@ -21,16 +21,17 @@ static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 	pbuf_message_end(b, tag, m);
 }
 
-static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
+			  const int64_t *values, const struct pf_label *labels, size_t nlabels,
+			  uint64_t *scratch)
 {
-	const struct pf_sample *s = &p->samples[i];
 	size_t m = pbuf_message_start(b);
-	for (uint32_t k = 0; k < s->nlocs; k++)
-		scratch[k] = (uint64_t)p->sample_locs[s->loc_start + k] + 1;
-	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, s->nlocs);
-	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, profile_sample_values(p, i), p->ntypes);
-	for (uint32_t k = 0; k < s->nlabels; k++) {
-		const struct pf_label *l = &p->labels[s->label_start + k];
+	for (size_t k = 0; k < nlocs; k++)
+		scratch[k] = (uint64_t)locs[k] + 1;
+	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, nlocs);
+	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, values, p->ntypes);
+	for (size_t k = 0; k < nlabels; k++) {
+		const struct pf_label *l = &labels[k];
 		size_t lm = pbuf_message_start(b);
 		pbuf_int64(b, TAG_LABEL_KEY, l->key);
 		pbuf_int64(b, TAG_LABEL_STR, l->str);
@@ -39,6 +40,15 @@ static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *
 		pbuf_message_end(b, TAG_SAMPLE_LABEL, lm);
 	}
 	pbuf_message_end(b, TAG_PROFILE_SAMPLE, m);
+}
+
+static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+{
+	const struct pf_sample *s = &p->samples[i];
+	/* an empty list may have no array at all */
+	sample_fields(b, p, s->nlocs ? p->sample_locs + s->loc_start : NULL, s->nlocs,
+		      profile_sample_values(p, i), s->nlabels ? p->labels + s->label_start : NULL,
+		      s->nlabels, scratch);
 }
 
 static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
@@ -135,7 +145,27 @@ static void spill(struct pbuf *b, struct spill *sp)
 	pbuf_reset(b);
 }
 
-static int encode(const struct profile *p, struct pbuf *b, struct spill *sp)
+/* The samples a source makes after the profile's own. */
+static int encode_more(const struct profile *p, struct pbuf *b, struct spill *sp,
+		       const struct pprof_sample_source *more)
+{
+	uint64_t *scratch = NULL;
+	size_t cap = 0;
+	struct pprof_sample s;
+	while (more->next(more->ctx, &s)) {
+		if (mem_grow((void **)&scratch, &cap, s.nlocs + 1, sizeof(*scratch)) < 0) {
+			b->failed = true;
+			break;
+		}
+		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels, scratch);
+		spill(b, sp);
+	}
+	mem_free(scratch, cap * sizeof(*scratch));
+	return b->failed ? -ENOMEM : 0;
+}
+
+static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
+		  const struct pprof_sample_source *more)
 {
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
@@ -152,6 +182,8 @@ static int encode(const struct profile *p, struct pbuf *b, struct spill *sp)
 		spill(b, sp);
 	}
 	mem_free(scratch, (maxlocs + 1) * sizeof(uint64_t));
+	if (more && encode_more(p, b, sp, more) < 0)
+		return -ENOMEM;
 
 	for (size_t i = 0; i < p->nmappings; i++)
 		mapping(b, &p->mappings[i], i);
@@ -210,7 +242,7 @@ int pprof_encode(const struct profile *p, struct pbuf *b)
 	if (rc < 0)
 		return rc;
 	size_t start = b->len;
-	rc = encode(p, b, NULL);
+	rc = encode(p, b, NULL, NULL);
 	if (rc == 0 && b->len - start > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;
 	return rc;
@@ -228,6 +260,12 @@ const char *pprof_write_strerror(int rc)
 
 int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
 {
+	return pprof_encode_gzip_with(p, NULL, out);
+}
+
+int pprof_encode_gzip_with(const struct profile *p, const struct pprof_sample_source *more,
+			   struct pbuf *out)
+{
 	int rc = encodable(p);
 	if (rc < 0)
 		return rc;
@@ -237,7 +275,7 @@ int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
 		return -ENOMEM;
 	struct pbuf raw;
 	pbuf_init(&raw);
-	rc = encode(p, &raw, &sp);
+	rc = encode(p, &raw, &sp, more);
 	if (rc == 0 && sp.spilled + raw.len > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;
 	gz_stream_write(sp.gz, raw.data, raw.len);
