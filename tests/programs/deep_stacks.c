@@ -1,9 +1,10 @@
 /* deep_stacks: a recursive program with 2^BITS distinct deep stacks, the
  * shape that costs a profiler memory: a chain of PLAIN + 1 single-site
- * calls, then a binary recursion BITS levels deep whose leaves each allocate
- * through a stack of their own. The defaults make 2^17 stacks of 40 frames
- * up to main (leaf, 18 of branch, 21 of chain). Every leaf allocates and frees three blocks; the whole tree is
- * walked ROUNDS times, so after the first round every stack is a repeat.
+ * calls, then a binary recursion BITS levels deep whose leaves each
+ * allocate through a stack of their own. The defaults make 2^17 stacks of
+ * 40 frames up to main (leaf, 18 of branch, 21 of chain). Every leaf
+ * allocates and frees three blocks; the whole tree is walked ROUNDS times,
+ * so after the first round every stack is a repeat.
  * usage: deep_stacks [BITS [PLAIN [ROUNDS]]] (17, 20, 2); prints the number
  * of blocks allocated. */
 #include <stdio.h>
