@@ -49,21 +49,27 @@ static unsigned life_bucket(uint64_t ns)
 	return b;
 }
 
-static void chain_add(struct stack_fate *f, double sign, const struct event *e,
+static void chain_add(struct stack_rec *s, double sign, const struct event *e,
 		      const struct sample_weight *w)
 {
-	f->chains_live += sign * w->objects;
-	f->chain_moves_live += sign * w->objects * e->realloc_depth;
-	f->chain_bytes_live += sign * w->bytes;
+	struct stack_realloc *r = stacktab_realloc(s);
+	if (!r)
+		return;
+	r->chains_live += sign * w->objects;
+	r->chain_moves_live += sign * w->objects * e->realloc_depth;
+	r->chain_bytes_live += sign * w->bytes;
 }
 
 /* What the free of a block says about the stack that allocated it. */
-static void account_fate(struct stack_fate *f, const struct event *e, const struct sample_weight *w)
+static void account_fate(struct stack_rec *s, const struct event *e, const struct sample_weight *w)
 {
+	struct stack_fate *f = &s->fate;
 	if (e->realloc_depth)
-		chain_add(f, -1, e, w); /* no longer a live end of its chain */
+		chain_add(s, -1, e, w); /* no longer a live end of its chain */
 	if (e->flags & EVENT_REALLOC) {
-		f->moved += w->objects;
+		struct stack_realloc *r = stacktab_realloc(s);
+		if (r)
+			r->moved += w->objects;
 		return; /* not the end of the object: its next block takes over */
 	}
 	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
@@ -76,10 +82,11 @@ static void account_fate(struct stack_fate *f, const struct event *e, const stru
 	f->freed += w->objects;
 	if (e->tid == e->free_tid)
 		f->freed_same_thread += w->objects;
-	if (e->realloc_depth) {
-		f->chains_ended += w->objects;
-		f->chain_moves_ended += w->objects * e->realloc_depth;
-		f->chain_bytes_ended += w->bytes;
+	struct stack_realloc *r = e->realloc_depth ? stacktab_realloc(s) : NULL;
+	if (r) {
+		r->chains_ended += w->objects;
+		r->chain_moves_ended += w->objects * e->realloc_depth;
+		r->chain_bytes_ended += w->bytes;
 	}
 	if (!e->free_pc)
 		return;
@@ -109,7 +116,7 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e)
 		s->live_sampled_max = s->live_sampled;
 	threadlive_alloc(s, e->tid);
 	if (e->realloc_depth)
-		chain_add(&s->fate, 1, e, &w);
+		chain_add(s, 1, e, &w);
 	totals.inuse_objects += w.objects;
 	totals.inuse_bytes += w.bytes;
 	if (totals.inuse_bytes > totals.peak_inuse_bytes)
@@ -126,7 +133,7 @@ void aggregate_free(struct stack_rec *s, const struct event *e)
 	if (s->live_sampled)
 		s->live_sampled--;
 	threadlive_free(s, e->tid);
-	account_fate(&s->fate, e, &w);
+	account_fate(s, e, &w);
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;
 	timeline_inuse(evclock_to_ns(e->free_time), totals.inuse_bytes);

@@ -27,6 +27,7 @@
 #include "config.h"
 #include "evclock.h"
 #include "exact.h"
+#include "frametree.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -131,15 +132,26 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
 		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
+	/* what the stacks cost: it grows with distinct call paths (frame
+	 * nodes), not with stacks times their depth */
+	comment(p, "stack table: %llu KiB for %llu frame nodes", (unsigned long long)(stacktab_memory() >> 10),
+		(unsigned long long)frametree_count());
 }
 
-enum { NTYPES = 6 };
+enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 };
 
-/* For each sample: its stack, and the locations of the places its blocks
- * were freed (symbolized with everything else, then compared). */
-struct sample_extra {
-	uint32_t stack;
-	uint32_t free_loc[FREE_SITES];
+/* The samples of a dump, one per stack, made while the profile is encoded
+ * (pprof_write.h): a sample holds its stack's location ids, so a table of
+ * many deep stacks never has them all in memory at once. */
+struct sample_stream {
+	struct profile *p;
+	struct hmap loc_by_pc; /* every frame and free site of the stacks */
+	bool peak;             /* the in-use profile at the peak: two values, no labels */
+	size_t next;           /* the stack to look at next */
+	uint64_t frames[CONFIG_DEPTH_MAX + 1];
+	uint32_t locs[CONFIG_DEPTH_MAX + 1];
+	int64_t values[NTYPES];
+	struct pf_label labels[MAX_LABELS];
 };
 
 static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t pc)
@@ -154,9 +166,53 @@ static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t 
 	return (uint32_t)idx;
 }
 
-/* Builds the profile from the tables. */
+static void full_values(const struct stack_rec *s, int64_t *v)
+{
+	v[0] = llround(s->alloc_objects);
+	v[1] = llround(s->alloc_bytes);
+	v[2] = llround(s->inuse_objects);
+	v[3] = llround(s->inuse_bytes);
+	v[4] = llround(s->fate.short_objects);
+	v[5] = llround(s->fate.short_bytes);
+}
+
+/* A stack that makes a sample of the full profile. */
+static bool has_sample(const struct stack_rec *s)
+{
+	int64_t v[NTYPES];
+	full_values(s, v);
+	return (s->flags & STACK_HAS_FRAMES) && (v[0] || v[1] || v[2] || v[3]);
+}
+
+/* The location ids of frames[0..n): the sample ends at the first frame
+ * without a location (out of memory while they were made). */
+static uint32_t locations_of(struct sample_stream *st, uint32_t n, bool add)
+{
+	uint32_t k = 0;
+	for (; k < n; k++) {
+		/* a return address points after the call: step back into it */
+		uint64_t pc = st->frames[k] - 1, idx;
+		if (add)
+			idx = location_of(st->p, &st->loc_by_pc, pc);
+		else if ((idx = hmap_get(&st->loc_by_pc, pc)) == HMAP_EMPTY)
+			idx = PF_NONE;
+		if (idx == PF_NONE)
+			break;
+		st->locs[k] = (uint32_t)idx;
+	}
+	return k;
+}
+
+static uint32_t free_location(struct sample_stream *st, uint64_t pc)
+{
+	uint64_t idx = pc ? hmap_get(&st->loc_by_pc, pc - 1) : HMAP_EMPTY;
+	return idx == HMAP_EMPTY ? PF_NONE : (uint32_t)idx;
+}
+
+/* Builds the profile from the tables, all but the samples: the locations of
+ * every frame and free site of the stacks that make one, to be symbolized. */
 static void build(struct profile *p, const struct capture_stats *cs, const char *reason,
-		  struct sample_extra *extra)
+		  struct sample_stream *st)
 {
 	profile_add_sample_type(p, PPROF_TYPE_ALLOC_OBJECTS, PPROF_UNIT_COUNT);
 	profile_add_sample_type(p, PPROF_TYPE_ALLOC_SPACE, PPROF_UNIT_BYTES);
@@ -180,41 +236,23 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		if (maptab_at(i)->is_main)
 			mapping_of(p, maptab_at(i));
 
-	struct hmap loc_by_pc;
-	hmap_init(&loc_by_pc);
-	uint32_t *locs = mem_alloc((CONFIG_DEPTH_MAX + 1) * sizeof(uint32_t));
+	st->p = p;
 	uint64_t placeholders = 0;
-	for (size_t i = 0; locs && i < stacktab_count(); i++) {
+	for (size_t i = 0; i < stacktab_count(); i++) {
 		const struct stack_rec *s = stacktab_at(i);
-		int64_t v[NTYPES] = {llround(s->alloc_objects), llround(s->alloc_bytes),
-				     llround(s->inuse_objects), llround(s->inuse_bytes),
-				     llround(s->fate.short_objects), llround(s->fate.short_bytes)};
 		if (!(s->flags & STACK_HAS_FRAMES)) {
 			placeholders++; /* a free whose allocation never arrived */
 			continue;
 		}
-		if (!v[0] && !v[1] && !v[2] && !v[3])
+		if (!has_sample(s))
 			continue;
-		const uint64_t *frames = stacktab_frames(s);
-		uint32_t n = 0;
-		for (uint32_t f = 0; f < s->nframes; f++) {
-			/* a return address points after the call: step back into it */
-			uint32_t idx = location_of(p, &loc_by_pc, frames[f] - 1);
-			if (idx == PF_NONE)
-				break;
-			locs[n++] = idx;
-		}
-		if (profile_add_sample(p, locs, n, v, NULL, 0) == PF_NONE)
-			continue;
-		struct sample_extra *x = &extra[p->nsamples - 1];
-		x->stack = (uint32_t)i;
+		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
 		for (unsigned k = 0; k < FREE_SITES; k++)
-			x->free_loc[k] = s->fate.free_pc[k] ? location_of(p, &loc_by_pc, s->fate.free_pc[k] - 1) : PF_NONE;
+			if (s->fate.free_pc[k])
+				location_of(p, &st->loc_by_pc, s->fate.free_pc[k] - 1);
 	}
-	mem_free(locs, (CONFIG_DEPTH_MAX + 1) * sizeof(uint32_t));
-	hmap_release(&loc_by_pc);
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
 	add_comments(p, cs, lost, reason);
@@ -246,75 +284,98 @@ static void add_label(struct profile *p, struct pf_label *l, size_t *n, const ch
 	(*n)++;
 }
 
-/* What happened to each sample's blocks after allocation, as numeric labels
- * any pprof reader accepts (go tool pprof -tags shows them). Runs after
+/* What happened to a sample's blocks after allocation, as numeric labels
+ * any pprof reader accepts (go tool pprof -tags shows them). Made after
  * symbolization, which decides "freed by the function that allocated". */
-static void add_fate_labels(struct profile *p, const struct sample_extra *extra)
+static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec, uint32_t nlocs)
 {
-	struct pf_label l[LIFE_BUCKETS + 18];
-	for (size_t i = 0; i < p->nsamples; i++) {
-		const struct stack_rec *rec = stacktab_at(extra[i].stack);
-		const struct stack_fate *f = &rec->fate;
-		size_t n = 0;
-		/* sizes of the sampled blocks: one size means a fixed-size object */
-		add_label(p, l, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
-		add_label(p, l, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
-		for (unsigned b = 0; b < LIFE_BUCKETS; b++)
-			add_label(p, l, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
-		/* the most blocks of this stack live at once: the estimate and
-		 * the sampled blocks (the same at rate 1) */
-		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
-		if (!(rec->flags & STACK_THREADS_UNCOUNTED))
-			add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
-		const struct pf_sample *s = &p->samples[i];
-		uint32_t alloc_fn = s->nlocs ? innermost_function(p, p->sample_locs[s->loc_start]) : PF_NONE;
-		double same_fn = 0, top = 0;
-		uint32_t top_loc = PF_NONE;
-		for (unsigned k = 0; k < FREE_SITES; k++) {
-			uint32_t fn = innermost_function(p, extra[i].free_loc[k]);
-			if (fn != PF_NONE && fn == alloc_fn)
-				same_fn += f->free_pc_weight[k];
-			if (extra[i].free_loc[k] != PF_NONE && f->free_pc_weight[k] > top) {
-				top = f->free_pc_weight[k];
-				top_loc = extra[i].free_loc[k];
-			}
+	struct profile *p = st->p;
+	struct pf_label *l = st->labels;
+	const struct stack_fate *f = &rec->fate;
+	size_t n = 0;
+	/* sizes of the sampled blocks: one size means a fixed-size object */
+	add_label(p, l, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
+	add_label(p, l, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
+	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
+		add_label(p, l, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
+	add_label(p, l, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
+	add_label(p, l, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
+	/* the most blocks of this stack live at once: the estimate and
+	 * the sampled blocks (the same at rate 1) */
+	add_label(p, l, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
+	add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
+	if (!(rec->flags & STACK_THREADS_UNCOUNTED))
+		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
+	uint32_t alloc_fn = nlocs ? innermost_function(p, st->locs[0]) : PF_NONE;
+	double same_fn = 0, top = 0;
+	uint32_t top_loc = PF_NONE;
+	for (unsigned k = 0; k < FREE_SITES; k++) {
+		uint32_t loc = free_location(st, f->free_pc[k]);
+		uint32_t fn = innermost_function(p, loc);
+		if (fn != PF_NONE && fn == alloc_fn)
+			same_fn += f->free_pc_weight[k];
+		if (loc != PF_NONE && f->free_pc_weight[k] > top) {
+			top = f->free_pc_weight[k];
+			top_loc = loc;
 		}
-		if (alloc_fn != PF_NONE)
-			add_label(p, l, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, f->moved, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, f->chains_ended + f->chains_live, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, f->chain_moves_ended + f->chain_moves_live,
-			  PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, f->chain_bytes_ended + f->chain_bytes_live,
-			  PPROF_UNIT_BYTES);
-		if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
-			/* the most frequent place they were freed, as "function file:line" */
-			const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];
-			const struct pf_function *fn = &p->functions[ln->function];
-			char where[512];
-			log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name),
-				   profile_str(p, fn->filename), (long long)ln->line);
-			l[n].key = profile_cstr(p, PPROF_LABEL_FREED_AT);
-			l[n].str = profile_cstr(p, where);
-			l[n].num = 0;
-			l[n].num_unit = 0;
-			n++;
-		}
-		if (!n || MEM_GROW(p->labels, p->cap_labels, p->nlabels + n) < 0)
-			continue;
-		memcpy(p->labels + p->nlabels, l, n * sizeof(*l));
-		p->samples[i].label_start = (uint32_t)p->nlabels;
-		p->samples[i].nlabels = (uint32_t)n;
-		p->nlabels += n;
 	}
+	if (alloc_fn != PF_NONE)
+		add_label(p, l, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
+	const struct stack_realloc *r = stacktab_realloc_of(rec);
+	if (r) {
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, r->moved, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, r->chains_ended + r->chains_live, PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
+			  PPROF_UNIT_COUNT);
+		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
+			  PPROF_UNIT_BYTES);
+	}
+	if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
+		/* the most frequent place they were freed, as "function file:line" */
+		const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];
+		const struct pf_function *fn = &p->functions[ln->function];
+		char where[512];
+		log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name),
+			   profile_str(p, fn->filename), (long long)ln->line);
+		l[n].key = profile_cstr(p, PPROF_LABEL_FREED_AT);
+		l[n].str = profile_cstr(p, where);
+		l[n].num = 0;
+		l[n].num_unit = 0;
+		n++;
+	}
+	return n;
+}
+
+/* pprof_sample_source's next: the next stack that makes a sample. */
+static bool next_sample(void *ctx, struct pprof_sample *out)
+{
+	struct sample_stream *st = ctx;
+	while (st->next < stacktab_count()) {
+		const struct stack_rec *s = stacktab_at(st->next++);
+		if (!has_sample(s))
+			continue;
+		if (st->peak) {
+			st->values[0] = llround(s->peak_objects);
+			st->values[1] = llround(s->peak_bytes);
+			if (!st->values[0] && !st->values[1])
+				continue;
+		} else {
+			full_values(s, st->values);
+		}
+		out->nlocs = locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), false);
+		out->locs = st->locs;
+		out->values = st->values;
+		out->labels = st->labels;
+		out->nlabels = st->peak ? 0 : fate_labels(st, s, (uint32_t)out->nlocs);
+		return true;
+	}
+	return false;
 }
 
 /* Turns the full profile into the in-use profile at the peak, in place:
- * same tables, two sample types, the values of the last peak snapshot. */
-static void make_peak(struct profile *p, const struct sample_extra *extra)
+ * same tables, two sample types, the values of the last peak snapshot (the
+ * fate of blocks is not a peak figure). */
+static void make_peak(struct profile *p, struct sample_stream *st)
 {
 	struct aggregate_totals t;
 	aggregate_get_totals(&t);
@@ -322,19 +383,8 @@ static void make_peak(struct profile *p, const struct sample_extra *extra)
 	p->sample_types[1] = p->sample_types[3];
 	p->ntypes = 2;
 	p->default_sample_type = profile_cstr(p, PPROF_TYPE_INUSE_SPACE);
-	size_t kept = 0;
-	for (size_t i = 0; i < p->nsamples; i++) {
-		const struct stack_rec *s = stacktab_at(extra[i].stack);
-		int64_t objects = llround(s->peak_objects), bytes = llround(s->peak_bytes);
-		if (!objects && !bytes)
-			continue;
-		p->samples[kept] = p->samples[i];
-		p->samples[kept].nlabels = 0; /* the fate of blocks is not a peak figure */
-		p->values[kept * 2] = objects;
-		p->values[kept * 2 + 1] = bytes;
-		kept++;
-	}
-	p->nsamples = kept;
+	st->peak = true;
+	st->next = 0;
 	comment(p, "peak in use: %llu bytes, %llu ms after start", (unsigned long long)llround(t.snapshot_inuse_bytes),
 		(unsigned long long)(t.snapshot_ns > shim_start_mono_ns ? (t.snapshot_ns - shim_start_mono_ns) / 1000000 : 0));
 }
@@ -385,12 +435,14 @@ static void peak_name(const char *target, char *out, size_t cap)
 	}
 }
 
-static int publish(const struct profile *p, const char *target, const char *kind)
+static int publish(struct profile *p, struct sample_stream *st, const char *target, const char *kind)
 {
 	char final[CONFIG_PATH_MAX + 32];
 	struct pbuf gz;
 	pbuf_init(&gz);
-	int rc = pprof_encode_gzip(p, &gz);
+	st->next = 0;
+	struct pprof_sample_source more = {next_sample, st};
+	int rc = pprof_encode_gzip_with(p, &more, &gz);
 	if (rc == 0)
 		rc = outfile_write(target, gz.data, gz.len, final, sizeof(final));
 	pbuf_release(&gz);
@@ -410,29 +462,30 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	struct capture_stats cs;
 	capture_get_stats(&cs);
 	aggregate_snapshot_if_peak();
-	size_t extra_size = (stacktab_count() + 1) * sizeof(struct sample_extra);
-	struct sample_extra *extra = mem_alloc(extra_size);
-	if (!extra) {
+	struct sample_stream *st = mem_alloc(sizeof(*st));
+	if (!st) {
 		log_line("cannot write the profile to %s: out of memory", target);
 		return -ENOMEM;
 	}
+	memset(st, 0, sizeof(*st));
+	hmap_init(&st->loc_by_pc);
 	struct profile p;
 	profile_init(&p);
-	build(&p, &cs, reason, extra);
+	build(&p, &cs, reason, st);
 	bool short_of_memory = symbolize && symbolize_hook(&p) < 0;
-	add_fate_labels(&p, extra);
-	int rc = publish(&p, target, "profile");
+	int rc = publish(&p, st, target, "profile");
 	if (rc == 0 && short_of_memory)
 		log_line("memory is short: the profile was written without symbols; allocprof symbolize %s adds them",
 			 target);
 	if (rc == 0 && with_peak) {
 		char peak[CONFIG_PATH_MAX + 16];
 		peak_name(target, peak, sizeof(peak));
-		make_peak(&p, extra);
-		publish(&p, peak, "peak");
+		make_peak(&p, st);
+		publish(&p, st, peak, "peak");
 	}
 	profile_release(&p);
-	mem_free(extra, extra_size);
+	hmap_release(&st->loc_by_pc);
+	mem_free(st, sizeof(*st));
 	return rc;
 }
 

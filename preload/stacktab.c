@@ -1,42 +1,79 @@
-/* stacktab: a growable array of records, an hmap from hash to index and one
- * pool of frames, all from the shim's arena. */
+/* stacktab: a growable array of records and an open-addressing index of
+ * record numbers that compares the hash in the record it finds (4 bytes a
+ * slot, not a copy of the key), from the shim's arena; each record names
+ * its frames by a frame tree node. */
 #include "stacktab.h"
 
 #include <string.h>
 
 #include "../src/hmap.h"
 #include "../src/mem.h"
+#include "frametree.h"
 
 static struct stack_rec *recs;
 static size_t nrecs, cap_recs;
-static uint64_t *pool;
-static size_t npool, cap_pool;
-static struct hmap index_by_hash;
+static struct stack_realloc *reallocs;
+static size_t nreallocs, cap_reallocs;
+static uint32_t *slots; /* record number + 1; 0 is empty */
+static size_t cap_slots;
+
+static size_t slot_of(uint64_t hash, size_t cap)
+{
+	return hash_mix64(hash) & (cap - 1);
+}
+
+static size_t find(uint64_t hash)
+{
+	size_t i = slot_of(hash, cap_slots);
+	while (slots[i] && recs[slots[i] - 1].hash != hash)
+		i = (i + 1) & (cap_slots - 1);
+	return i;
+}
+
+/* Grown at 3/4 load: a probe reads a record, so it stays short anyway. */
+static int grow_index(void)
+{
+	size_t ncap = cap_slots ? cap_slots * 2 : 1024;
+	uint32_t *n = mem_calloc(ncap, sizeof(*n));
+	if (!n)
+		return -1;
+	for (size_t r = 0; r < nrecs; r++) {
+		size_t i = slot_of(recs[r].hash, ncap);
+		while (n[i])
+			i = (i + 1) & (ncap - 1);
+		n[i] = (uint32_t)r + 1;
+	}
+	mem_free(slots, cap_slots * sizeof(*slots));
+	slots = n;
+	cap_slots = ncap;
+	return 0;
+}
 
 static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, bool truncated)
 {
-	if (MEM_GROW(pool, cap_pool, npool + n) < 0)
+	uint32_t node = frametree_intern(frames, n);
+	if (node == FRAMETREE_NONE)
 		return false;
-	memcpy(pool + npool, frames, n * sizeof(*frames));
-	s->frames_off = npool;
-	s->nframes = n;
+	s->node = node;
 	s->flags |= STACK_HAS_FRAMES | (truncated ? STACK_TRUNCATED : 0);
-	npool += n;
 	return true;
 }
 
 struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
 				  bool truncated)
 {
-	uint64_t i = hmap_get(&index_by_hash, hash);
-	if (i != HMAP_EMPTY) {
-		struct stack_rec *s = &recs[i];
+	if ((nrecs + 1) * 4 > cap_slots * 3 && grow_index() < 0)
+		return NULL;
+	size_t i = find(hash);
+	if (slots[i]) {
+		struct stack_rec *s = &recs[slots[i] - 1];
 		if (frames && !(s->flags & STACK_HAS_FRAMES))
 			set_frames(s, frames, nframes, truncated);
 		return s;
 	}
-	if (MEM_GROW(recs, cap_recs, nrecs + 1) < 0 || hmap_insert(&index_by_hash, hash, nrecs) < 0)
+	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
 		return NULL;
+	slots[i] = (uint32_t)nrecs + 1;
 	struct stack_rec *s = &recs[nrecs++];
 	memset(s, 0, sizeof(*s));
 	s->hash = hash;
@@ -55,15 +92,32 @@ struct stack_rec *stacktab_at(size_t i)
 	return &recs[i];
 }
 
-const uint64_t *stacktab_frames(const struct stack_rec *s)
+uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 {
-	return pool + s->frames_off;
+	return s->flags & STACK_HAS_FRAMES ? frametree_frames(s->node, out, max) : 0;
 }
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + cap_pool * sizeof(*pool) +
-	       index_by_hash.cap * sizeof(struct hmap_entry);
+	return cap_recs * sizeof(*recs) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
+	       cap_slots * sizeof(*slots);
+}
+
+struct stack_realloc *stacktab_realloc(struct stack_rec *s)
+{
+	if (s->realloc_rec)
+		return &reallocs[s->realloc_rec - 1];
+	if (nreallocs >= UINT32_MAX - 1 || MEM_GROW(reallocs, cap_reallocs, nreallocs + 1) < 0)
+		return NULL;
+	struct stack_realloc *r = &reallocs[nreallocs++];
+	memset(r, 0, sizeof(*r));
+	s->realloc_rec = (uint32_t)nreallocs;
+	return r;
+}
+
+const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s)
+{
+	return s->realloc_rec ? &reallocs[s->realloc_rec - 1] : NULL;
 }
 
 void stacktab_snapshot_peak(void)

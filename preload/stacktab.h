@@ -1,6 +1,7 @@
 /* stacktab: the collector's table of unique stacks, interned by the hash
- * the producer computed, with the four heap figures aggregated per stack.
- * Only touched with the collector lock held. */
+ * the producer computed, with the four heap figures aggregated per stack;
+ * their frames live in the frame tree (frametree.h). Only touched with the
+ * collector lock held. */
 #ifndef ALLOCPROF_STACKTAB_H
 #define ALLOCPROF_STACKTAB_H
 
@@ -24,6 +25,11 @@ struct stack_fate {
 	double freed_same_thread;
 	uint64_t free_pc[FREE_SITES];/* where they were freed: callers of free */
 	double free_pc_weight[FREE_SITES];
+};
+
+/* What realloc did to a stack's blocks: kept apart, for the few stacks
+ * that realloc touches (56 bytes a stack otherwise). */
+struct stack_realloc {
 	double moved;                /* moved away by realloc */
 	/* blocks this stack made by realloc, at the end of their chain: freed,
 	 * or still in use; with the number of moves and the final size */
@@ -33,8 +39,7 @@ struct stack_fate {
 
 struct stack_rec {
 	uint64_t hash;
-	uint64_t frames_off; /* into the frame pool */
-	uint32_t nframes;
+	uint32_t node;    /* its innermost frame in the frame tree */
 	uint32_t flags;
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
@@ -44,6 +49,7 @@ struct stack_rec {
 	double live_max;
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
+	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
 	uint64_t size_min, size_max;     /* of the sampled blocks */
 	struct stack_fate fate;
 };
@@ -56,13 +62,19 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 size_t stacktab_count(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s);
 struct stack_rec *stacktab_at(size_t i);
-const uint64_t *stacktab_frames(const struct stack_rec *s);
+/* The frames of s, leaf first, into out[0..max); returns how many. */
+uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max);
 size_t stacktab_memory(void);
 struct stack_rec *stacktab_base(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s)
 {
 	return (uint32_t)(s - stacktab_base());
 }
+
+/* The realloc figures of s, created (zero) if new; NULL when out of memory. */
+struct stack_realloc *stacktab_realloc(struct stack_rec *s);
+/* The same to read: NULL while realloc touched none of its blocks. */
+const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s);
 
 /* Copies every stack's in-use figures into its peak figures. */
 void stacktab_snapshot_peak(void);

@@ -48,32 +48,82 @@ static int ensure_room(struct pbuf *out, size_t room)
 	return 0;
 }
 
+struct gz_stream {
+	z_stream z;
+	struct pbuf *out;
+	int rc;
+};
+
+struct gz_stream *gz_stream_begin(struct pbuf *out)
+{
+	struct gz_stream *s = mem_alloc(sizeof(*s));
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->z.zalloc = z_alloc;
+	s->z.zfree = z_free;
+	s->out = out;
+	if (deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		mem_free(s, sizeof(*s));
+		return NULL;
+	}
+	return s;
+}
+
+/* Runs deflate over what is in next_in; with Z_FINISH, to the stream's end. */
+static void pump(struct gz_stream *s, int flush)
+{
+	int zr;
+	do {
+		size_t room = 64 * 1024;
+		if ((s->rc = ensure_room(s->out, room)) < 0)
+			return;
+		s->z.next_out = s->out->data + s->out->len;
+		s->z.avail_out = (uInt)room;
+		zr = deflate(&s->z, flush);
+		s->out->len += room - s->z.avail_out;
+		if (zr == Z_STREAM_ERROR) {
+			s->rc = -EINVAL;
+			return;
+		}
+	} while (flush == Z_FINISH ? zr != Z_STREAM_END : s->z.avail_out == 0);
+}
+
+void gz_stream_write(struct gz_stream *s, const void *in, size_t len)
+{
+	const Bytef *p = in;
+	while (s->rc == 0 && len) {
+		uInt n = len > (1u << 30) ? 1u << 30 : (uInt)len;
+		s->z.next_in = (Bytef *)p;
+		s->z.avail_in = n;
+		pump(s, Z_NO_FLUSH);
+		p += n;
+		len -= n;
+	}
+}
+
+int gz_stream_finish(struct gz_stream *s)
+{
+	if (s->rc == 0) {
+		s->z.next_in = Z_NULL;
+		s->z.avail_in = 0;
+		pump(s, Z_FINISH);
+	}
+	int rc = s->rc;
+	deflateEnd(&s->z);
+	mem_free(s, sizeof(*s));
+	return rc;
+}
+
 int gz_compress(const void *in, size_t len, struct pbuf *out)
 {
 	if (len > UINT32_MAX)
 		return -EFBIG;
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	z.zalloc = z_alloc;
-	z.zfree = z_free;
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	struct gz_stream *s = gz_stream_begin(out);
+	if (!s)
 		return -ENOMEM;
-	z.next_in = (Bytef *)in;
-	z.avail_in = (uInt)len;
-	int rc = 0, zr;
-	do {
-		size_t room = 64 * 1024;
-		if ((rc = ensure_room(out, room)) < 0)
-			break;
-		z.next_out = out->data + out->len;
-		z.avail_out = (uInt)room;
-		zr = deflate(&z, Z_FINISH);
-		out->len += room - z.avail_out;
-		if (zr == Z_STREAM_ERROR)
-			rc = -EINVAL;
-	} while (rc == 0 && zr != Z_STREAM_END);
-	deflateEnd(&z);
-	return rc;
+	gz_stream_write(s, in, len);
+	return gz_stream_finish(s);
 }
 
 int gz_decompress(const void *in, size_t len, struct pbuf *out, size_t max_out)

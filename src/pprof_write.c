@@ -21,16 +21,17 @@ static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 	pbuf_message_end(b, tag, m);
 }
 
-static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
+			  const int64_t *values, const struct pf_label *labels, size_t nlabels,
+			  uint64_t *scratch)
 {
-	const struct pf_sample *s = &p->samples[i];
 	size_t m = pbuf_message_start(b);
-	for (uint32_t k = 0; k < s->nlocs; k++)
-		scratch[k] = (uint64_t)p->sample_locs[s->loc_start + k] + 1;
-	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, s->nlocs);
-	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, profile_sample_values(p, i), p->ntypes);
-	for (uint32_t k = 0; k < s->nlabels; k++) {
-		const struct pf_label *l = &p->labels[s->label_start + k];
+	for (size_t k = 0; k < nlocs; k++)
+		scratch[k] = (uint64_t)locs[k] + 1;
+	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, nlocs);
+	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, values, p->ntypes);
+	for (size_t k = 0; k < nlabels; k++) {
+		const struct pf_label *l = &labels[k];
 		size_t lm = pbuf_message_start(b);
 		pbuf_int64(b, TAG_LABEL_KEY, l->key);
 		pbuf_int64(b, TAG_LABEL_STR, l->str);
@@ -39,6 +40,15 @@ static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *
 		pbuf_message_end(b, TAG_SAMPLE_LABEL, lm);
 	}
 	pbuf_message_end(b, TAG_PROFILE_SAMPLE, m);
+}
+
+static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+{
+	const struct pf_sample *s = &p->samples[i];
+	/* an empty list may have no array at all */
+	sample_fields(b, p, s->nlocs ? p->sample_locs + s->loc_start : NULL, s->nlocs,
+		      profile_sample_values(p, i), s->nlabels ? p->labels + s->label_start : NULL,
+		      s->nlabels, scratch);
 }
 
 static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
@@ -117,7 +127,45 @@ static int extension(struct pbuf *b, const struct profile *p)
 	return 0;
 }
 
-static int encode(const struct profile *p, struct pbuf *b)
+/* Where a gzipped encoding goes as it is made: between top-level fields,
+ * once the buffer holds SPILL_BYTES, its content moves on to the compressor,
+ * so the uncompressed profile is never whole in memory. */
+struct spill {
+	struct gz_stream *gz;
+	size_t spilled;
+};
+enum { SPILL_BYTES = 256 << 10 };
+
+static void spill(struct pbuf *b, struct spill *sp)
+{
+	if (!sp || b->len < SPILL_BYTES || b->failed)
+		return;
+	gz_stream_write(sp->gz, b->data, b->len);
+	sp->spilled += b->len;
+	pbuf_reset(b);
+}
+
+/* The samples a source makes after the profile's own. */
+static int encode_more(const struct profile *p, struct pbuf *b, struct spill *sp,
+		       const struct pprof_sample_source *more)
+{
+	uint64_t *scratch = NULL;
+	size_t cap = 0;
+	struct pprof_sample s;
+	while (more->next(more->ctx, &s)) {
+		if (mem_grow((void **)&scratch, &cap, s.nlocs + 1, sizeof(*scratch)) < 0) {
+			b->failed = true;
+			break;
+		}
+		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels, scratch);
+		spill(b, sp);
+	}
+	mem_free(scratch, cap * sizeof(*scratch));
+	return b->failed ? -ENOMEM : 0;
+}
+
+static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
+		  const struct pprof_sample_source *more)
 {
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
@@ -129,18 +177,28 @@ static int encode(const struct profile *p, struct pbuf *b)
 	uint64_t *scratch = mem_alloc((maxlocs + 1) * sizeof(uint64_t));
 	if (!scratch)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nsamples; i++)
+	for (size_t i = 0; i < p->nsamples; i++) {
 		sample(b, p, i, scratch);
+		spill(b, sp);
+	}
 	mem_free(scratch, (maxlocs + 1) * sizeof(uint64_t));
+	if (more && encode_more(p, b, sp, more) < 0)
+		return -ENOMEM;
 
 	for (size_t i = 0; i < p->nmappings; i++)
 		mapping(b, &p->mappings[i], i);
-	for (size_t i = 0; i < p->nlocations; i++)
+	for (size_t i = 0; i < p->nlocations; i++) {
 		location(b, p, i);
-	for (size_t i = 0; i < p->nfunctions; i++)
+		spill(b, sp);
+	}
+	for (size_t i = 0; i < p->nfunctions; i++) {
 		function(b, &p->functions[i], i);
-	for (size_t i = 0; i < p->nstrs; i++)
+		spill(b, sp);
+	}
+	for (size_t i = 0; i < p->nstrs; i++) {
 		pbuf_string(b, TAG_PROFILE_STRING_TABLE, p->strs[i], p->str_lens[i]);
+		spill(b, sp);
+	}
 	pbuf_int64(b, TAG_PROFILE_DROP_FRAMES, p->drop_frames);
 	pbuf_int64(b, TAG_PROFILE_KEEP_FRAMES, p->keep_frames);
 	pbuf_int64(b, TAG_PROFILE_TIME_NANOS, p->time_nanos);
@@ -163,7 +221,8 @@ static int encode(const struct profile *p, struct pbuf *b)
 	return b->failed ? -ENOMEM : 0;
 }
 
-int pprof_encode(const struct profile *p, struct pbuf *b)
+/* The checks before encoding. */
+static int encodable(const struct profile *p)
 {
 	if (p->failed)
 		return -ENOMEM;
@@ -174,8 +233,16 @@ int pprof_encode(const struct profile *p, struct pbuf *b)
 	for (size_t i = 0; i < p->nstrs; i++)
 		if ((strbytes += p->str_lens[i]) > PPROF_READ_MAX_BYTES)
 			return -EFBIG;
+	return 0;
+}
+
+int pprof_encode(const struct profile *p, struct pbuf *b)
+{
+	int rc = encodable(p);
+	if (rc < 0)
+		return rc;
 	size_t start = b->len;
-	int rc = encode(p, b);
+	rc = encode(p, b, NULL, NULL);
 	if (rc == 0 && b->len - start > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;
 	return rc;
@@ -193,12 +260,28 @@ const char *pprof_write_strerror(int rc)
 
 int pprof_encode_gzip(const struct profile *p, struct pbuf *out)
 {
+	return pprof_encode_gzip_with(p, NULL, out);
+}
+
+int pprof_encode_gzip_with(const struct profile *p, const struct pprof_sample_source *more,
+			   struct pbuf *out)
+{
+	int rc = encodable(p);
+	if (rc < 0)
+		return rc;
+	size_t start = out->len;
+	struct spill sp = {gz_stream_begin(out), 0};
+	if (!sp.gz)
+		return -ENOMEM;
 	struct pbuf raw;
 	pbuf_init(&raw);
-	int rc = pprof_encode(p, &raw);
-	size_t start = out->len;
+	rc = encode(p, &raw, &sp, more);
+	if (rc == 0 && sp.spilled + raw.len > PPROF_READ_MAX_BYTES)
+		rc = -EFBIG;
+	gz_stream_write(sp.gz, raw.data, raw.len);
+	int zrc = gz_stream_finish(sp.gz);
 	if (rc == 0)
-		rc = gz_compress(raw.data, raw.len, out);
+		rc = zrc;
 	/* incompressible data grows a little, and the reader bounds the file too */
 	if (rc == 0 && out->len - start > PPROF_READ_MAX_BYTES)
 		rc = -EFBIG;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -182,6 +183,38 @@ static void limits(void)
 	profile_release(&p);
 }
 
+/* A profile of several MiB goes through the compressor in pieces while it
+ * is encoded: what comes out inflates to the plain encoding, byte for byte. */
+static void streamed(void)
+{
+	struct profile p;
+	profile_init(&p);
+	build(&p);
+	uint32_t locs[40];
+	for (uint32_t k = 0; k < 40; k++)
+		locs[k] = profile_add_location(&p, PF_NONE, 0x500000 + 16 * k, NULL, 0);
+	int64_t v[4] = {1, 16, 0, 0};
+	for (uint32_t i = 0; i < 100000; i++) {
+		locs[i % 40] = profile_add_location(&p, PF_NONE, 0x600000 + 16 * (uint64_t)i, NULL, 0);
+		v[1] = i;
+		profile_add_sample(&p, locs, 40, v, NULL, 0);
+	}
+	struct pbuf raw, gz, back;
+	pbuf_init(&raw);
+	pbuf_init(&gz);
+	pbuf_init(&back);
+	TAP_EQ_INT(pprof_encode(&p, &raw), 0, "encode 100000 samples of 40 frames");
+	TAP_OK(raw.len > 4 << 20, "more than 4 MiB uncompressed (%zu bytes)", raw.len);
+	TAP_EQ_INT(pprof_encode_gzip(&p, &gz), 0, "encode them gzipped");
+	TAP_EQ_INT(gz_decompress(gz.data, gz.len, &back, raw.len + 1), 0, "inflate");
+	TAP_OK(back.len == raw.len && !memcmp(back.data, raw.data, raw.len),
+	       "the gzip inflates to the plain encoding (%zu and %zu bytes)", back.len, raw.len);
+	pbuf_release(&raw);
+	pbuf_release(&gz);
+	pbuf_release(&back);
+	profile_release(&p);
+}
+
 int main(int argc, char **argv)
 {
 	struct profile p, back;
@@ -229,5 +262,6 @@ int main(int argc, char **argv)
 	pbuf_release(&gz);
 	profile_release(&p);
 	limits();
+	streamed();
 	return tap_done();
 }
