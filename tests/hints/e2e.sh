@@ -72,7 +72,10 @@ check "append_bytes: 20 chains of 15 moves; 320 blocks, the first from realloc(N
 	"$(fig append_bytes realloc_chains "$t") $(fig append_bytes realloc_chain_moves "$t") $(fig append_bytes objects "$t") $(fig append_bytes realloc_moved "$t") $(fig append_bytes reallocs_per_chain "$t")" \
 	"20 300 320 300 15.00"
 check "slow_node" "$(row slow_node "$t")" "pool 3600 12"
-check "slow_node: lifetime buckets (25 ms lives)" "$(hist slow_node "$t")" "0 0 0 0 0 12 0 0 0"
+# usleep(25000) guarantees the lower bound only: a busy machine may stretch
+# a life past 100 ms, so none is shorter than 10 ms, and all 12 are counted
+check "slow_node: lifetime buckets (25 ms lives: none under 10 ms)" \
+	"$(hist slow_node "$t" | awk '{ print $1 + $2 + $3 + $4 + $5, $6 + $7 + $8 + $9 }')" "0 12"
 check "new_message: every block freed, in some bucket" \
 	"$(hist new_message "$t" | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')" 1000
 check "no hint for kept_record, half_kept, new_buffer" \
