@@ -6,9 +6,10 @@
  *                           then not reported as the default)
  *   host_signals wait       allocates, says "ready", waits to be killed
  *   host_signals handler    the same, with its own SIGTERM handler (exit 7)
- *   host_signals wait-int   the same as wait, after putting SIGINT back to
- *                           the default (a shell's background job starts
- *                           with it ignored)
+ *   host_signals wait-int   the same as wait, after putting SIGINT and
+ *                           SIGHUP back to the default (a shell's
+ *                           background job starts with SIGINT ignored, and
+ *                           a run under nohup with SIGHUP ignored)
  *   host_signals quick      allocates, then quick_exit(3)
  *   host_signals overflow   allocates, then overflows its stack
  *
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(mode, "wait-int")) {
 		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		ready();
 	} else if (!strcmp(mode, "wait")) {
 		ready();

@@ -103,7 +103,9 @@ for sig in TERM:15 HUP:1 INT:2; do
 	sig=${sig%:*}
 	d=$(sig_dir $sig)
 	mode=wait
-	[ $sig = INT ] && mode=wait-int
+	# a job may start with SIGINT or SIGHUP ignored (a shell's background
+	# job, nohup), which the shim leaves alone: the program puts them back
+	[ $sig != TERM ] && mode=wait-int
 	started $mode "$d"
 	kill -$sig $pid
 	rc=0; wait_bounded $pid 60 || rc=$?
