@@ -63,44 +63,32 @@ static int write_profile(const struct profile *p, const char *path)
 
 int cmd_diff(int argc, char **argv)
 {
+	static const struct cli_spec spec = {
+		CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, CLI_BASE_NEW,
+		NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv,
-			   CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	const char *base_path = c.diff_base, *new_path;
-	if (base_path && c.nargs == 1) {
-		new_path = c.args[0];
-	} else if (!base_path && c.nargs == 2) {
-		base_path = c.args[0];
-		new_path = c.args[1];
-	} else {
-		return cli_usage_error(argv[0], "expects two profiles, BASE and NEW");
-	}
-	struct profile base, new_, diff;
-	if (cli_load(base_path, &base))
-		return 1;
-	if (cli_load(new_path, &new_)) {
-		profile_release(&base);
-		return 1;
-	}
-	for (size_t t = 0; t < new_.ntypes; t++) {
-		const char *type = profile_str(&new_, new_.sample_types[t].type);
-		if (profile_sample_type_index(&base, type) < 0)
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	const char *base_path = c.base_path, *new_path = c.path;
+	struct profile *base = &c.base, *new_ = &c.p, diff;
+	for (size_t t = 0; t < new_->ntypes; t++) {
+		const char *type = profile_str(new_, new_->sample_types[t].type);
+		if (profile_sample_type_index(base, type) < 0)
 			fprintf(stderr, "allocprof: %s has no sample type %s; counting it as 0\n", base_path, type);
 	}
-	if (merge_diff(&diff, &base, &new_) < 0) {
+	if (merge_diff(&diff, base, new_) < 0) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		profile_release(&diff);
-		rc = 1;
-		goto out;
+		cli_release(&c);
+		return 1;
 	}
 	struct report r;
 	rc = report_open(&r, &diff, &c.r);
 	if (!rc) {
 		static const char *const per[] = {"function", "file and function", "file", "line", "address"};
 		printf("Base: %s\nNew:  %s\n", base_path, new_path);
-		totals(&base, &new_);
+		totals(base, new_);
 		printf("\nRows: NEW - BASE per %s, sorted by the size of the change; %% of the BASE total.\n",
 		       c.r.by_site ? "site (see 'allocprof help top')" : per[c.r.gran]);
 		rc = table_print(&r, stdout, false);
@@ -109,8 +97,6 @@ int cmd_diff(int argc, char **argv)
 	if (!rc && c.output)
 		rc = write_profile(&diff, c.output);
 	profile_release(&diff);
-out:
-	profile_release(&base);
-	profile_release(&new_);
+	cli_release(&c);
 	return rc;
 }
