@@ -18,7 +18,7 @@
 enum {
 	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_CUM, O_FLAT, O_NODECOUNT,
 	O_NODEFRACTION, O_EDGEFRACTION, O_FOCUS, O_IGNORE, O_OUTPUT, O_SOURCE, O_CONTEXT, O_DIFF,
-	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV,
+	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV, O_HIDE, O_HTTP,
 };
 
 static const struct {
@@ -48,6 +48,7 @@ static const struct {
 	{"edgefraction", true, O_EDGEFRACTION, CLI_NODES},
 	{"focus", true, O_FOCUS, CLI_FILTER},
 	{"ignore", true, O_IGNORE, CLI_FILTER},
+	{"hide", true, O_HIDE, CLI_FILTER},
 	{"o", true, O_OUTPUT, CLI_OUTPUT},
 	{"output", true, O_OUTPUT, CLI_OUTPUT},
 	{"source_path", true, O_SOURCE, CLI_SOURCE},
@@ -68,6 +69,7 @@ static const struct {
 	{"tsv", false, O_TSV, CLI_HINTS},
 	{"h", false, O_HELP, ~0u},
 	{"help", false, O_HELP, ~0u},
+	{"http", false, O_HTTP, ~0u}, /* pprof's web interface: refused */
 };
 enum { NOPTS = sizeof(table) / sizeof(table[0]) };
 
@@ -218,6 +220,9 @@ static int apply(const char *cmd, int k, const char *val, unsigned groups, struc
 	case O_IGNORE:
 		c->r.ignore = val;
 		break;
+	case O_HIDE:
+		c->r.hide = val;
+		break;
 	case O_OUTPUT:
 		c->output = val;
 		break;
@@ -323,6 +328,11 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c)
 		if (table[k].code == O_HELP) {
 			help(cmd, s);
 			return -1;
+		}
+		if (table[k].code == O_HTTP) {
+			fprintf(stderr, "allocprof %s: no web interface (pprof's -http); 'allocprof report PROFILE' "
+					"writes one HTML file with the tables, flame graphs and graph\n", cmd);
+			return 2;
 		}
 		if (!(groups & table[k].groups)) {
 			if (groups & CLI_HINTS)

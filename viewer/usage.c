@@ -42,7 +42,9 @@ const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 #define FILTER_OPTS \
 	"  --focus RE            keep only samples with a frame matching RE (function\n" \
 	"                        name, file name or binary)\n" \
-	"  --ignore RE           drop samples with a frame matching RE\n"
+	"  --ignore RE           drop samples with a frame matching RE\n" \
+	"  --hide RE             take the frames matching RE out of the stacks (pprof's\n" \
+	"                        -hide); a sample left without frames goes\n"
 #define NODE_OPTS \
 	"  -n, --nodecount N     show at most N rows\n" \
 	"  --nodefraction F      hide rows whose cum is below F of the total (0.005)\n" \

@@ -88,4 +88,29 @@ status=0
 "$ALLOCPROF" diff -o /nonexistent/dir/d.pb.gz "$P" "$P" > /dev/null 2> "$WORK/err" || status=$?
 check "diff -o to an unwritable path: status, stderr lines" "$status $(wc -l < "$WORK/err")" "1 1"
 
+# pprof options beginning with -h are not help: -hide hides frames as pprof
+# does (site_small's bytes become main's own), -http is refused, other
+# -hXXX are unknown; only -h, --help and help print the help
+usage "-http (pprof's web interface)" top -http=:8080 "$P"
+grep -q "allocprof report" "$WORK/err" && ok "-http points at allocprof report" || not_ok "-http points at allocprof report"
+usage "-hxyz is not -h" top -hxyz "$P"
+"$ALLOCPROF" top -hide=site_small "$P" > "$WORK/hide" 2> "$WORK/err" && ok "top -hide: status 0" || not_ok "top -hide: status 0"
+check "top -hide: no site_small row" "$(grep -c ' site_small$' "$WORK/hide")" 0
+check "top -hide: main's flat is site_small's" "$(awk '$6 == "main" {print $1}' "$WORK/hide")" 15.62kB
+grep -q '^   hide=site_small$' "$WORK/hide" && ok "top -hide: an active filter" || not_ok "top -hide: an active filter"
+"$ALLOCPROF" top --hide site_small "$P" > "$WORK/hide2"
+same "--hide RE = -hide=RE" "$WORK/hide2" "$WORK/hide"
+usage "bad --hide expression" top --hide '(' "$P"
+
+# -n is -n, not the start of -nodes; -n=N is pprof's spelling of it
+usage "-nodes is not -n odes" top -nodes 3 "$P"
+grep -q "did you mean '--nodecount'" "$WORK/err" && ok "-nodes: did you mean --nodecount" ||
+	not_ok "-nodes: did you mean --nodecount"
+"$ALLOCPROF" top -n 3 "$P" > "$WORK/a"
+for spelling in -n=3 -nodecount=3 -n3 "--nodecount 3"; do
+	# shellcheck disable=SC2086
+	"$ALLOCPROF" top $spelling "$P" > "$WORK/b" 2>&1
+	same "top $spelling = top -n 3" "$WORK/b" "$WORK/a"
+done
+
 finish
