@@ -113,4 +113,17 @@ for spelling in -n=3 -nodecount=3 -n3 "--nodecount 3"; do
 	same "top $spelling = top -n 3" "$WORK/b" "$WORK/a"
 done
 
+# a mistyped command gets the nearest one; a text file is not "wire type 4"
+usage "mistyped command" tpo "$P"
+grep -q "did you mean 'top'" "$WORK/err" && ok "tpo: did you mean top" || not_ok "tpo: did you mean top"
+printf 'Showing nodes accounting for 1MB\n      flat  flat%%\n' > "$WORK/listing.txt"
+status=0
+"$ALLOCPROF" top "$WORK/listing.txt" > /dev/null 2> "$WORK/err" || status=$?
+check "a text file: status, message" "$status $(cat "$WORK/err")" \
+	"1 allocprof: $WORK/listing.txt: not a pprof profile (neither gzip nor protobuf)"
+gzip -dc "$P" > "$WORK/plain.pb"
+"$ALLOCPROF" top "$WORK/plain.pb" > "$WORK/a"
+"$ALLOCPROF" top "$P" > "$WORK/b"
+same "an uncompressed profile reads as the gzipped one" "$WORK/a" "$WORK/b"
+
 finish
