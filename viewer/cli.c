@@ -335,6 +335,10 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c)
 			return 2;
 		}
 		if (!(groups & table[k].groups)) {
+			if (table[k].code == O_DIFF)
+				return cli_usage_error(cmd, "'%s': NEW - BASE is 'allocprof diff BASE NEW' (pprof's "
+							    "-diff_base); flame and report take --diff BASE",
+						       a);
 			if (groups & CLI_HINTS)
 				return cli_usage_error(cmd, "unknown option '%s'", a);
 			return cli_usage_error(cmd, "option '%s%s' does not apply to this command",

@@ -3,6 +3,7 @@
  * go tool pprof -top -diff_base BASE NEW row for row. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,6 +62,43 @@ static int write_profile(const struct profile *p, const char *path)
 	return 0;
 }
 
+static void print_types(const struct profile *p)
+{
+	for (size_t t = 0; t < p->ntypes; t++)
+		fprintf(stderr, "%s%s/%s", t ? ", " : "", profile_str(p, p->sample_types[t].type),
+			profile_str(p, p->sample_types[t].unit));
+	fprintf(stderr, "%s", p->ntypes ? "" : "none");
+}
+
+/* pprof refuses to subtract profiles of different kinds (a CPU profile
+ * from a heap profile); so does diff when they share no sample type or a
+ * type's unit differs. Profiles of two allocprof versions, one with a type
+ * the other lacks, still compare (the missing type counts as 0). */
+static bool comparable(const struct profile *base, const char *base_path, const struct profile *new_,
+		       const char *new_path)
+{
+	size_t shared = 0;
+	bool units_agree = true;
+	for (size_t t = 0; t < new_->ntypes; t++) {
+		int b = profile_sample_type_index(base, profile_str(new_, new_->sample_types[t].type));
+		if (b < 0)
+			continue;
+		shared++;
+		if (strcmp(profile_str(new_, new_->sample_types[t].unit),
+			   profile_str(base, base->sample_types[b].unit)))
+			units_agree = false;
+	}
+	if (shared && units_agree)
+		return true;
+	fprintf(stderr, "allocprof diff: %s and %s are different kinds of profile (sample types ", base_path,
+		new_path);
+	print_types(base);
+	fprintf(stderr, " against ");
+	print_types(new_);
+	fprintf(stderr, "); pprof refuses them too\n");
+	return false;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	static const struct cli_spec spec = {
@@ -72,6 +110,10 @@ int cmd_diff(int argc, char **argv)
 		return rc;
 	const char *base_path = c.base_path, *new_path = c.path;
 	struct profile *base = &c.base, *new_ = &c.p, diff;
+	if (!comparable(base, base_path, new_, new_path)) {
+		cli_release(&c);
+		return 1;
+	}
 	for (size_t t = 0; t < new_->ntypes; t++) {
 		const char *type = profile_str(new_, new_->sample_types[t].type);
 		if (profile_sample_type_index(base, type) < 0)

@@ -126,4 +126,14 @@ gzip -dc "$P" > "$WORK/plain.pb"
 "$ALLOCPROF" top "$P" > "$WORK/b"
 same "an uncompressed profile reads as the gzipped one" "$WORK/a" "$WORK/b"
 
+# diff refuses profiles of different kinds, as pprof does; top points at it
+status=0
+"$ALLOCPROF" diff "$DATA/go_cpu.pb.gz" "$P" > "$WORK/out" 2> "$WORK/err" || status=$?
+check "diff cpu heap: status, one line, no table" "$status $(wc -l < "$WORK/err") $(wc -c < "$WORK/out")" "1 1 0"
+grep -q 'different kinds of profile' "$WORK/err" && ok "diff cpu heap: says why" || not_ok "diff cpu heap: says why"
+"$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$P" > /dev/null 2>&1 && ok "diff of two heap profiles still runs" ||
+	not_ok "diff of two heap profiles still runs"
+usage "top -diff_base" top -diff_base="$P" "$P"
+grep -q "allocprof diff BASE NEW" "$WORK/err" && ok "top -diff_base points at diff" || not_ok "top -diff_base points at diff"
+
 finish
