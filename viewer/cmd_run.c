@@ -513,7 +513,9 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	if (launch_set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
 	    (rate && setenv("ALLOCPROF_RATE", rate, 1) < 0) ||
-	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0)) {
+	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0) ||
+	    /* quiet means the shim's "wrote" lines too; its errors still show */
+	    (quiet && setenv("ALLOCPROF_VERBOSE", "0", 1) < 0)) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		unlink(manifest);
 		close(mfd);

@@ -62,7 +62,8 @@ static const struct {
 	 "their error and samples), which processes sampled nothing, and the profile\n"
 	 "of PROG to read next. Every process writes into one directory fixed at the\n"
 	 "start: the current one, or --output's. Exits with PROG's status (128+N when\n"
-	 "PROG dies of signal N).\n"
+	 "PROG dies of signal N). ^C and ^\\ reach PROG as from a shell; SIGTERM and\n"
+	 "SIGHUP sent to allocprof are passed on to PROG.\n"
 	 "\n"
 	 "  --rate BYTES          mean bytes between samples (ALLOCPROF_RATE); 1 records\n"
 	 "                        every allocation; k/m/g suffixes accepted\n"
@@ -70,7 +71,9 @@ static const struct {
 	 "                        name, %n dump sequence number; DIR/ for the default\n"
 	 "                        names in DIR\n"
 	 "  --seed N              reproducible sampling (ALLOCPROF_SEED)\n"
-	 "  -q, --quiet           print nothing after the run\n"},
+	 "  -q, --quiet           print nothing after the run, and no \"wrote\" line from\n"
+	 "                        the profiler (ALLOCPROF_VERBOSE=0); its errors still\n"
+	 "                        show\n"},
 	{"stat", "exact allocation counts of a command, per process, without profiling",
 	 "usage: allocprof stat [--json] [-o FILE] [--] PROG [ARGS...]\n"
 	 "\n"
