@@ -84,6 +84,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+bool cli_help_asked(const char *cmd, char **argv, int optind)
+{
+	/* getopt moves past an option only at its end: inside "-hide" optind
+	 * still points at it */
+	const char *a = argv[optind - 1];
+	if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		return true;
+	cli_usage_error(cmd, "unknown option '%s'", argv[optind]);
+	return false;
+}
+
 static bool parse_gran(const char *s, enum gran *g, bool *by_site)
 {
 	*by_site = !strcmp(s, "site") || !strcmp(s, "sites");

@@ -85,6 +85,11 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c);
 bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, int *status);
 void cli_release(struct cli *c);
 
+/* For the commands parsing with getopt_long (run, stat, check): when it
+ * returns 'h', whether the option was -h or --help rather than the start of
+ * "-hide" or "-http". If not, prints the usage error (status 2). */
+bool cli_help_asked(const char *cmd, char **argv, int optind);
+
 /* "allocprof CMD: MESSAGE" plus a pointer to the help, status 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

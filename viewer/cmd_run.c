@@ -482,6 +482,8 @@ int cmd_run(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
+			if (!cli_help_asked("run", argv, optind))
+				return 2;
 			usage_print(stdout, "run");
 			return 0;
 		case ':':

@@ -94,6 +94,9 @@ check "diff -o to an unwritable path: status, stderr lines" "$status $(wc -l < "
 usage "-http (pprof's web interface)" top -http=:8080 "$P"
 grep -q "allocprof report" "$WORK/err" && ok "-http points at allocprof report" || not_ok "-http points at allocprof report"
 usage "-hxyz is not -h" top -hxyz "$P"
+for c in run stat check; do
+	usage "$c -hide is not -h" "$c" -hide x "$P"
+done
 "$ALLOCPROF" top -hide=site_small "$P" > "$WORK/hide" 2> "$WORK/err" && ok "top -hide: status 0" || not_ok "top -hide: status 0"
 check "top -hide: no site_small row" "$(grep -c ' site_small$' "$WORK/hide")" 0
 check "top -hide: main's flat is site_small's" "$(awk '$6 == "main" {print $1}' "$WORK/hide")" 15.62kB
