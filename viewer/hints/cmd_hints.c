@@ -45,6 +45,7 @@ static void usage(FILE *f)
 	      "  --focus RE            keep only samples with a frame matching RE (function\n"
 	      "                        name, file name or binary)\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
 	      "  --tsv                 tab-separated rows with every figure of each site,\n"
 	      "                        for scripts\n"
 	      "\n", f);

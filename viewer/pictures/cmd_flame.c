@@ -51,7 +51,8 @@ static void help(FILE *f)
 	      "  --noinlines           attribute inlined frames to the function they were\n"
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
-	      "  --ignore RE           drop samples with a frame matching RE\n",
+	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n",
 	      f);
 }
 

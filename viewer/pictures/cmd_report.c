@@ -56,6 +56,7 @@ static void help(FILE *f)
 	      "                        the (inline) marks of the rows (0.001, as top)\n"
 	      "  --focus RE, --ignore RE\n"
 	      "                        keep only / drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
 	      "  --width PX            width of the flame graphs (1200)\n"
 	      "  --min-width PX        flame frames narrower than this are merged (1)\n"
 	      "  --title TEXT          the page's title\n",
