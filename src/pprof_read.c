@@ -687,6 +687,18 @@ out:
 	return rc;
 }
 
+/* Text (a log, a JSON file, a pprof -top listing) rather than a profile:
+ * an encoded profile has control bytes among its first few (keys 0x08 and
+ * 0x10, lengths, the empty first string), text has none. */
+static bool looks_like_text(const uint8_t *data, size_t len)
+{
+	size_t n = len < 64 ? len : 64;
+	for (size_t i = 0; i < n; i++)
+		if ((data[i] < 0x20 && data[i] != '\t' && data[i] != '\n' && data[i] != '\r') || data[i] == 0x7f)
+			return false;
+	return true;
+}
+
 int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struct pprof_error *err)
 {
 	struct reader r;
@@ -714,6 +726,8 @@ int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struc
 		len = inflated.len;
 	} else if (len > PPROF_READ_MAX_BYTES) {
 		fail(&r, "profile is larger than %zu MiB; refusing it", PPROF_READ_MAX_BYTES >> 20);
+	} else if (looks_like_text(data, len)) {
+		fail(&r, "not a pprof profile (neither gzip nor protobuf)");
 	}
 	if (!r.failed) {
 		struct cursor c = {data, data + len};

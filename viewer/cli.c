@@ -1,8 +1,9 @@
-/* cli: getopt_long_only gives both spellings from one table: "-lines" and
- * "--lines" find the same long option, "-n 5" stays a short one. */
+/* cli: one table names every option of every profile command with the group
+ * it belongs to; a command says which groups it takes. Names are matched in
+ * full, with one dash or two, the value after '=' or as the next argument:
+ * no abbreviations and no letters glued to -n, so "-nodes" is not "-n odes". */
 #include "cli.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,45 +12,64 @@
 
 #include "pprof_read.h"
 #include "filter.h"
+#include "suggest.h"
 #include "usage.h"
 
 enum {
 	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_CUM, O_FLAT, O_NODECOUNT,
 	O_NODEFRACTION, O_EDGEFRACTION, O_FOCUS, O_IGNORE, O_OUTPUT, O_SOURCE, O_CONTEXT, O_DIFF,
-	O_HELP,
+	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV, O_HIDE, O_HTTP,
 };
 
 static const struct {
-	struct option opt;
-	unsigned group;
+	const char *name;
+	bool takes_value;
+	int code;
+	unsigned groups; /* the option applies to a command taking any of them */
 } table[] = {
-	{{"sample_index", required_argument, NULL, O_SAMPLE}, CLI_SAMPLE},
-	{{"sample-index", required_argument, NULL, O_SAMPLE}, CLI_SAMPLE},
-	{{"alloc_space", no_argument, NULL, O_SAMPLE_NAMED}, CLI_SAMPLE},
-	{{"alloc_objects", no_argument, NULL, O_SAMPLE_NAMED}, CLI_SAMPLE},
-	{{"inuse_space", no_argument, NULL, O_SAMPLE_NAMED}, CLI_SAMPLE},
-	{{"inuse_objects", no_argument, NULL, O_SAMPLE_NAMED}, CLI_SAMPLE},
-	{{"by", required_argument, NULL, O_BY}, CLI_BY},
-	{{"functions", no_argument, NULL, O_GRAN}, CLI_BY},
-	{{"filefunctions", no_argument, NULL, O_GRAN}, CLI_BY},
-	{{"files", no_argument, NULL, O_GRAN}, CLI_BY},
-	{{"lines", no_argument, NULL, O_GRAN}, CLI_BY},
-	{{"addresses", no_argument, NULL, O_GRAN}, CLI_BY},
-	{{"noinlines", no_argument, NULL, O_NOINLINES}, CLI_BY},
-	{{"cum", no_argument, NULL, O_CUM}, CLI_SORT},
-	{{"flat", no_argument, NULL, O_FLAT}, CLI_SORT},
-	{{"nodecount", required_argument, NULL, O_NODECOUNT}, CLI_NODES},
-	{{"nodefraction", required_argument, NULL, O_NODEFRACTION}, CLI_NODES},
-	{{"edgefraction", required_argument, NULL, O_EDGEFRACTION}, CLI_NODES},
-	{{"focus", required_argument, NULL, O_FOCUS}, CLI_FILTER},
-	{{"ignore", required_argument, NULL, O_IGNORE}, CLI_FILTER},
-	{{"output", required_argument, NULL, O_OUTPUT}, CLI_OUTPUT},
-	{{"source_path", required_argument, NULL, O_SOURCE}, CLI_SOURCE},
-	{{"source-path", required_argument, NULL, O_SOURCE}, CLI_SOURCE},
-	{{"context", required_argument, NULL, O_CONTEXT}, CLI_SOURCE},
-	{{"diff_base", required_argument, NULL, O_DIFF}, CLI_DIFF},
-	{{"diff-base", required_argument, NULL, O_DIFF}, CLI_DIFF},
-	{{"help", no_argument, NULL, O_HELP}, 0},
+	{"sample_index", true, O_SAMPLE, CLI_SAMPLE},
+	{"sample-index", true, O_SAMPLE, CLI_SAMPLE},
+	{"alloc_space", false, O_SAMPLE_NAMED, CLI_SAMPLE},
+	{"alloc_objects", false, O_SAMPLE_NAMED, CLI_SAMPLE},
+	{"inuse_space", false, O_SAMPLE_NAMED, CLI_SAMPLE},
+	{"inuse_objects", false, O_SAMPLE_NAMED, CLI_SAMPLE},
+	{"by", true, O_BY, CLI_BY},
+	{"functions", false, O_GRAN, CLI_BY},
+	{"filefunctions", false, O_GRAN, CLI_BY},
+	{"files", false, O_GRAN, CLI_BY},
+	{"lines", false, O_GRAN, CLI_BY},
+	{"addresses", false, O_GRAN, CLI_BY},
+	{"noinlines", false, O_NOINLINES, CLI_BY},
+	{"cum", false, O_CUM, CLI_SORT},
+	{"flat", false, O_FLAT, CLI_SORT},
+	{"n", true, O_NODECOUNT, CLI_NODES | CLI_HINTS},
+	{"nodecount", true, O_NODECOUNT, CLI_NODES | CLI_HINTS},
+	{"nodefraction", true, O_NODEFRACTION, CLI_NODES | CLI_HINTS},
+	{"edgefraction", true, O_EDGEFRACTION, CLI_NODES},
+	{"focus", true, O_FOCUS, CLI_FILTER},
+	{"ignore", true, O_IGNORE, CLI_FILTER},
+	{"hide", true, O_HIDE, CLI_FILTER},
+	{"o", true, O_OUTPUT, CLI_OUTPUT},
+	{"output", true, O_OUTPUT, CLI_OUTPUT},
+	{"source_path", true, O_SOURCE, CLI_SOURCE},
+	{"source-path", true, O_SOURCE, CLI_SOURCE},
+	{"context", true, O_CONTEXT, CLI_SOURCE},
+	{"diff_base", true, O_DIFF, CLI_DIFF},
+	{"diff-base", true, O_DIFF, CLI_DIFF},
+	{"icicle", false, O_ICICLE, CLI_ICICLE},
+	{"diff", true, O_BASE, CLI_BASE},
+	{"peak", true, O_PEAK, CLI_PEAK},
+	{"width", true, O_WIDTH, CLI_WIDTH},
+	{"min-width", true, O_MINW, CLI_MINW},
+	{"min_width", true, O_MINW, CLI_MINW},
+	{"title", true, O_TITLE, CLI_TITLE},
+	{"dot", false, O_DOT, CLI_DOT},
+	{"min-share", true, O_MINSHARE, CLI_HINTS},
+	{"min_share", true, O_MINSHARE, CLI_HINTS},
+	{"tsv", false, O_TSV, CLI_HINTS},
+	{"h", false, O_HELP, ~0u},
+	{"help", false, O_HELP, ~0u},
+	{"http", false, O_HTTP, ~0u}, /* pprof's web interface: refused */
 };
 enum { NOPTS = sizeof(table) / sizeof(table[0]) };
 
@@ -62,6 +82,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see 'allocprof help %s')\n", cmd);
 	return 2;
+}
+
+bool cli_help_asked(const char *cmd, char **argv, int optind)
+{
+	/* getopt moves past an option only at its end: inside "-hide" optind
+	 * still points at it */
+	const char *a = argv[optind - 1];
+	if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		return true;
+	cli_usage_error(cmd, "unknown option '%s'", argv[optind]);
+	return false;
 }
 
 static bool parse_gran(const char *s, enum gran *g, bool *by_site)
@@ -109,115 +140,242 @@ static bool parse_count(const char *s, int *out)
 	return true;
 }
 
-int cli_parse(int argc, char **argv, unsigned groups, struct cli *c)
+static bool parse_px(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || !(v >= lo && v <= hi))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The table entry for name (its first len characters), or -1. */
+static int lookup(const char *name, size_t len)
+{
+	for (int i = 0; i < (int)NOPTS; i++)
+		if (strlen(table[i].name) == len && !strncmp(name, table[i].name, len))
+			return i;
+	return -1;
+}
+
+static int unknown_option(const char *cmd, const char *arg, const char *name, size_t len, unsigned groups)
+{
+	struct suggest near;
+	suggest_init(&near, name, len);
+	for (size_t i = 0; i < NOPTS; i++)
+		if (table[i].groups & groups)
+			suggest_try(&near, table[i].name);
+	if (near.best)
+		return cli_usage_error(cmd, "unknown option '%s'; did you mean '%s%s'?", arg,
+				       near.best[1] ? "--" : "-", near.best);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/* One option: table entry k, its value (NULL for a flag). Returns 0, or
+ * the status of the usage error printed. */
+static int apply(const char *cmd, int k, const char *val, unsigned groups, struct cli *c, const char **diff)
+{
+	const char *name = table[k].name;
+	bool hints = groups & CLI_HINTS;
+	double px;
+	switch (table[k].code) {
+	case O_SAMPLE:
+		c->r.sample_index = val;
+		break;
+	case O_SAMPLE_NAMED:
+		c->r.sample_index = name;
+		break;
+	case O_BY:
+		if (hints) {
+			if (!parse_gran(val, &c->r.gran, &c->r.by_site) || c->r.by_site ||
+			    (c->r.gran != GRAN_LINES && c->r.gran != GRAN_FUNCTIONS))
+				return cli_usage_error(cmd, "--by takes line or function, not '%s'", val);
+			break;
+		}
+		if (!parse_gran(val, &c->r.gran, &c->r.by_site))
+			return cli_usage_error(cmd, "--by takes function, line, file, filefunctions or address%s, not '%s'",
+					       groups & CLI_SITES ? ", or site" : "", val);
+		if (c->r.by_site && !(groups & CLI_SITES))
+			return cli_usage_error(cmd, "--by site applies to top and diff");
+		break;
+	case O_GRAN:
+		parse_gran(name, &c->r.gran, &c->r.by_site);
+		if (hints && c->r.gran != GRAN_LINES && c->r.gran != GRAN_FUNCTIONS)
+			return cli_usage_error(cmd, "a site is a line or a function, not '-%s'", name);
+		break;
+	case O_NOINLINES:
+		c->r.noinlines = true;
+		break;
+	case O_CUM:
+		c->r.cum = true;
+		break;
+	case O_FLAT:
+		c->r.cum = false;
+		break;
+	case O_NODECOUNT:
+		if (!parse_count(val, &c->r.nodecount))
+			return cli_usage_error(cmd, hints ? "'%s' is not a number of hints" : "'%s' is not a node count", val);
+		break;
+	case O_NODEFRACTION:
+	case O_EDGEFRACTION:
+	case O_MINSHARE:
+		if (!parse_fraction(val, table[k].code == O_EDGEFRACTION ? &c->r.edgefraction
+					 : hints			  ? &c->min_share
+									  : &c->r.nodefraction))
+			return cli_usage_error(cmd, "'%s' is not a fraction between 0 and 1", val);
+		break;
+	case O_FOCUS:
+		c->r.focus = val;
+		break;
+	case O_IGNORE:
+		c->r.ignore = val;
+		break;
+	case O_HIDE:
+		c->r.hide = val;
+		break;
+	case O_OUTPUT:
+		c->output = val;
+		break;
+	case O_SOURCE:
+		c->source_path = val;
+		break;
+	case O_CONTEXT:
+		if (!parse_count(val, &c->context))
+			return cli_usage_error(cmd, "'%s' is not a number of lines", val);
+		break;
+	case O_DIFF:
+		c->diff_base = val;
+		break;
+	case O_BASE:
+		*diff = val;
+		break;
+	case O_ICICLE:
+		c->icicle = true;
+		break;
+	case O_DOT:
+		c->dot = true;
+		break;
+	case O_PEAK:
+		c->peak = val;
+		break;
+	case O_TITLE:
+		c->title = val;
+		break;
+	case O_WIDTH:
+		if (!parse_px(val, 200, 20000, &px))
+			return cli_usage_error(cmd, "--width takes a number of pixels from 200 to 20000, not '%s'", val);
+		c->width = (int)px;
+		break;
+	case O_MINW:
+		if (!parse_px(val, 0, 100, &px))
+			return cli_usage_error(cmd, "--min-width takes pixels from 0 to 100, not '%s'", val);
+		c->min_width = px;
+		break;
+	case O_TSV:
+		c->tsv = true;
+		break;
+	}
+	return 0;
+}
+
+static void help(const char *cmd, const struct cli_spec *s)
+{
+	if (s->help)
+		s->help(stdout);
+	else
+		usage_print(stdout, cmd);
+}
+
+/* Moves argv[from..to] to position at, the operands between after them,
+ * in order, as getopt permutes. */
+static void to_front(char **argv, int at, int from, int to)
+{
+	for (int k = from; k <= to; k++, at++) {
+		char *opt = argv[k];
+		memmove(&argv[at + 1], &argv[at], (size_t)(k - at) * sizeof(*argv));
+		argv[at] = opt;
+	}
+}
+
+int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c)
 {
 	const char *cmd = argv[0];
-	struct option longopts[NOPTS + 1];
-	int n = 0;
-	for (size_t i = 0; i < NOPTS; i++)
-		longopts[n++] = table[i].opt;
-	memset(&longopts[n], 0, sizeof(longopts[n]));
-
+	unsigned groups = s->groups;
 	memset(c, 0, sizeof(*c));
-	c->r.gran = GRAN_FUNCTIONS;
+	c->r.gran = groups & CLI_HINTS ? GRAN_LINES : GRAN_FUNCTIONS;
 	c->r.nodecount = -1;
 	c->r.nodefraction = 0.005;
 	c->r.edgefraction = 0.001;
 	c->context = 3;
+	c->min_width = -1;
+	c->min_share = 0.005;
 
-	opterr = 0;
-	optind = 0;
-	int ch, idx;
-	while ((ch = getopt_long_only(argc, argv, ":n:o:h", longopts, &idx)) != -1) {
-		const char *arg = argv[optind - 1];
-		if (ch == '?') {
-			if (optopt && optopt < 256)
-				return cli_usage_error(cmd, "unknown option '-%c'", optopt);
-			return cli_usage_error(cmd, "unknown option '%s'", arg);
+	const char *diff = NULL;
+	bool options = true;
+	int nopts = 0; /* argv[1..nopts] are options, the operands follow */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (options && !strcmp(a, "--")) {
+			options = false;
+			to_front(argv, 1 + nopts, i, i);
+			nopts++;
+			continue;
 		}
-		if (ch == ':') {
-			if (optopt && optopt < 256)
-				return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
-			return cli_usage_error(cmd, "option '%s' needs a value", arg);
+		if (!options || a[0] != '-' || !a[1])
+			continue; /* an operand; "-" is standard input */
+		int first = i;
+		const char *name = a[1] == '-' ? a + 2 : a + 1;
+		size_t len = strcspn(name, "=");
+		const char *val = name[len] == '=' ? name + len + 1 : NULL;
+		int k = lookup(name, len);
+		/* GNU's -n5, digits only */
+		if (k < 0 && a[1] == 'n' && a[2] >= '0' && a[2] <= '9' && !val) {
+			k = lookup("n", 1);
+			val = a + 2;
 		}
-		char name[64];
-		if (ch < 256)
-			snprintf(name, sizeof(name), "-%c", ch);
-		else
-			snprintf(name, sizeof(name), "--%s", table[idx].opt.name);
-		unsigned group = 0;
-		if (ch == 'n')
-			group = CLI_NODES;
-		else if (ch == 'o')
-			group = CLI_OUTPUT;
-		else if (ch >= 256)
-			group = table[idx].group;
-		if (group && !(groups & group))
-			return cli_usage_error(cmd, "option '%s' does not apply to this command", name);
-		switch (ch) {
-		case 'h':
-		case O_HELP:
-			usage_print(stdout, cmd);
+		if (k < 0)
+			return unknown_option(cmd, a, name, len, groups);
+		if (table[k].code == O_HELP) {
+			help(cmd, s);
 			return -1;
-		case O_SAMPLE:
-			c->r.sample_index = optarg;
-			break;
-		case O_SAMPLE_NAMED:
-			c->r.sample_index = table[idx].opt.name;
-			break;
-		case O_BY:
-			if (!parse_gran(optarg, &c->r.gran, &c->r.by_site))
-				return cli_usage_error(cmd, "--by takes function, line, file, filefunctions or address%s, not '%s'",
-						       groups & CLI_SITES ? ", or site" : "", optarg);
-			if (c->r.by_site && !(groups & CLI_SITES))
-				return cli_usage_error(cmd, "--by site applies to top and diff");
-			break;
-		case O_GRAN:
-			parse_gran(table[idx].opt.name, &c->r.gran, &c->r.by_site);
-			break;
-		case O_NOINLINES:
-			c->r.noinlines = true;
-			break;
-		case O_CUM:
-			c->r.cum = true;
-			break;
-		case O_FLAT:
-			c->r.cum = false;
-			break;
-		case 'n':
-		case O_NODECOUNT:
-			if (!parse_count(optarg, &c->r.nodecount))
-				return cli_usage_error(cmd, "'%s' is not a node count", optarg);
-			break;
-		case O_NODEFRACTION:
-		case O_EDGEFRACTION:
-			if (!parse_fraction(optarg, ch == O_NODEFRACTION ? &c->r.nodefraction : &c->r.edgefraction))
-				return cli_usage_error(cmd, "'%s' is not a fraction between 0 and 1", optarg);
-			break;
-		case O_FOCUS:
-			c->r.focus = optarg;
-			break;
-		case O_IGNORE:
-			c->r.ignore = optarg;
-			break;
-		case 'o':
-		case O_OUTPUT:
-			c->output = optarg;
-			break;
-		case O_SOURCE:
-			c->source_path = optarg;
-			break;
-		case O_CONTEXT:
-			if (!parse_count(optarg, &c->context))
-				return cli_usage_error(cmd, "'%s' is not a number of lines", optarg);
-			break;
-		case O_DIFF:
-			c->diff_base = optarg;
-			break;
 		}
+		if (table[k].code == O_HTTP) {
+			fprintf(stderr, "allocprof %s: no web interface (pprof's -http); 'allocprof report PROFILE' "
+					"writes one HTML file with the tables, flame graphs and graph\n", cmd);
+			return 2;
+		}
+		if (!(groups & table[k].groups)) {
+			if (table[k].code == O_DIFF)
+				return cli_usage_error(cmd, "'%s': NEW - BASE is 'allocprof diff BASE NEW' (pprof's "
+							    "-diff_base); flame and report take --diff BASE",
+						       a);
+			if (groups & CLI_HINTS)
+				return cli_usage_error(cmd, "unknown option '%s'", a);
+			return cli_usage_error(cmd, "option '%s%s' does not apply to this command",
+					       table[k].name[1] ? "--" : "-", table[k].name);
+		}
+		if (table[k].takes_value && !val) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "option '%s' needs a value", a);
+			val = argv[++i];
+		} else if (!table[k].takes_value && val) {
+			return cli_usage_error(cmd, "option '%s%.*s' takes no value", a[1] == '-' ? "--" : "-",
+					       (int)len, name);
+		}
+		int rc = apply(cmd, k, val, groups, c, &diff);
+		if (rc)
+			return rc;
+		to_front(argv, 1 + nopts, first, i);
+		nopts += i - first + 1;
 	}
-	c->args = argv + optind;
-	c->nargs = argc - optind;
+	if (diff) {
+		if (c->diff_base && strcmp(diff, c->diff_base))
+			return cli_usage_error(cmd, "two different bases given (--diff and --diff-base)");
+		c->diff_base = diff;
+	}
+	c->args = argv + 1 + nopts;
+	c->nargs = argc - 1 - nopts;
 	return 0;
 }
 
@@ -232,16 +390,90 @@ int cli_load(const char *path, struct profile *p)
 	return 0;
 }
 
-int cli_load_regex(const struct cli *c, struct rx *re, struct profile *p)
+/* Sets c->path and c->base_path from the operands; 0 or the status of the
+ * usage error printed. */
+static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 {
-	char err[300];
-	if (!rx_compile(re, c->args[0], err, sizeof(err))) {
-		fprintf(stderr, "allocprof: %s\n", err);
-		return 2;
-	}
-	if (cli_load(c->args[1], p)) {
-		rx_free(re);
-		return 1;
+	switch (s->operands) {
+	case CLI_PROFILE:
+		if (c->nargs != 1)
+			return cli_usage_error(cmd, c->nargs ? "one profile at a time" : "no profile given");
+		c->path = c->args[0];
+		c->base_path = c->diff_base;
+		break;
+	case CLI_REGEX_PROFILE:
+		if (c->nargs != 2)
+			return cli_usage_error(cmd, "expects a regular expression and one profile");
+		c->path = c->args[1];
+		break;
+	case CLI_BASE_NEW:
+		if (c->diff_base && c->nargs == 1) {
+			c->base_path = c->diff_base;
+			c->path = c->args[0];
+		} else if (!c->diff_base && c->nargs == 2) {
+			c->base_path = c->args[0];
+			c->path = c->args[1];
+		} else {
+			return cli_usage_error(cmd, "expects two profiles, BASE and NEW");
+		}
+		break;
+	case CLI_PROFILE_BASE:
+		if (c->nargs < 1 || c->nargs > 2 || (c->nargs == 2 && c->diff_base))
+			return cli_usage_error(cmd, c->nargs ? "expects PROFILE and at most one BASE" : "no profile given");
+		c->path = c->args[0];
+		c->base_path = c->nargs == 2 ? c->args[1] : c->diff_base;
+		break;
 	}
 	return 0;
+}
+
+bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, int *status)
+{
+	int rc = cli_parse(argc, argv, s, c);
+	if (!rc)
+		rc = operands(argv[0], s, c);
+	if (rc) {
+		*status = rc < 0 ? 0 : rc;
+		return false;
+	}
+	if (s->operands == CLI_REGEX_PROFILE) {
+		char err[300];
+		if (!rx_compile(&c->re, c->args[0], err, sizeof(err))) {
+			fprintf(stderr, "allocprof: %s\n", err);
+			*status = 2;
+			return false;
+		}
+		c->has_re = true;
+	}
+	/* diff reads BASE first, as its operands are written */
+	bool base_first = s->operands == CLI_BASE_NEW;
+	if (base_first && c->base_path) {
+		if (cli_load(c->base_path, &c->base))
+			goto fail;
+		c->has_base = true;
+	}
+	if (cli_load(c->path, &c->p))
+		goto fail;
+	c->loaded = true;
+	if (!base_first && c->base_path) {
+		if (cli_load(c->base_path, &c->base))
+			goto fail;
+		c->has_base = true;
+	}
+	return true;
+fail:
+	cli_release(c);
+	*status = 1;
+	return false;
+}
+
+void cli_release(struct cli *c)
+{
+	if (c->loaded)
+		profile_release(&c->p);
+	if (c->has_base)
+		profile_release(&c->base);
+	if (c->has_re)
+		rx_free(&c->re);
+	c->loaded = c->has_base = c->has_re = false;
 }

@@ -1,39 +1,94 @@
-/* cli: the options the report commands share, in GNU spelling (--by line,
- * -n 20) and pprof's (-lines, -nodecount=20), parsed in one place; and
- * loading a profile with one clear error line. */
+/* cli: the one option parser of the profile commands, in GNU spelling (--by
+ * line, -n 20) and pprof's (-lines, -nodecount=20, -n=20); and the prologue
+ * they share: parse, check the operands, load the profiles, one error line. */
 #ifndef ALLOCPROF_CLI_H
 #define ALLOCPROF_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "profile.h"
 #include "report.h"
+#include "rx.h"
 
 /* Which option groups a command accepts. */
 enum {
-	CLI_SAMPLE = 1 << 0, /* --sample-index and pprof's -alloc_space ... */
-	CLI_BY = 1 << 1,     /* --by, -lines, -functions, ..., --noinlines */
-	CLI_SORT = 1 << 2,   /* --cum, --flat */
-	CLI_NODES = 1 << 3,  /* -n, --nodefraction, --edgefraction */
-	CLI_FILTER = 1 << 4, /* --focus, --ignore */
-	CLI_OUTPUT = 1 << 5, /* -o FILE */
-	CLI_SOURCE = 1 << 6, /* --source-path, --context */
-	CLI_DIFF = 1 << 7,   /* --diff-base */
-	CLI_SITES = 1 << 8,  /* --by site */
+	CLI_SAMPLE = 1 << 0,  /* --sample-index and pprof's -alloc_space ... */
+	CLI_BY = 1 << 1,      /* --by, -lines, -functions, ..., --noinlines */
+	CLI_SORT = 1 << 2,    /* --cum, --flat */
+	CLI_NODES = 1 << 3,   /* -n, --nodefraction, --edgefraction */
+	CLI_FILTER = 1 << 4,  /* --focus, --ignore, --hide */
+	CLI_OUTPUT = 1 << 5,  /* -o FILE */
+	CLI_SOURCE = 1 << 6,  /* --source-path, --context */
+	CLI_DIFF = 1 << 7,    /* --diff-base */
+	CLI_SITES = 1 << 8,   /* --by site */
+	/* the pictures' own */
+	CLI_ICICLE = 1 << 9,  /* --icicle */
+	CLI_BASE = 1 << 10,   /* --diff BASE (the same as --diff-base) */
+	CLI_PEAK = 1 << 11,   /* --peak FILE */
+	CLI_WIDTH = 1 << 12,  /* --width PX */
+	CLI_MINW = 1 << 13,   /* --min-width PX */
+	CLI_TITLE = 1 << 14,  /* --title TEXT */
+	CLI_DOT = 1 << 15,    /* --dot */
+	/* hints: rows are sites, by line (default) or function; -n counts
+	 * hints; --min-share (--nodefraction) and --tsv; an option of another
+	 * command is unknown rather than misplaced */
+	CLI_HINTS = 1 << 16,
+};
+
+/* What a command's operands are. */
+enum cli_operands {
+	CLI_PROFILE,       /* PROFILE (and the base of --diff when given) */
+	CLI_REGEX_PROFILE, /* REGEX PROFILE: list, peek */
+	CLI_BASE_NEW,      /* BASE NEW, or NEW with --diff-base: diff */
+	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report */
+};
+
+struct cli_spec {
+	unsigned groups;
+	enum cli_operands operands;
+	void (*help)(FILE *); /* NULL: usage.c's text for the command */
 };
 
 struct cli {
 	struct ropts r;
-	const char *output, *source_path, *diff_base;
+	const char *output, *source_path;
+	const char *diff_base; /* --diff-base or --diff */
 	int context;
-	char **args; /* the operands */
+	/* pictures */
+	bool icicle, dot;
+	const char *peak, *title;
+	int width;        /* 0: the command's default */
+	double min_width; /* <0: the default */
+	/* hints */
+	double min_share;
+	bool tsv;
+	char **args; /* the operands, in order */
 	int nargs;
+	/* what cli_start loaded */
+	const char *path, *base_path; /* base_path NULL: no base */
+	struct profile p, base;
+	struct rx re; /* CLI_REGEX_PROFILE */
+	bool loaded, has_base, has_re;
 };
 
 /* Parses argv (argv[0] is the command) with the given groups allowed and
- * pprof's defaults for top. Returns 0 to go on, 2 after printing a usage
- * error, or -1 after printing the command's help (exit 0). */
-int cli_parse(int argc, char **argv, unsigned groups, struct cli *c);
+ * pprof's defaults for top; the operands are gathered at the front of argv.
+ * Returns 0 to go on, 2 after printing a usage error, or -1 after printing
+ * the command's help (exit 0). */
+int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c);
+
+/* The prologue: cli_parse, the operand count, the regular expression, the
+ * profile and its base. true: go on, and cli_release(c) at the end; false:
+ * return *status (0 after the help, 2 for usage, 1 for a profile not read),
+ * nothing held. */
+bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, int *status);
+void cli_release(struct cli *c);
+
+/* For the commands parsing with getopt_long (run, stat, check): when it
+ * returns 'h', whether the option was -h or --help rather than the start of
+ * "-hide" or "-http". If not, prints the usage error (status 2). */
+bool cli_help_asked(const char *cmd, char **argv, int optind);
 
 /* "allocprof CMD: MESSAGE" plus a pointer to the help, status 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -41,10 +96,5 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Reads a profile and applies its drop_frames. 0, or 1 after printing
  * "allocprof: PATH: what is wrong". */
 int cli_load(const char *path, struct profile *p);
-
-/* For REGEX PROFILE commands (list, peek): compiles c->args[0] and loads
- * c->args[1]. 0, and the caller releases both; or the exit status after
- * saying what is wrong (2: the expression, 1: the file), nothing held. */
-int cli_load_regex(const struct cli *c, struct rx *re, struct profile *p);
 
 #endif

@@ -429,6 +429,8 @@ int cmd_check(int argc, char **argv)
 			break;
 		}
 		case 'h':
+			if (!cli_help_asked("check", argv, optind))
+				return 2;
 			usage_print(stdout, "check");
 			return 0;
 		case ':':

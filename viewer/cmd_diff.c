@@ -3,6 +3,7 @@
  * go tool pprof -top -diff_base BASE NEW row for row. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,46 +62,75 @@ static int write_profile(const struct profile *p, const char *path)
 	return 0;
 }
 
+static void print_types(const struct profile *p)
+{
+	for (size_t t = 0; t < p->ntypes; t++)
+		fprintf(stderr, "%s%s/%s", t ? ", " : "", profile_str(p, p->sample_types[t].type),
+			profile_str(p, p->sample_types[t].unit));
+	fprintf(stderr, "%s", p->ntypes ? "" : "none");
+}
+
+/* pprof refuses to subtract profiles of different kinds (a CPU profile
+ * from a heap profile); so does diff when they share no sample type or a
+ * type's unit differs. Profiles of two allocprof versions, one with a type
+ * the other lacks, still compare (the missing type counts as 0). */
+static bool comparable(const struct profile *base, const char *base_path, const struct profile *new_,
+		       const char *new_path)
+{
+	size_t shared = 0;
+	bool units_agree = true;
+	for (size_t t = 0; t < new_->ntypes; t++) {
+		int b = profile_sample_type_index(base, profile_str(new_, new_->sample_types[t].type));
+		if (b < 0)
+			continue;
+		shared++;
+		if (strcmp(profile_str(new_, new_->sample_types[t].unit),
+			   profile_str(base, base->sample_types[b].unit)))
+			units_agree = false;
+	}
+	if (shared && units_agree)
+		return true;
+	fprintf(stderr, "allocprof diff: %s and %s are different kinds of profile (sample types ", base_path,
+		new_path);
+	print_types(base);
+	fprintf(stderr, " against ");
+	print_types(new_);
+	fprintf(stderr, "); pprof refuses them too\n");
+	return false;
+}
+
 int cmd_diff(int argc, char **argv)
 {
+	static const struct cli_spec spec = {
+		CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, CLI_BASE_NEW,
+		NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv,
-			   CLI_SAMPLE | CLI_BY | CLI_SITES | CLI_SORT | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	const char *base_path = c.diff_base, *new_path;
-	if (base_path && c.nargs == 1) {
-		new_path = c.args[0];
-	} else if (!base_path && c.nargs == 2) {
-		base_path = c.args[0];
-		new_path = c.args[1];
-	} else {
-		return cli_usage_error(argv[0], "expects two profiles, BASE and NEW");
-	}
-	struct profile base, new_, diff;
-	if (cli_load(base_path, &base))
-		return 1;
-	if (cli_load(new_path, &new_)) {
-		profile_release(&base);
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	const char *base_path = c.base_path, *new_path = c.path;
+	struct profile *base = &c.base, *new_ = &c.p, diff;
+	if (!comparable(base, base_path, new_, new_path)) {
+		cli_release(&c);
 		return 1;
 	}
-	for (size_t t = 0; t < new_.ntypes; t++) {
-		const char *type = profile_str(&new_, new_.sample_types[t].type);
-		if (profile_sample_type_index(&base, type) < 0)
+	for (size_t t = 0; t < new_->ntypes; t++) {
+		const char *type = profile_str(new_, new_->sample_types[t].type);
+		if (profile_sample_type_index(base, type) < 0)
 			fprintf(stderr, "allocprof: %s has no sample type %s; counting it as 0\n", base_path, type);
 	}
-	if (merge_diff(&diff, &base, &new_) < 0) {
+	if (merge_diff(&diff, base, new_) < 0) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		profile_release(&diff);
-		rc = 1;
-		goto out;
+		cli_release(&c);
+		return 1;
 	}
 	struct report r;
 	rc = report_open(&r, &diff, &c.r);
 	if (!rc) {
 		static const char *const per[] = {"function", "file and function", "file", "line", "address"};
 		printf("Base: %s\nNew:  %s\n", base_path, new_path);
-		totals(&base, &new_);
+		totals(base, new_);
 		printf("\nRows: NEW - BASE per %s, sorted by the size of the change; %% of the BASE total.\n",
 		       c.r.by_site ? "site (see 'allocprof help top')" : per[c.r.gran]);
 		rc = table_print(&r, stdout, false);
@@ -109,8 +139,6 @@ int cmd_diff(int argc, char **argv)
 	if (!rc && c.output)
 		rc = write_profile(&diff, c.output);
 	profile_release(&diff);
-out:
-	profile_release(&base);
-	profile_release(&new_);
+	cli_release(&c);
 	return rc;
 }

@@ -235,25 +235,20 @@ out:
 
 int cmd_list(int argc, char **argv)
 {
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_SOURCE | CLI_FILTER | CLI_NODES, CLI_REGEX_PROFILE,
+					     NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_SOURCE | CLI_FILTER | CLI_NODES, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (c.nargs != 2)
-		return cli_usage_error(argv[0], "expects a regular expression and one profile");
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
 	/* pprof's list: per line, inlined frames kept, object names kept */
 	c.r.gran = GRAN_LINES;
 	c.r.objnames = true;
-	struct rx re;
-	struct profile p;
-	if ((rc = cli_load_regex(&c, &re, &p)))
-		return rc;
 	struct report r;
-	rc = report_open(&r, &p, &c.r);
+	rc = report_open(&r, &c.p, &c.r);
 	if (!rc)
-		rc = list(&r, &re, c.args[0], &c);
+		rc = list(&r, &c.re, c.args[0], &c);
 	report_close(&r);
-	profile_release(&p);
-	rx_free(&re);
+	cli_release(&c);
 	return rc;
 }

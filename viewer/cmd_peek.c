@@ -64,25 +64,19 @@ static int peek(struct report *r, const struct rx *re, const char *pattern)
 
 int cmd_peek(int argc, char **argv)
 {
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_FILTER, CLI_REGEX_PROFILE, NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_FILTER, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (c.nargs != 2)
-		return cli_usage_error(argv[0], "expects a regular expression and one profile");
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
 	/* pprof does not trim peek's graph: every caller and callee shows */
 	c.r.nodecount = 0;
 	c.r.nodefraction = c.r.edgefraction = 0;
-	struct rx re;
-	struct profile p;
-	if ((rc = cli_load_regex(&c, &re, &p)))
-		return rc;
 	struct report r;
-	rc = report_open(&r, &p, &c.r);
+	rc = report_open(&r, &c.p, &c.r);
 	if (!rc)
-		rc = peek(&r, &re, c.args[0]);
+		rc = peek(&r, &c.re, c.args[0]);
 	report_close(&r);
-	profile_release(&p);
-	rx_free(&re);
+	cli_release(&c);
 	return rc;
 }

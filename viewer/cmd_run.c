@@ -482,6 +482,8 @@ int cmd_run(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
+			if (!cli_help_asked("run", argv, optind))
+				return 2;
 			usage_print(stdout, "run");
 			return 0;
 		case ':':
@@ -513,7 +515,9 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	if (launch_set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
 	    (rate && setenv("ALLOCPROF_RATE", rate, 1) < 0) ||
-	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0)) {
+	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0) ||
+	    /* quiet means the shim's "wrote" lines too; its errors still show */
+	    (quiet && setenv("ALLOCPROF_VERBOSE", "0", 1) < 0)) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		unlink(manifest);
 		close(mfd);

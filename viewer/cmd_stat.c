@@ -63,6 +63,8 @@ int cmd_stat(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
+			if (!cli_help_asked("stat", argv, optind))
+				return 2;
 			usage_print(stdout, "stat");
 			return 0;
 		case ':':

@@ -131,16 +131,12 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 
 int cmd_summary(int argc, char **argv)
 {
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_NODES, CLI_PROFILE, NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_NODES, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (c.nargs != 1)
-		return cli_usage_error(argv[0], c.nargs ? "one profile at a time" : "no profile given");
-	struct profile p;
-	if (cli_load(c.args[0], &p))
-		return 1;
-	rc = summary(&p, &c, c.args[0]);
-	profile_release(&p);
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	rc = summary(&c.p, &c, c.path);
+	cli_release(&c);
 	return rc;
 }

@@ -169,22 +169,18 @@ static int traces(struct report *r)
 
 int cmd_traces(int argc, char **argv)
 {
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER, CLI_PROFILE, NULL};
 	struct cli c;
-	int rc = cli_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_FILTER, &c);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (c.nargs != 1)
-		return cli_usage_error(argv[0], c.nargs ? "one profile at a time" : "no profile given");
-	struct profile p;
-	if (cli_load(c.args[0], &p))
-		return 1;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
 	/* pprof's traces build names without its path trimming */
 	c.r.rawpaths = true;
 	struct report r;
-	rc = report_open(&r, &p, &c.r);
+	rc = report_open(&r, &c.p, &c.r);
 	if (!rc)
 		rc = traces(&r);
 	report_close(&r);
-	profile_release(&p);
+	cli_release(&c);
 	return rc;
 }

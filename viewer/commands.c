@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "suggest.h"
+
 static const struct {
 	const char *name;
 	command_fn fn;
@@ -31,4 +33,13 @@ command_fn command_lookup(const char *name)
 		if (!strcmp(name, commands[i].name))
 			return commands[i].fn;
 	return NULL;
+}
+
+const char *command_nearest(const char *name)
+{
+	struct suggest near;
+	suggest_init(&near, name, strlen(name));
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		suggest_try(&near, commands[i].name);
+	return near.best;
 }

@@ -26,5 +26,7 @@ int cmd_hints(int argc, char **argv);
 typedef int (*command_fn)(int argc, char **argv);
 /* The entry point of a subcommand by name, or NULL (commands.c). */
 command_fn command_lookup(const char *name);
+/* The command a mistyped name most likely meant, or NULL. */
+const char *command_nearest(const char *name);
 
 #endif

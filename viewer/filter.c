@@ -337,3 +337,55 @@ out:
 	hmap_release(&firsts);
 	return rc;
 }
+
+int filter_hide(struct profile *p, const struct rx *hide, bool **on, bool *any)
+{
+	*any = false;
+	unsigned char *memo = calloc(p->nstrs + 1, 1), *gone = calloc(p->nlocations + 1, 1);
+	if (!*on) {
+		*on = malloc((p->nsamples + 1) * sizeof(bool));
+		if (*on)
+			for (size_t s = 0; s < p->nsamples; s++)
+				(*on)[s] = true;
+	}
+	if (!memo || !gone || !*on) {
+		free(memo);
+		free(gone);
+		return -ENOMEM;
+	}
+	for (size_t l = 0; l < p->nlocations; l++) {
+		struct pf_location *loc = &p->locations[l];
+		bool hit = loc->mapping != PF_NONE && match_str(p, p->mappings[loc->mapping].filename, hide, memo);
+		if (hit)
+			loc->nlines = 0;
+		uint32_t kept = 0;
+		for (uint32_t i = 0; i < loc->nlines; i++) {
+			struct pf_line ln = p->lines[loc->line_start + i];
+			const struct pf_function *f = &p->functions[ln.function];
+			if (match_str(p, f->name, hide, memo) || match_str(p, f->filename, hide, memo)) {
+				hit = true;
+				continue;
+			}
+			p->lines[loc->line_start + kept++] = ln;
+		}
+		loc->nlines = kept;
+		/* an address without frames stays, as in pprof */
+		gone[l] = hit && kept == 0;
+		*any |= hit;
+	}
+	for (size_t s = 0; s < p->nsamples; s++) {
+		struct pf_sample *sm = &p->samples[s];
+		uint32_t kept = 0;
+		for (uint32_t i = 0; i < sm->nlocs; i++) {
+			uint32_t l = p->sample_locs[sm->loc_start + i];
+			if (!gone[l])
+				p->sample_locs[sm->loc_start + kept++] = l;
+		}
+		sm->nlocs = kept;
+		if (!kept && *any)
+			(*on)[s] = false;
+	}
+	free(memo);
+	free(gone);
+	return 0;
+}

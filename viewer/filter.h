@@ -22,6 +22,13 @@ void filter_prune(struct profile *p);
 bool *filter_samples(const struct profile *p, const struct rx *focus, const struct rx *ignore,
 		     bool *nomem, bool *any_focus, bool *any_ignore);
 
+/* pprof's -hide: removes the frames matching hide (function name, file
+ * name or binary) from every location, and the locations left without a
+ * frame from every sample, in place (again is harmless). *on (the flags of
+ * filter_samples, allocated all true when NULL) turns off the samples left
+ * without a location. 0, or -ENOMEM; *any says whether hide matched. */
+int filter_hide(struct profile *p, const struct rx *hide, bool **on, bool *any);
+
 /* pprof's report total: the sum of |value| over all samples, or over the
  * samples labelled pprof::base=true when there are any. */
 int64_t filter_total(const struct profile *p, int value);

@@ -84,6 +84,9 @@ int launch_set_preload(const char *shim)
 	return rc;
 }
 
+/* The program SIGTERM and SIGHUP are passed to (launch_run). */
+static volatile sig_atomic_t forward_to;
+
 /* fork and exec; an exec failure comes back through a close-on-exec pipe so
  * the parent can tell "could not start" from "ran and failed". */
 int launch_spawn(char **argv, pid_t *pid)
@@ -101,12 +104,15 @@ int launch_spawn(char **argv, pid_t *pid)
 	if (*pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		execvp(argv[0], argv);
 		int e = errno;
 		ssize_t w = write(pfd[1], &e, sizeof(e));
 		(void)w;
 		_exit(127);
 	}
+	forward_to = *pid;
 	close(pfd[1]);
 	int e = 0;
 	ssize_t r;
@@ -117,22 +123,39 @@ int launch_spawn(char **argv, pid_t *pid)
 	return r == (ssize_t)sizeof(e) ? -e : 0;
 }
 
+static void forward(int sig)
+{
+	if (forward_to > 0)
+		kill((pid_t)forward_to, sig);
+}
 
 int launch_run(char **argv, pid_t *pid, int *status)
 {
 	/* like a shell: ^C and ^\ go to the program; we stay to report */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	/* kill and a closed terminal are meant for the program: pass them on,
+	 * then report how it ended */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	*status = 0;
 	int rc = launch_spawn(argv, pid);
 	if (rc < 0) {
 		fprintf(stderr, "allocprof: cannot run %s: %s\n", argv[0], strerror(-rc));
 		if (*pid > 0)
 			waitpid(*pid, NULL, 0);
+		forward_to = 0;
 		*pid = -1;
 		return rc == -ENOENT ? 127 : 126;
 	}
 	while (waitpid(*pid, status, 0) < 0 && errno == EINTR)
 		;
+	forward_to = 0;
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	return WIFEXITED(*status) ? WEXITSTATUS(*status) : WIFSIGNALED(*status) ? 128 + WTERMSIG(*status) : 1;
 }

@@ -25,7 +25,8 @@ int launch_set_preload(const char *shim);
  * is then a child that exits 127 or -1). */
 int launch_spawn(char **argv, pid_t *pid);
 /* Runs argv to its end as a shell would (^C and ^\ go to the program, this
- * process ignores them from now on) and returns its status as a shell tells
+ * process ignores them from now on; SIGTERM and SIGHUP sent to this process
+ * are passed on to the program) and returns its status as a shell tells
  * it: 128+N for signal N; 127 or 126, said on stderr, when it could not
  * start (*pid is then -1). *status is what waitpid said. */
 int launch_run(char **argv, pid_t *pid, int *status);

@@ -22,6 +22,11 @@ int main(int argc, char **argv)
 	command_fn fn = command_lookup(argv[1]);
 	if (fn)
 		return fn(argc - 1, argv + 1);
-	fprintf(stderr, "allocprof: unknown command '%s' (see 'allocprof help')\n", argv[1]);
+	const char *near = command_nearest(argv[1]);
+	if (near)
+		fprintf(stderr, "allocprof: unknown command '%s'; did you mean '%s'? (see 'allocprof help')\n", argv[1],
+			near);
+	else
+		fprintf(stderr, "allocprof: unknown command '%s' (see 'allocprof help')\n", argv[1]);
 	return 2;
 }

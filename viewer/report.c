@@ -112,6 +112,10 @@ int report_open(struct report *r, struct profile *p, const struct ropts *o)
 		fprintf(stderr, "allocprof: --ignore: %s\n", err);
 		return 2;
 	}
+	if (o->hide && !rx_compile(&r->hide, o->hide, err, sizeof(err))) {
+		fprintf(stderr, "allocprof: --hide: %s\n", err);
+		return 2;
+	}
 	r->total = filter_total(p, r->value);
 	bool nomem, any_focus, any_ignore;
 	r->sample_on = filter_samples(p, o->focus ? &r->focus : NULL, o->ignore ? &r->ignore : NULL,
@@ -122,6 +126,11 @@ int report_open(struct report *r, struct profile *p, const struct ropts *o)
 		fprintf(stderr, "allocprof: no frame matches --focus '%s'\n", o->focus);
 	if (o->ignore && !any_ignore)
 		fprintf(stderr, "allocprof: no frame matches --ignore '%s'\n", o->ignore);
+	/* no warning when nothing matches: a second report over the same
+	 * profile finds the frames already hidden */
+	bool any_hide;
+	if (o->hide && filter_hide(p, &r->hide, &r->sample_on, &any_hide) < 0)
+		goto nomem;
 	struct gopts go = {r->value, o->gran, o->noinlines, o->objnames, o->rawpaths, r->sample_on};
 	if (graph_build(&r->g, p, &r->strs, &go) < 0)
 		goto nomem;
@@ -141,6 +150,7 @@ void report_close(struct report *r)
 		graph_release(&r->g);
 	rx_free(&r->focus);
 	rx_free(&r->ignore);
+	rx_free(&r->hide);
 	free(r->sample_on);
 	free(r->order);
 	intern_release(&r->strs);
@@ -277,12 +287,14 @@ void report_labels(const struct report *r, FILE *out, bool profile_labels)
 		report_profile_labels(r, out);
 	else
 		fprintf(out, "Type: %s\n", r->type);
-	if (r->o.focus || r->o.ignore) {
+	if (r->o.focus || r->o.ignore || r->o.hide) {
 		fprintf(out, "Active filters:\n");
 		if (r->o.focus)
 			active_filter(out, "focus", r->o.focus);
 		if (r->o.ignore)
 			active_filter(out, "ignore", r->o.ignore);
+		if (r->o.hide)
+			active_filter(out, "hide", r->o.hide);
 	}
 	int64_t flat = 0;
 	for (size_t i = 0; i < r->norder; i++)

@@ -24,6 +24,7 @@ struct ropts {
 	bool objnames;            /* list: keep object names */
 	bool rawpaths;            /* traces: do not trim build prefixes */
 	bool by_site;             /* rows are sites (site.h), at line granularity */
+	const char *hide;         /* pprof's -hide: frames taken out of the stacks */
 };
 
 struct report {
@@ -36,7 +37,7 @@ struct report {
 	const char *type, *unit;  /* of that value */
 	int64_t total;
 	bool *sample_on;
-	struct rx focus, ignore;
+	struct rx focus, ignore, hide;
 	const char *out_unit;     /* "minimum" until report_select_unit */
 	uint32_t *order;          /* the report's nodes, sorted */
 	size_t norder, orig_count, dropped_nodes;

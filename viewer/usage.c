@@ -42,7 +42,9 @@ const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 #define FILTER_OPTS \
 	"  --focus RE            keep only samples with a frame matching RE (function\n" \
 	"                        name, file name or binary)\n" \
-	"  --ignore RE           drop samples with a frame matching RE\n"
+	"  --ignore RE           drop samples with a frame matching RE\n" \
+	"  --hide RE             take the frames matching RE out of the stacks (pprof's\n" \
+	"                        -hide); a sample left without frames goes\n"
 #define NODE_OPTS \
 	"  -n, --nodecount N     show at most N rows\n" \
 	"  --nodefraction F      hide rows whose cum is below F of the total (0.005)\n" \
@@ -60,7 +62,8 @@ static const struct {
 	 "their error and samples), which processes sampled nothing, and the profile\n"
 	 "of PROG to read next. Every process writes into one directory fixed at the\n"
 	 "start: the current one, or --output's. Exits with PROG's status (128+N when\n"
-	 "PROG dies of signal N).\n"
+	 "PROG dies of signal N). ^C and ^\\ reach PROG as from a shell; SIGTERM and\n"
+	 "SIGHUP sent to allocprof are passed on to PROG.\n"
 	 "\n"
 	 "  --rate BYTES          mean bytes between samples (ALLOCPROF_RATE); 1 records\n"
 	 "                        every allocation; k/m/g suffixes accepted\n"
@@ -68,7 +71,9 @@ static const struct {
 	 "                        name, %n dump sequence number; DIR/ for the default\n"
 	 "                        names in DIR\n"
 	 "  --seed N              reproducible sampling (ALLOCPROF_SEED)\n"
-	 "  -q, --quiet           print nothing after the run\n"},
+	 "  -q, --quiet           print nothing after the run, and no \"wrote\" line from\n"
+	 "                        the profiler (ALLOCPROF_VERBOSE=0); its errors still\n"
+	 "                        show\n"},
 	{"stat", "exact allocation counts of a command, per process, without profiling",
 	 "usage: allocprof stat [--json] [-o FILE] [--] PROG [ARGS...]\n"
 	 "\n"
@@ -155,7 +160,10 @@ static const struct {
 	 "Prints the totals of both profiles per sample type (old, new, delta,\n"
 	 "delta%), then a top table of NEW - BASE: rows sorted by absolute change,\n"
 	 "percentages of the BASE total, as `go tool pprof -top -diff_base BASE NEW`.\n"
-	 "A row that did not change is absent.\n"
+	 "A row that did not change is absent. Profiles of different kinds (no\n"
+	 "sample type in common, or a type in other units: CPU against heap) are\n"
+	 "refused with status 1, as pprof refuses them; a type only one side has\n"
+	 "counts as 0 on the other, with a warning.\n"
 	 "\n"
 	 "  -o, --output FILE     also write the difference as a pprof profile (base\n"
 	 "                        samples negated and labelled pprof::base) that\n"

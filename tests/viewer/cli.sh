@@ -88,4 +88,55 @@ status=0
 "$ALLOCPROF" diff -o /nonexistent/dir/d.pb.gz "$P" "$P" > /dev/null 2> "$WORK/err" || status=$?
 check "diff -o to an unwritable path: status, stderr lines" "$status $(wc -l < "$WORK/err")" "1 1"
 
+# pprof options beginning with -h are not help: -hide hides frames as pprof
+# does (site_small's bytes become main's own), -http is refused, other
+# -hXXX are unknown; only -h, --help and help print the help
+usage "-http (pprof's web interface)" top -http=:8080 "$P"
+grep -q "allocprof report" "$WORK/err" && ok "-http points at allocprof report" || not_ok "-http points at allocprof report"
+usage "-hxyz is not -h" top -hxyz "$P"
+for c in run stat check; do
+	usage "$c -hide is not -h" "$c" -hide x "$P"
+done
+"$ALLOCPROF" top -hide=site_small "$P" > "$WORK/hide" 2> "$WORK/err" && ok "top -hide: status 0" || not_ok "top -hide: status 0"
+check "top -hide: no site_small row" "$(grep -c ' site_small$' "$WORK/hide")" 0
+check "top -hide: main's flat is site_small's" "$(awk '$6 == "main" {print $1}' "$WORK/hide")" 15.62kB
+grep -q '^   hide=site_small$' "$WORK/hide" && ok "top -hide: an active filter" || not_ok "top -hide: an active filter"
+"$ALLOCPROF" top --hide site_small "$P" > "$WORK/hide2"
+same "--hide RE = -hide=RE" "$WORK/hide2" "$WORK/hide"
+usage "bad --hide expression" top --hide '(' "$P"
+
+# -n is -n, not the start of -nodes; -n=N is pprof's spelling of it
+usage "-nodes is not -n odes" top -nodes 3 "$P"
+grep -q "did you mean '--nodecount'" "$WORK/err" && ok "-nodes: did you mean --nodecount" ||
+	not_ok "-nodes: did you mean --nodecount"
+"$ALLOCPROF" top -n 3 "$P" > "$WORK/a"
+for spelling in -n=3 -nodecount=3 -n3 "--nodecount 3"; do
+	# shellcheck disable=SC2086
+	"$ALLOCPROF" top $spelling "$P" > "$WORK/b" 2>&1
+	same "top $spelling = top -n 3" "$WORK/b" "$WORK/a"
+done
+
+# a mistyped command gets the nearest one; a text file is not "wire type 4"
+usage "mistyped command" tpo "$P"
+grep -q "did you mean 'top'" "$WORK/err" && ok "tpo: did you mean top" || not_ok "tpo: did you mean top"
+printf 'Showing nodes accounting for 1MB\n      flat  flat%%\n' > "$WORK/listing.txt"
+status=0
+"$ALLOCPROF" top "$WORK/listing.txt" > /dev/null 2> "$WORK/err" || status=$?
+check "a text file: status, message" "$status $(cat "$WORK/err")" \
+	"1 allocprof: $WORK/listing.txt: not a pprof profile (neither gzip nor protobuf)"
+gzip -dc "$P" > "$WORK/plain.pb"
+"$ALLOCPROF" top "$WORK/plain.pb" > "$WORK/a"
+"$ALLOCPROF" top "$P" > "$WORK/b"
+same "an uncompressed profile reads as the gzipped one" "$WORK/a" "$WORK/b"
+
+# diff refuses profiles of different kinds, as pprof does; top points at it
+status=0
+"$ALLOCPROF" diff "$DATA/go_cpu.pb.gz" "$P" > "$WORK/out" 2> "$WORK/err" || status=$?
+check "diff cpu heap: status, one line, no table" "$status $(wc -l < "$WORK/err") $(wc -c < "$WORK/out")" "1 1 0"
+grep -q 'different kinds of profile' "$WORK/err" && ok "diff cpu heap: says why" || not_ok "diff cpu heap: says why"
+"$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$P" > /dev/null 2>&1 && ok "diff of two heap profiles still runs" ||
+	not_ok "diff of two heap profiles still runs"
+usage "top -diff_base" top -diff_base="$P" "$P"
+grep -q "allocprof diff BASE NEW" "$WORK/err" && ok "top -diff_base points at diff" || not_ok "top -diff_base points at diff"
+
 finish

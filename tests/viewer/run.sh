@@ -224,4 +224,30 @@ else
 	sed 's/^/# /' "$WORK/install.log" | tail -5
 fi
 
+# SIGTERM and SIGHUP sent to allocprof run reach the program, which ends by
+# them; allocprof then reports as for any run
+for sig in TERM HUP; do
+	rm -f "$WORK/child.pid"
+	"$ALLOCPROF" run -q sh -c 'echo $$ > "$0.tmp" && mv "$0.tmp" "$0" && exec sleep 600' "$WORK/child.pid" &
+	runner=$!
+	i=0
+	while [ ! -s "$WORK/child.pid" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	child=$(cat "$WORK/child.pid" 2>/dev/null)
+	kill -$sig "$runner"
+	status=0
+	wait_bounded "$runner" 60 || status=$?
+	alive=no
+	[ -n "$child" ] && kill -0 "$child" 2>/dev/null && alive=yes
+	[ "$alive" = yes ] && kill -KILL "$child"
+	[ $sig = TERM ] && n=143 || n=129
+	check "SIG$sig to allocprof run: the program ends by it, status" "$alive $status" "no $n"
+done
+
+# -q quiets the shim's "wrote" lines too (ALLOCPROF_VERBOSE=1 in the environment)
+ALLOCPROF_VERBOSE=1 "$ALLOCPROF" run -q -o "$WORK/quiet.%p.pb.gz" "$KS" > /dev/null 2> "$WORK/err"
+check "run -q: nothing on stderr" "$(cat "$WORK/err")" ""
+
 finish

@@ -2,7 +2,6 @@
  * or a reused buffer would remove allocations, ranked by what they would
  * remove, from the fate labels liballocprof writes. Options take the same
  * spellings as the other report commands (GNU and pprof's). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +45,7 @@ static void usage(FILE *f)
 	      "  --focus RE            keep only samples with a frame matching RE (function\n"
 	      "                        name, file name or binary)\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
 	      "  --tsv                 tab-separated rows with every figure of each site,\n"
 	      "                        for scripts\n"
 	      "\n", f);
@@ -84,131 +84,6 @@ static void usage(FILE *f)
 		100 - RULE_MOST * 100, site_life_bounds[RULE_SHORT_BUCKET], RULE_SMALL);
 }
 
-enum {
-	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_NODECOUNT, O_MINSHARE, O_FOCUS,
-	O_IGNORE, O_TSV, O_HELP,
-};
-
-static const struct option longopts[] = {
-	{"sample_index", required_argument, NULL, O_SAMPLE},
-	{"sample-index", required_argument, NULL, O_SAMPLE},
-	{"alloc_space", no_argument, NULL, O_SAMPLE_NAMED},
-	{"alloc_objects", no_argument, NULL, O_SAMPLE_NAMED},
-	{"inuse_space", no_argument, NULL, O_SAMPLE_NAMED},
-	{"inuse_objects", no_argument, NULL, O_SAMPLE_NAMED},
-	{"by", required_argument, NULL, O_BY},
-	{"functions", no_argument, NULL, O_GRAN},
-	{"lines", no_argument, NULL, O_GRAN},
-	{"filefunctions", no_argument, NULL, O_GRAN},
-	{"files", no_argument, NULL, O_GRAN},
-	{"addresses", no_argument, NULL, O_GRAN},
-	{"noinlines", no_argument, NULL, O_NOINLINES},
-	{"nodecount", required_argument, NULL, O_NODECOUNT},
-	{"min-share", required_argument, NULL, O_MINSHARE},
-	{"min_share", required_argument, NULL, O_MINSHARE},
-	{"nodefraction", required_argument, NULL, O_MINSHARE},
-	{"focus", required_argument, NULL, O_FOCUS},
-	{"ignore", required_argument, NULL, O_IGNORE},
-	{"tsv", no_argument, NULL, O_TSV},
-	{"help", no_argument, NULL, O_HELP},
-	{NULL, 0, NULL, 0},
-};
-
-struct opts {
-	struct ropts r;
-	double min_share;
-	bool tsv;
-	const char *path;
-};
-
-static bool parse_gran(const char *s, enum gran *g)
-{
-	if (!strcmp(s, "line") || !strcmp(s, "lines"))
-		*g = GRAN_LINES;
-	else if (!strcmp(s, "function") || !strcmp(s, "functions"))
-		*g = GRAN_FUNCTIONS;
-	else
-		return false;
-	return true;
-}
-
-/* 0 to go on, 2 after a usage error, -1 after printing the help. */
-static int parse(int argc, char **argv, struct opts *o)
-{
-	const char *cmd = argv[0];
-	memset(o, 0, sizeof(*o));
-	o->r.gran = GRAN_LINES;
-	o->r.nodecount = -1;
-	o->min_share = 0.005;
-	opterr = 0;
-	optind = 0;
-	int ch, idx;
-	while ((ch = getopt_long_only(argc, argv, ":n:h", longopts, &idx)) != -1) {
-		const char *arg = argv[optind - 1];
-		char *end;
-		switch (ch) {
-		case '?':
-			if (optopt && optopt < 256)
-				return cli_usage_error(cmd, "unknown option '-%c'", optopt);
-			return cli_usage_error(cmd, "unknown option '%s'", arg);
-		case ':':
-			if (optopt && optopt < 256)
-				return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
-			return cli_usage_error(cmd, "option '%s' needs a value", arg);
-		case 'h':
-		case O_HELP:
-			usage(stdout);
-			return -1;
-		case O_SAMPLE:
-			o->r.sample_index = optarg;
-			break;
-		case O_SAMPLE_NAMED:
-			o->r.sample_index = longopts[idx].name;
-			break;
-		case O_BY:
-			if (!parse_gran(optarg, &o->r.gran))
-				return cli_usage_error(cmd, "--by takes line or function, not '%s'", optarg);
-			break;
-		case O_GRAN:
-			if (!parse_gran(longopts[idx].name, &o->r.gran))
-				return cli_usage_error(cmd, "a site is a line or a function, not '-%s'",
-						       longopts[idx].name);
-			break;
-		case O_NOINLINES:
-			o->r.noinlines = true;
-			break;
-		case 'n':
-		case O_NODECOUNT: {
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 0 || v > 1000000000)
-				return cli_usage_error(cmd, "'%s' is not a number of hints", optarg);
-			o->r.nodecount = (int)v;
-			break;
-		}
-		case O_MINSHARE: {
-			double v = strtod(optarg, &end);
-			if (!*optarg || *end || !(v >= 0 && v <= 1))
-				return cli_usage_error(cmd, "'%s' is not a fraction between 0 and 1", optarg);
-			o->min_share = v;
-			break;
-		}
-		case O_FOCUS:
-			o->r.focus = optarg;
-			break;
-		case O_IGNORE:
-			o->r.ignore = optarg;
-			break;
-		case O_TSV:
-			o->tsv = true;
-			break;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, optind < argc ? "one profile at a time" : "no profile given");
-	o->path = argv[optind];
-	return 0;
-}
-
 /* The ranking type by name: a name or the number of a sample type. NULL
  * (after a message) when it is not one hints can rank by. */
 static const char *ranking(const struct profile *p, const char *want)
@@ -225,7 +100,7 @@ static const char *ranking(const struct profile *p, const char *want)
 	return NULL;
 }
 
-static int hints(struct profile *p, struct opts *o)
+static int hints(struct profile *p, struct cli *o)
 {
 	const char *rank = ranking(p, o->r.sample_index);
 	if (!rank)
@@ -277,14 +152,12 @@ static int hints(struct profile *p, struct opts *o)
 
 int cmd_hints(int argc, char **argv)
 {
-	struct opts o;
-	int rc = parse(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	struct profile p;
-	if (cli_load(o.path, &p))
-		return 1;
-	rc = hints(&p, &o);
-	profile_release(&p);
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_HINTS, CLI_PROFILE, usage};
+	struct cli c;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	rc = hints(&c.p, &c);
+	cli_release(&c);
 	return rc;
 }

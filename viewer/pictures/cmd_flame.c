@@ -9,7 +9,6 @@
 #include "flame.h"
 #include "ftree.h"
 #include "outfile.h"
-#include "popts.h"
 #include "report.h"
 #include "units.h"
 
@@ -52,7 +51,8 @@ static void help(FILE *f)
 	      "  --noinlines           attribute inlined frames to the function they were\n"
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
-	      "  --ignore RE           drop samples with a frame matching RE\n",
+	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n",
 	      f);
 }
 
@@ -70,18 +70,18 @@ static char *default_title(const struct report *r, bool diff)
 	return s;
 }
 
-static int draw(struct popts *o, struct profile *p, struct profile *base, const char *out)
+static int draw(struct cli *o, struct profile *p, struct profile *base, const char *out)
 {
 	struct report r, rb;
 	bool have_base = false;
 	struct ftree t;
-	int rc = report_open(&r, p, &o->c.r);
+	int rc = report_open(&r, p, &o->r);
 	if (rc) {
 		report_close(&r);
 		return rc;
 	}
 	if (base) {
-		struct ropts bo = o->c.r;
+		struct ropts bo = o->r;
 		bo.sample_index = r.type; /* the same type by name, whatever its index */
 		rc = report_open(&rb, base, &bo);
 		have_base = true;
@@ -98,7 +98,7 @@ static int draw(struct popts *o, struct profile *p, struct profile *base, const 
 	int n = snprintf(sub, sizeof(sub), "total %s", units_label(t.total, r.unit, "auto", b1));
 	if (t.has_base)
 		snprintf(sub + n, sizeof(sub) - (size_t)n, ", base %s", units_label(t.base_total, r.unit, "auto", b1));
-	if (o->c.r.focus || o->c.r.ignore)
+	if (o->r.focus || o->r.ignore)
 		strncat(sub, "; filtered (--focus/--ignore)", sizeof(sub) - strlen(sub) - 1);
 	struct flame_opts fo = {
 		.width = o->width ? o->width : FLAME_DEFAULT_WIDTH,
@@ -127,7 +127,7 @@ static int draw(struct popts *o, struct profile *p, struct profile *base, const 
 			fprintf(stderr, "allocprof flame: cannot write %s: %s\n", out, strerror(-e));
 			rc = 1;
 		} else {
-			popts_wrote("flame", out, "%zu frame%s%s", st.drawn, st.drawn == 1 ? "" : "s",
+			outfile_wrote("flame", out, "%zu frame%s%s", st.drawn, st.drawn == 1 ? "" : "s",
 				    st.merged ? ", small ones merged" : "");
 		}
 	}
@@ -143,34 +143,22 @@ out_reports:
 
 int cmd_flame(int argc, char **argv)
 {
-	struct popts o;
-	int rc = popts_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_OUTPUT | CLI_DIFF,
-			     POPT_ICICLE | POPT_DIFF | POPT_WIDTH | POPT_MINW | POPT_TITLE, help, &o);
-	if (rc) {
-		popts_release(&o);
-		return rc < 0 ? 0 : rc;
-	}
-	if (o.c.nargs != 1) {
-		popts_release(&o);
-		return cli_usage_error(argv[0], o.c.nargs ? "one profile at a time" : "no profile given");
-	}
-	const char *path = o.c.args[0];
-	char *dflt = o.c.output ? NULL : outfile_default(path, ".flame.svg");
-	const char *out = o.c.output ? o.c.output : dflt;
-	struct profile p, base;
-	rc = 1;
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_OUTPUT | CLI_DIFF | CLI_ICICLE |
+						     CLI_BASE | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+					     CLI_PROFILE, help};
+	struct cli c;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	char *dflt = c.output ? NULL : outfile_default(c.path, ".flame.svg");
+	const char *out = c.output ? c.output : dflt;
 	if (!out) {
 		fprintf(stderr, "allocprof: out of memory\n");
-	} else if (!cli_load(path, &p)) {
-		if (!o.diff) {
-			rc = draw(&o, &p, NULL, out);
-		} else if (!cli_load(o.diff, &base)) {
-			rc = draw(&o, &p, &base, out);
-			profile_release(&base);
-		}
-		profile_release(&p);
+		rc = 1;
+	} else {
+		rc = draw(&c, &c.p, c.has_base ? &c.base : NULL, out);
 	}
 	free(dflt);
-	popts_release(&o);
+	cli_release(&c);
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include "dotgraph.h"
 #include "outfile.h"
 #include "pgraph.h"
-#include "popts.h"
 #include "report.h"
 
 static void help(FILE *f)
@@ -48,7 +47,8 @@ static void help(FILE *f)
 	      "  --noinlines           attribute inlined frames to the function they were\n"
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
-	      "  --ignore RE           drop samples with a frame matching RE\n",
+	      "  --ignore RE           drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n",
 	      f);
 }
 
@@ -92,16 +92,16 @@ static int write_svg(const char *out, const char *dot, const char *text, size_t 
 	return 0;
 }
 
-static int graph(struct popts *o, struct profile *p, const char *path)
+static int graph(struct cli *o, struct profile *p, const char *path)
 {
 	struct report r;
 	struct pgraph pg;
-	int rc = report_open(&r, p, &o->c.r);
+	int rc = report_open(&r, p, &o->r);
 	if (rc) {
 		report_close(&r);
 		return rc;
 	}
-	int nodecount = o->c.r.nodecount < 0 ? 80 : o->c.r.nodecount;
+	int nodecount = o->r.nodecount < 0 ? 80 : o->r.nodecount;
 	char *text = NULL;
 	size_t len = 0;
 	rc = pgraph_build(&pg, &r, nodecount);
@@ -119,7 +119,7 @@ static int graph(struct popts *o, struct profile *p, const char *path)
 		free(text);
 		return rc;
 	}
-	const char *out = o->c.output;
+	const char *out = o->output;
 	char *dflt = NULL;
 	bool want_dot = o->dot || (out && ends_with(out, ".dot"));
 	char *dot = want_dot ? NULL : dotgraph_find_dot();
@@ -145,7 +145,7 @@ static int graph(struct popts *o, struct profile *p, const char *path)
 		rc = write_svg(out, dot, text, len);
 	}
 	if (!rc && out)
-		popts_wrote("graph", out, "%zu node%s%s", shown, shown == 1 ? "" : "s", want_dot ? ", DOT" : "");
+		outfile_wrote("graph", out, "%zu node%s%s", shown, shown == 1 ? "" : "s", want_dot ? ", DOT" : "");
 	free(dot);
 	free(dflt);
 	free(text);
@@ -154,22 +154,13 @@ static int graph(struct popts *o, struct profile *p, const char *path)
 
 int cmd_graph(int argc, char **argv)
 {
-	struct popts o;
-	int rc = popts_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT, POPT_DOT, help, &o);
-	if (rc) {
-		popts_release(&o);
-		return rc < 0 ? 0 : rc;
-	}
-	if (o.c.nargs != 1) {
-		popts_release(&o);
-		return cli_usage_error(argv[0], o.c.nargs ? "one profile at a time" : "no profile given");
-	}
-	struct profile p;
-	rc = 1;
-	if (!cli_load(o.c.args[0], &p)) {
-		rc = graph(&o, &p, o.c.args[0]);
-		profile_release(&p);
-	}
-	popts_release(&o);
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DOT,
+					     CLI_PROFILE, help};
+	struct cli c;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	rc = graph(&c, &c.p, c.path);
+	cli_release(&c);
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include "flame.h"
 #include "outfile.h"
 #include "peak.h"
-#include "popts.h"
 #include "report_html.h"
 
 static void help(FILE *f)
@@ -57,6 +56,7 @@ static void help(FILE *f)
 	      "                        the (inline) marks of the rows (0.001, as top)\n"
 	      "  --focus RE, --ignore RE\n"
 	      "                        keep only / drop samples with a frame matching RE\n"
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
 	      "  --width PX            width of the flame graphs (1200)\n"
 	      "  --min-width PX        flame frames narrower than this are merged (1)\n"
 	      "  --title TEXT          the page's title\n",
@@ -65,48 +65,34 @@ static void help(FILE *f)
 
 int cmd_report(int argc, char **argv)
 {
-	struct popts o;
-	int rc = popts_parse(argc, argv, CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF,
-			     POPT_DIFF | POPT_PEAK | POPT_WIDTH | POPT_MINW | POPT_TITLE, help, &o);
-	if (rc) {
-		popts_release(&o);
-		return rc < 0 ? 0 : rc;
-	}
-	if (o.c.nargs < 1 || o.c.nargs > 2 || (o.c.nargs == 2 && o.diff)) {
-		popts_release(&o);
-		return cli_usage_error(argv[0], o.c.nargs ? "expects PROFILE and at most one BASE" : "no profile given");
-	}
-	const char *path = o.c.args[0], *base_path = o.c.nargs == 2 ? o.c.args[1] : o.diff;
-	char *dflt = o.c.output ? NULL : outfile_default(path, ".html");
-	const char *out = o.c.output ? o.c.output : dflt;
-	struct profile p, base;
-	bool have_p = false, have_base = false;
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF |
+						     CLI_BASE | CLI_PEAK | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+					     CLI_PROFILE_BASE, help};
+	struct cli o;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &o, &rc))
+		return rc;
+	const char *path = o.path, *base_path = o.base_path;
+	char *dflt = o.output ? NULL : outfile_default(path, ".html");
+	const char *out = o.output ? o.output : dflt;
 	struct peak_info pk = {0};
 	rc = 1;
 	if (!out) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		goto done;
 	}
-	if (cli_load(path, &p))
-		goto done;
-	have_p = true;
-	if (base_path) {
-		if (cli_load(base_path, &base))
-			goto done;
-		have_base = true;
-	}
-	if (peak_find(path, o.peak, &p, &pk))
+	if (peak_find(path, o.peak, &o.p, &pk))
 		goto done;
 	/* rows: all of them unless -n says otherwise */
-	if (o.c.r.nodecount < 0)
-		o.c.r.nodecount = 0;
+	if (o.r.nodecount < 0)
+		o.r.nodecount = 0;
 	struct report_html_in in = {
-		.p = &p,
-		.base = have_base ? &base : NULL,
+		.p = &o.p,
+		.base = o.has_base ? &o.base : NULL,
 		.path = path,
 		.base_path = base_path,
 		.pk = &pk,
-		.ro = &o.c.r,
+		.ro = &o.r,
 		.min_width = o.min_width >= 0 ? o.min_width : FLAME_DEFAULT_MIN_WIDTH,
 		.width = o.width ? o.width : FLAME_DEFAULT_WIDTH,
 		.title = o.title,
@@ -128,15 +114,11 @@ int cmd_report(int argc, char **argv)
 		rc = 1;
 		goto done;
 	}
-	popts_wrote("report", out, "%zu sample types, %zu flame graphs%s", st.types, st.flames,
+	outfile_wrote("report", out, "%zu sample types, %zu flame graphs%s", st.types, st.flames,
 		    st.left_out ? ", some left out for size" : "");
 done:
 	peak_release(&pk);
-	if (have_base)
-		profile_release(&base);
-	if (have_p)
-		profile_release(&p);
 	free(dflt);
-	popts_release(&o);
+	cli_release(&o);
 	return rc;
 }

@@ -8,7 +8,6 @@
 #include "commands.h"
 #include "outfile.h"
 #include "peak.h"
-#include "popts.h"
 #include "timeline.h"
 
 static void help(FILE *f)
@@ -51,34 +50,25 @@ static char *default_title(const struct profile *p)
 
 int cmd_timeline(int argc, char **argv)
 {
-	struct popts o;
-	int rc = popts_parse(argc, argv, CLI_OUTPUT, POPT_PEAK | POPT_WIDTH | POPT_TITLE, help, &o);
-	if (rc) {
-		popts_release(&o);
-		return rc < 0 ? 0 : rc;
-	}
-	if (o.c.nargs != 1) {
-		popts_release(&o);
-		return cli_usage_error(argv[0], o.c.nargs ? "one profile at a time" : "no profile given");
-	}
-	const char *path = o.c.args[0];
-	struct profile p;
-	if (cli_load(path, &p)) {
-		popts_release(&o);
-		return 1;
-	}
+	static const struct cli_spec spec = {CLI_OUTPUT | CLI_PEAK | CLI_WIDTH | CLI_TITLE, CLI_PROFILE, help};
+	struct cli o;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &o, &rc))
+		return rc;
+	const char *path = o.path;
+	struct profile *p = &o.p;
 	rc = 1;
 	struct peak_info pk = {0};
 	char *dflt = NULL, *title = NULL;
-	if (!timeline_present(&p)) {
+	if (!timeline_present(p)) {
 		fprintf(stderr, "allocprof timeline: %s has no timeline (only profiles written by liballocprof carry one)\n",
 			path);
 		goto out;
 	}
-	if (peak_find(path, o.peak, &p, &pk))
+	if (peak_find(path, o.peak, p, &pk))
 		goto out;
-	const char *out = o.c.output ? o.c.output : (dflt = outfile_default(path, ".timeline.svg"));
-	title = o.title ? strdup(o.title) : default_title(&p);
+	const char *out = o.output ? o.output : (dflt = outfile_default(path, ".timeline.svg"));
+	title = o.title ? strdup(o.title) : default_title(p);
 	if (!out || !title) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		goto out;
@@ -88,7 +78,7 @@ int cmd_timeline(int argc, char **argv)
 	struct outfile of;
 	int e = outfile_open(&of, out);
 	if (e == 0) {
-		e = timeline_write(of.f, &p, &pk, &to);
+		e = timeline_write(of.f, p, &pk, &to);
 		if (e < 0)
 			outfile_abort(&of);
 		else
@@ -98,13 +88,12 @@ int cmd_timeline(int argc, char **argv)
 		fprintf(stderr, "allocprof timeline: cannot write %s: %s\n", out, strerror(-e));
 		goto out;
 	}
-	popts_wrote("timeline", out, "%s%s", pk.site ? "peak site " : "", pk.site ? pk.site : "peak site unknown");
+	outfile_wrote("timeline", out, "%s%s", pk.site ? "peak site " : "", pk.site ? pk.site : "peak site unknown");
 	rc = 0;
 out:
 	peak_release(&pk);
 	free(dflt);
 	free(title);
-	profile_release(&p);
-	popts_release(&o);
+	cli_release(&o);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,4 +95,20 @@ char *outfile_default(const char *profile, const char *suffix)
 	if (asprintf(&out, "%.*s%s", (int)n, base, suffix) < 0)
 		return NULL;
 	return out;
+}
+
+void outfile_wrote(const char *cmd, const char *path, const char *fmt, ...)
+{
+	if (!strcmp(path, "-"))
+		return;
+	fprintf(stderr, "allocprof %s: wrote %s", cmd, path);
+	if (fmt && *fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		fputs(" (", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc(')', stderr);
+		va_end(ap);
+	}
+	fputc('\n', stderr);
 }

@@ -26,4 +26,9 @@ void outfile_abort(struct outfile *o);
  * (in the current directory). malloc'd, NULL when out of memory. */
 char *outfile_default(const char *profile, const char *suffix);
 
+/* Prints "allocprof CMD: wrote PATH" plus a note, on stderr (nothing for
+ * standard output). */
+void outfile_wrote(const char *cmd, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif
