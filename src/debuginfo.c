@@ -323,14 +323,23 @@ static int find_by_link(struct by_link *l, const char *dirs, char **debuginfo_fi
 	return fd;
 }
 
+/* What both searches start from: the module's build ID and debug link, and
+ * the debug directories the caller passed (NULL: the default ones). */
+static const char *by_link_start(struct by_link *l, Dwfl_Module *mod, void **userdata, const char *file_name,
+				 const char *debuglink_file, GElf_Word debuglink_crc)
+{
+	*l = (struct by_link){.file_name = file_name, .link = debuglink_file, .crc = debuglink_crc};
+	GElf_Addr vaddr;
+	l->id_len = dwfl_module_build_id(mod, &l->id, &vaddr);
+	return userdata && *userdata ? *userdata : NULL;
+}
+
 int debuginfo_find_local(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			 const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
 			 char **debuginfo_file_name)
 {
-	struct by_link l = {.file_name = file_name, .link = debuglink_file, .crc = debuglink_crc};
-	GElf_Addr vaddr;
-	l.id_len = dwfl_module_build_id(mod, &l.id, &vaddr);
-	const char *dirs = userdata && *userdata ? *userdata : NULL;
+	struct by_link l;
+	const char *dirs = by_link_start(&l, mod, userdata, file_name, debuglink_file, debuglink_crc);
 	int fd = -1;
 	if (dwfl_search_safe(&l, dirs))
 		fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
@@ -342,10 +351,8 @@ int debuginfo_find_offline(Dwfl_Module *mod, void **userdata, const char *modnam
 			   const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
 			   char **debuginfo_file_name)
 {
-	struct by_link l = {.file_name = file_name, .link = debuglink_file, .crc = debuglink_crc};
-	GElf_Addr vaddr;
-	l.id_len = dwfl_module_build_id(mod, &l.id, &vaddr);
-	const char *dirs = userdata && *userdata ? *userdata : NULL;
+	struct by_link l;
+	const char *dirs = by_link_start(&l, mod, userdata, file_name, debuglink_file, debuglink_crc);
 	if (dwfl_search_safe(&l, dirs))
 		return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
 						    debuglink_crc, debuginfo_file_name);

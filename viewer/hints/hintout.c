@@ -184,6 +184,7 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 						 : "no two sampled ones live at once");
 		return;
 	case HINT_POOL:
+	case HINT_SIZE_CLASS: /* a pool per size: the same evidence */
 		sizes(out, s);
 		per_second(out, a, duration_ns, "objects");
 		fprintf(out, ", %s freed by the same thread", share(s->same_thread, a, b1));
@@ -206,14 +207,6 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 			share(site_freed_within(s, RULE_SHORT_BUCKET), a, b1),
 			site_life_bounds[RULE_SHORT_BUCKET], share(s->same_thread, a, b2));
 		freed_at(out, s);
-		concurrency(out, h);
-		return;
-	case HINT_SIZE_CLASS:
-		sizes(out, s);
-		per_second(out, a, duration_ns, "objects");
-		fprintf(out, ", %s freed by the same thread", share(s->same_thread, a, b1));
-		freed_at(out, s);
-		lifetime(out, h);
 		concurrency(out, h);
 		return;
 	}
