@@ -8,12 +8,14 @@
 #include <malloc.h>
 #include <string.h>
 
+#include "nextsym.h"
+
 typedef struct mallinfo2 (*mallinfo2_fn)(void);
 
 bool allocstat_inuse(uint64_t *bytes, const char **library)
 {
-	void *info = dlsym(RTLD_NEXT, "mallinfo2");
-	void *alloc = dlsym(RTLD_NEXT, "malloc");
+	void *info = nextsym("mallinfo2");
+	void *alloc = nextsym("malloc");
 	Dl_info a, b;
 	if (!info || !alloc || !dladdr(info, &a) || !dladdr(alloc, &b) || a.dli_fbase != b.dli_fbase)
 		return false;

@@ -250,13 +250,24 @@ static bool parse(const struct var *var, const char *s)
 	return false;
 }
 
+static const char *from_environment(const char *name, void *ctx)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
 void config_load(void)
+{
+	config_load_from(from_environment, NULL);
+}
+
+void config_load_from(const char *(*get)(const char *name, void *ctx), void *ctx)
 {
 	const char *out = NULL, *out_dflt = NULL;
 	for (size_t i = 0; i < NVARS; i++) {
 		const struct var *var = &vars[i];
 		set_default(var);
-		const char *v = getenv(var->name);
+		const char *v = get(var->name, ctx);
 		if (var->type == ENVVAR_TEMPLATE) {
 			out = v;
 			out_dflt = var->shown;

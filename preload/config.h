@@ -33,5 +33,8 @@ extern struct config config;
 /* Reads the environment; safe to call from a constructor or from the first
  * malloc (getenv does not allocate). */
 void config_load(void);
+/* The same from another source: get returns a variable's value or NULL
+ * (allocprof attach passes its own, the target's environment being fixed). */
+void config_load_from(const char *(*get)(const char *name, void *ctx), void *ctx);
 
 #endif

@@ -5,7 +5,7 @@
  * free is a TLS add and test (the counts), a range test (bootstrap blocks),
  * one bitmap load and the forward. Everything else is out of line and cold.
  *
- * Real functions are found with dlsym(RTLD_NEXT) on first use; until then the
+ * Real functions are found with nextsym() on first use; until then the
  * pointers aim at *_early functions that resolve, and serve from the static
  * bootstrap arena while dlsym itself is allocating. */
 #include <dlfcn.h>
@@ -23,7 +23,9 @@
 #include "config.h"
 #include "counters.h"
 #include "event.h"
+#include "interpose.h"
 #include "livetab.h"
+#include "nextsym.h"
 #include "sampler.h"
 #include "shim.h"
 
@@ -66,7 +68,7 @@ static atomic_uint_fast64_t thread_ordinal;
 
 static void *lookup(const char *name, void *fallback)
 {
-	void *f = dlsym(RTLD_NEXT, name);
+	void *f = nextsym(name);
 	return f ? f : fallback;
 }
 
@@ -105,6 +107,11 @@ static bool resolve(void)
 	real_malloc = (void *(*)(size_t))m; /* last: the fast path keys on it */
 	atomic_store(&resolve_state, 2);
 	return true;
+}
+
+void interpose_resolve_now(void)
+{
+	resolve();
 }
 
 static void *malloc_early(size_t n)
@@ -396,7 +403,7 @@ EXPORT size_t malloc_usable_size(void *p)
 
 static void *next_operator(const char *name)
 {
-	return dlsym(RTLD_NEXT, name);
+	return nextsym(name);
 }
 
 static void guard_cleanup(struct thread_state **t)

@@ -19,6 +19,7 @@
 #include "allocprof.h"
 #include "../src/buildid.h"
 #include "arena.h"
+#include "attach.h"
 #include "capture.h"
 #include "collector.h"
 #include "config.h"
@@ -27,6 +28,7 @@
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
+#include "nextsym.h"
 #include "ring.h"
 #include "signals.h"
 #include "symbolize_hook.h"
@@ -75,6 +77,8 @@ static void fork_child(void)
 	if (t->initialized)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
+	if (shim_loaded_late)
+		attach_fork_child();
 	guard_leave(t);
 }
 
@@ -117,16 +121,43 @@ static void scrub_ld_preload(void)
 	*out = 0;
 }
 
+/* What both starts share: the preloaded one and allocprof attach's. */
+static void start_recording(void)
+{
+	shim_pid = getpid();
+	arena_install();
+	unwind_init();
+	capture_init();
+	counters_init();
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	shim_start_wall_ns = clock_ns(CLOCK_REALTIME);
+	shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	shim_state = SHIM_ON;
+}
+
+void shim_start_attached(void)
+{
+	struct thread_state *t = &shim_tls;
+	guard_enter(t);
+	atomic_store(&init_state, 2);
+	real__exit = (exit_fn)nextsym("_exit");
+	real__Exit = (exit_fn)nextsym("_Exit");
+	start_recording();
+	guard_leave(t);
+}
+
 void shim_init(void)
 {
 	int expect = 0;
+	if (shim_loaded_late)
+		return; /* attach.c starts it, once it has its configuration */
 	if (!atomic_compare_exchange_strong(&init_state, &expect, 1))
 		return;
 	struct thread_state *t = &shim_tls;
 	guard_enter(t);
 	config_load();
-	real__exit = (exit_fn)dlsym(RTLD_NEXT, "_exit");
-	real__Exit = (exit_fn)dlsym(RTLD_NEXT, "_Exit");
+	real__exit = (exit_fn)nextsym("_exit");
+	real__Exit = (exit_fn)nextsym("_Exit");
 	if (!config.children)
 		scrub_ld_preload();
 	struct elf_facts exe;
@@ -138,15 +169,7 @@ void shim_init(void)
 		log_line("not profiling a setuid or setgid program");
 		shim_state = SHIM_DISABLED;
 	} else {
-		shim_pid = getpid();
-		arena_install();
-		unwind_init();
-		capture_init();
-		counters_init();
-		pthread_atfork(fork_prepare, fork_parent, fork_child);
-		shim_start_wall_ns = clock_ns(CLOCK_REALTIME);
-		shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);
-		shim_state = SHIM_ON;
+		start_recording();
 		signals_install();
 		if (config.interval_ns || config.dump_signal)
 			collector_start(); /* the dumps come from its thread */
@@ -158,6 +181,7 @@ void shim_init(void)
 __attribute__((constructor)) static void shim_constructor(void)
 {
 	int saved = errno;
+	shim_loaded_late = attach_loaded_late();
 	shim_init();
 	errno = saved;
 }
@@ -210,7 +234,7 @@ EXPORT void quick_exit(int status)
 {
 	static void (*next)(int);
 	if (!next)
-		next = (void (*)(int))dlsym(RTLD_NEXT, "quick_exit");
+		next = (void (*)(int))nextsym("quick_exit");
 	shim_exit_dump();
 	if (next)
 		next(status);
@@ -236,7 +260,7 @@ EXPORT int dlclose(void *handle)
 {
 	static int (*next)(void *);
 	if (!next)
-		next = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
+		next = (int (*)(void *))nextsym("dlclose");
 	if (shim_state == SHIM_ON) {
 		int saved = errno;
 		struct thread_state *t = &shim_tls;

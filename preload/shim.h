@@ -65,6 +65,10 @@ extern volatile int shim_state;
 /* Initialises the process state once (config, unwinder, handlers). Called
  * from the constructor and from the first slow path, whichever is first. */
 void shim_init(void);
+/* The start of a shim loaded into a running process (attach.c): the same
+ * state as shim_init's, without the signal handlers, which are the
+ * program's to choose. */
+void shim_start_attached(void);
 /* False in a vfork child, which shares our memory but must never dump. */
 bool shim_is_owner(void);
 

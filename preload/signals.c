@@ -14,6 +14,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "nextsym.h"
 #include "counters.h"
 #include "dump.h"
 #include "shim.h"
@@ -35,7 +36,7 @@ static sigaction_fn real_sigaction;
 static int call_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	if (!real_sigaction)
-		real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+		real_sigaction = (sigaction_fn)nextsym("sigaction");
 	return real_sigaction ? real_sigaction(sig, act, old) : -1;
 }
 
@@ -167,7 +168,7 @@ EXPORT sighandler_t signal(int sig, sighandler_t handler)
 {
 	static sighandler_t (*real_signal)(int, sighandler_t);
 	if (!real_signal)
-		real_signal = (sighandler_t(*)(int, sighandler_t))dlsym(RTLD_NEXT, "signal");
+		real_signal = (sighandler_t(*)(int, sighandler_t))nextsym("signal");
 	bool watched = sig > 0 && sig < NSIG_MANAGED && ours[sig].sa_handler && shim_state == SHIM_ON;
 	if (!real_signal || (watched && handler == SIG_DFL)) {
 		struct sigaction act, old;
