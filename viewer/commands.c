@@ -11,6 +11,7 @@ static const struct {
 } commands[] = {
 	{"run", cmd_run},
 	{"stat", cmd_stat},
+	{"attach", cmd_attach},
 	{"check", cmd_check},
 	{"top", cmd_top},
 	{"list", cmd_list},

@@ -6,6 +6,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_list(int argc, char **argv);

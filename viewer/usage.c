@@ -88,6 +88,23 @@ static const struct {
 	 "  --json                JSON instead of the table: each process and the\n"
 	 "                        total (the input of allocprof check)\n"
 	 "  -o, --output FILE     write the table or the JSON to FILE\n"},
+	{"attach", "profile a running process for a while, then detach",
+	 "usage: allocprof attach [--rate BYTES] [--duration SECONDS] [-o FILE] PID\n"
+	 "\n"
+	 "Loads the profiler into the running process PID (with gdb, which must be\n"
+	 "installed), records its allocations from that moment, and after SECONDS, or\n"
+	 "on ^C or SIGTERM, writes the profile and takes the profiler out again: the\n"
+	 "process runs on. Blocks allocated before the attach are not seen, and their\n"
+	 "frees are ignored. Refused for statically linked programs, processes that\n"
+	 "run under the profiler already, and processes this user may not trace\n"
+	 "(kernel.yama.ptrace_scope). The process writes the profile itself: its user\n"
+	 "needs write access to FILE's directory. See docs/attach.md.\n"
+	 "\n"
+	 "  --rate BYTES          mean bytes between samples (ALLOCPROF_RATE); 1 records\n"
+	 "                        every allocation; k/m/g suffixes accepted\n"
+	 "  --duration SECONDS    stop after this long (default: at ^C or SIGTERM)\n"
+	 "  -o, --output FILE     the profile (default allocprof.%e.%p.pb.gz in the\n"
+	 "                        current directory: %e program name, %p pid)\n"},
 	{"check", "fail when allocations grew: against a baseline or a budget file (for CI)",
 	 "usage: allocprof check [OPTIONS] BASELINE NEW\n"
 	 "       allocprof check --budget FILE [OPTIONS] NEW\n"
