@@ -1,0 +1,160 @@
+#!/bin/bash
+# allocprof attach on a program started without the profiler: it runs on
+# unharmed, its output and status its own; exact counts at rate 1 for what
+# it did between attach and detach, nothing of what came before; a second
+# attach after the first; one while another records is refused; threads
+# allocating all through the attach.
+. "$(dirname "$0")/lib.sh"
+if ! command -v gdb > /dev/null; then
+	skip "gdb is not installed (scripts/setup.sh installs it)"
+	
+# 6. the process ends while attached: the profile of its exit
+d="$WORK/ends"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "alloc 300" "done 300"
+status=0
+quit_attachee "$d" || status=$?
+check "ends while attached: the program exits 0" "$status" 0
+status=0
+wait_bounded "$ATTACH_PID" 120 || status=$?
+check "ends while attached: attach status" "$status" 0
+check "ends while attached: says so" "$(grep -c 'the process ended while attached' "$d/attach.err")" 1
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "ends while attached: alloc_site" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "300 14400 10 480"
+finish
+	exit
+fi
+if ! ptrace_possible; then
+	skip "this machine forbids ptrace (kernel.yama.ptrace_scope=$(cat /proc/sys/kernel/yama/ptrace_scope), uid $(id -u))"
+	
+# 6. the process ends while attached: the profile of its exit
+d="$WORK/ends"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "alloc 300" "done 300"
+status=0
+quit_attachee "$d" || status=$?
+check "ends while attached: the program exits 0" "$status" 0
+status=0
+wait_bounded "$ATTACH_PID" 120 || status=$?
+check "ends while attached: attach status" "$status" 0
+check "ends while attached: says so" "$(grep -c 'the process ended while attached' "$d/attach.err")" 1
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "ends while attached: alloc_site" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "300 14400 10 480"
+finish
+	exit
+fi
+ALLOC=$(site_line ALLOC_SITE)
+PRE=$(site_line PRE_SITE)
+
+# samples P: pfq's lines; leafline FILE:LINE: "objects bytes inuse_objects
+# inuse_bytes" of the samples whose leaf is there
+samples() { "$PFQ" "$1"; }
+leafline() {
+	awk -F'\t' -v fl="$1" '{ split($2, fr, ";"); split(fr[1], a, "@");
+		if (a[2] == fl) { split($1, v, " "); for (i = 1; i <= 4; i++) s[i] += v[i] } }
+		END { printf "%d %d %d %d\n", s[1], s[2], s[3], s[4] }'
+}
+# the samples with a negative figure (a free counted without its allocation)
+negatives() { awk -F'\t' '{ split($1, v, " "); for (i = 1; i <= 4; i++) if (v[i] < 0) n++ } END { print n + 0 }'; }
+
+# 1. --duration 2, nothing sent meanwhile: the process runs on
+d="$WORK/plain"
+start_attachee "$d" 0
+fds() { ls -l /proc/$APID/fd | awk 'NR > 1 { print $9, $10, $11 }'; }
+fds > "$d/fds.before"
+status=0
+"$ALLOCPROF" attach --duration 2 -o "$d/p.pb.gz" "$APID" 2> "$d/attach.err" || status=$?
+fds > "$d/fds.after"
+same "its descriptors are what they were" "$d/fds.after" "$d/fds.before"
+check "attach --duration 2: status" "$status" 0
+check "attach --duration 2: says it detached" \
+	"$(grep -c "detached from process $APID (attachee); it runs on" "$d/attach.err")" 1
+check "attach --duration 2: a profile" "$(test -s "$d/p.pb.gz" && echo yes)" yes
+check "the profiler is inert after detach: no thread of its own" \
+	"$(cat /proc/$APID/task/*/comm | grep -c '^allocprof$' || true)" 0
+say "$d" "alloc 5" "done 5"
+status=0
+quit_attachee "$d" || status=$?
+check "attached and detached: the program exits 0" "$status" 0
+printf 'ready\ndone 5\nbye\n' > "$WORK/expected"
+same "its stdout is its own" "$d/out" "$WORK/expected"
+check "its stderr is empty" "$(cat "$d/err")" ""
+
+# 2. exact counts at rate 1 between attach and detach
+d="$WORK/exact"
+start_attachee "$d" 0
+attach_bg "$d" "$d/first.pb.gz" --rate 1
+say "$d" "alloc 1000" "done 1000"
+say "$d" "freepre" "freed"
+status=0
+stop_attach || status=$?
+check "attach (SIGTERM): status" "$status" 0
+say "$d" "alloc 77" "done 77"
+samples "$d/first.pb.gz" > "$d/first.txt"
+check "rate 1: alloc_site, all made in the window (10 kept)" \
+	"$(leafline "attachee.c:$ALLOC" < "$d/first.txt")" "1000 48000 10 480"
+check "blocks allocated before attach are not seen" "$(leafline "attachee.c:$PRE" < "$d/first.txt")" "0 0 0 0"
+check "their frees are ignored: no negative figure" "$(negatives < "$d/first.txt")" 0
+
+# 3. a second attach to the same process records only its own window
+attach_bg "$d" "$d/second.pb.gz" --rate 1
+check "second attach: it starts" "$(grep -c 'attached to process' "$d/attach.err")" 1
+# 4. one while another records is refused
+status=0
+"$ALLOCPROF" attach --duration 1 -o "$d/third.pb.gz" "$APID" 2> "$d/third.err" || status=$?
+check "attach while another records: status" "$status" 1
+check "attach while another records: why" \
+	"$(sed "s/(process [0-9]*)/(process N)/" "$d/third.err")" \
+	"allocprof attach: process $APID (attachee) is already being profiled by allocprof attach (process N)"
+say "$d" "alloc 500" "done 500"
+status=0
+stop_attach || status=$?
+check "second attach: status" "$status" 0
+samples "$d/second.pb.gz" > "$d/second.txt"
+check "second attach: alloc_site counts its own window only" \
+	"$(leafline "attachee.c:$ALLOC" < "$d/second.txt")" "500 24000 10 480"
+check "second attach: no negative figure" "$(negatives < "$d/second.txt")" 0
+status=0
+quit_attachee "$d" || status=$?
+check "attached twice: the program exits 0" "$status" 0
+printf 'ready\ndone 1000\nfreed\ndone 77\ndone 500\nbye\n' > "$WORK/expected"
+same "attached twice: its stdout is its own" "$d/out" "$WORK/expected"
+
+# 5. four threads allocating and freeing all through attach and detach
+d="$WORK/threads"
+start_attachee "$d" 4
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "alloc 1000" "done 1000"
+status=0
+stop_attach || status=$?
+check "threads: attach status" "$status" 0
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "threads: alloc_site exact beside them" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "1000 48000 10 480"
+check "threads: no negative figure" "$(negatives < "$d/s.txt")" 0
+worker=$(leafline "attachee.c:$(site_line WORKER_SITE)" < "$d/s.txt")
+set -- $worker
+# each thread holds 64 slots at most: what is in use is at most 4 x 64
+check "threads: worker_site sampled, in use within what the threads hold" \
+	"$([ "$1" -gt 0 ] && [ "$3" -ge 0 ] && [ "$3" -le 256 ] && echo yes)" yes
+status=0
+quit_attachee "$d" || status=$?
+check "threads: the program exits 0" "$status" 0
+check "threads: joined" "$(tail -1 "$d/out")" "bye (threads joined)"
+
+# 6. the process ends while attached: the profile of its exit
+d="$WORK/ends"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "alloc 300" "done 300"
+status=0
+quit_attachee "$d" || status=$?
+check "ends while attached: the program exits 0" "$status" 0
+status=0
+wait_bounded "$ATTACH_PID" 120 || status=$?
+check "ends while attached: attach status" "$status" 0
+check "ends while attached: says so" "$(grep -c 'the process ended while attached' "$d/attach.err")" 1
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "ends while attached: alloc_site" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "300 14400 10 480"
+finish
