@@ -3,46 +3,17 @@
 # unharmed, its output and status its own; exact counts at rate 1 for what
 # it did between attach and detach, nothing of what came before; a second
 # attach after the first; one while another records is refused; threads
-# allocating all through the attach.
+# allocating all through the attach; a library dlopen'ed while attached;
+# C++ new and delete; the process ending while attached.
 . "$(dirname "$0")/lib.sh"
 if ! command -v gdb > /dev/null; then
 	skip "gdb is not installed (scripts/setup.sh installs it)"
-	
-# 6. the process ends while attached: the profile of its exit
-d="$WORK/ends"
-start_attachee "$d" 0
-attach_bg "$d" "$d/p.pb.gz" --rate 1
-say "$d" "alloc 300" "done 300"
-status=0
-quit_attachee "$d" || status=$?
-check "ends while attached: the program exits 0" "$status" 0
-status=0
-wait_bounded "$ATTACH_PID" 120 || status=$?
-check "ends while attached: attach status" "$status" 0
-check "ends while attached: says so" "$(grep -c 'the process ended while attached' "$d/attach.err")" 1
-samples "$d/p.pb.gz" > "$d/s.txt"
-check "ends while attached: alloc_site" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "300 14400 10 480"
-finish
+	finish
 	exit
 fi
 if ! ptrace_possible; then
 	skip "this machine forbids ptrace (kernel.yama.ptrace_scope=$(cat /proc/sys/kernel/yama/ptrace_scope), uid $(id -u))"
-	
-# 6. the process ends while attached: the profile of its exit
-d="$WORK/ends"
-start_attachee "$d" 0
-attach_bg "$d" "$d/p.pb.gz" --rate 1
-say "$d" "alloc 300" "done 300"
-status=0
-quit_attachee "$d" || status=$?
-check "ends while attached: the program exits 0" "$status" 0
-status=0
-wait_bounded "$ATTACH_PID" 120 || status=$?
-check "ends while attached: attach status" "$status" 0
-check "ends while attached: says so" "$(grep -c 'the process ended while attached' "$d/attach.err")" 1
-samples "$d/p.pb.gz" > "$d/s.txt"
-check "ends while attached: alloc_site" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "300 14400 10 480"
-finish
+	finish
 	exit
 fi
 ALLOC=$(site_line ALLOC_SITE)
@@ -143,7 +114,28 @@ quit_attachee "$d" || status=$?
 check "threads: the program exits 0" "$status" 0
 check "threads: joined" "$(tail -1 "$d/out")" "bye (threads joined)"
 
-# 6. the process ends while attached: the profile of its exit
+# 6. a library dlopen'ed after attach is redirected too; C++ new and delete
+d="$WORK/later"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "plugin $BUILD/tests/symbolize/libdl_plugin.so 200" "plugin 200"
+stop_attach
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "a library dlopen'ed while attached: plugin_alloc" "$(leafline dl_plugin.c:7 < "$d/s.txt")" "200 20000 0 0"
+quit_attachee "$d"
+d="$WORK/cxx"
+start_attachee "$d" 0 attachee_cxx
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "new 400" "done 400"
+stop_attach
+samples "$d/p.pb.gz" > "$d/s.txt"
+NEW=$(grep -n "// NEW_SITE" "$SRC/tests/programs/attachee_cxx.cc" | cut -d: -f1)
+check "C++: operator new and delete at new_site" "$(leafline "attachee_cxx.cc:$NEW" < "$d/s.txt")" "400 16000 10 400"
+status=0
+quit_attachee "$d" || status=$?
+check "C++: the program exits 0" "$status" 0
+
+# 7. the process ends while attached: the profile of its exit
 d="$WORK/ends"
 start_attachee "$d" 0
 attach_bg "$d" "$d/p.pb.gz" --rate 1

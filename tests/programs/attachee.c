@@ -3,8 +3,10 @@
  * knows what it did and when without timing:
  *   alloc N   N blocks of 48 bytes at alloc_site, KEEP of them kept: "done N"
  *   freepre   frees the blocks made at pre_site before any attach: "freed"
+ *   plugin LIB N  dlopens LIB, calls its plugin_run(N): "plugin N"
  *   quit      joins the threads and exits 0: "bye"
  * argv[1]: worker threads that allocate and free until quit (default 0). */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -80,6 +82,14 @@ int main(int argc, char **argv)
 			for (int i = 0; i < PRE; i++)
 				free(pre[i]);
 			printf("freed\n");
+		} else if (!strncmp(line, "plugin ", 7)) {
+			char lib[100];
+			int n = 0;
+			void *h = sscanf(line + 7, "%99s %d", lib, &n) == 2 ? dlopen(lib, RTLD_NOW) : NULL;
+			void (*run)(int) = h ? (void (*)(int))dlsym(h, "plugin_run") : NULL;
+			if (run)
+				run(n);
+			printf(run ? "plugin %d\n" : "no plugin %d\n", n);
 		} else if (!strcmp(line, "quit\n")) {
 			break;
 		}
