@@ -278,6 +278,7 @@ static const char script_head[] =
 	"set print thread-events off\n"
 	"python\n"
 	"import gdb, re\n"
+	"gdb.execute('sharedlibrary /(libc|ld-linux[^/]*|lib[a-z]*malloc[^/]*)\\\\.so', to_string=True)\n"
 	"def say(*a):\n"
 	"    print('allocprof-attach:', *a, flush=True)\n"
 	"def ev(e):\n"
@@ -378,8 +379,10 @@ static int run_gdb(const char *gdb, long pid, const char *script, const char *lo
 		dup2(null, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		execl(gdb, "gdb", "-nx", "-batch", "-q", "-iex", "set debuginfod enabled off", "-x", script, "-p", pidarg,
-		      (char *)NULL);
+		/* symbols of the C library, the loader and an allocator only:
+		 * the process is stopped while gdb reads them */
+		execl(gdb, "gdb", "-nx", "-batch", "-q", "-iex", "set debuginfod enabled off", "-iex",
+		      "set auto-solib-add off", "-x", script, "-p", pidarg, (char *)NULL);
 		_exit(127);
 	}
 	int status;
