@@ -126,6 +126,8 @@ EXPORT int allocprof_attach_stop(void)
 
 void attach_fork_child(void)
 {
+	if (shim_state != SHIM_ON)
+		return; /* an inert copy of an earlier attach: nothing to undo */
 	shim_state = SHIM_FINAL;
 	inject_restore_in_child();
 }

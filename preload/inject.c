@@ -55,7 +55,7 @@ static struct {
 static size_t nslots;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool active;
-static uintptr_t self_base, libc_base;
+static uintptr_t self_base, self_fn, libc_fn;
 static void *(*real_dlopen)(const char *, int);
 
 struct walk {
@@ -81,12 +81,23 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+static bool holds(const struct dl_phdr_info *info, uintptr_t addr)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && addr >= start && addr < start + ph->p_memsz)
+			return true;
+	}
+	return false;
+}
+
 /* The module's object is the shim, the C library (its own calls are its
  * business: the shim forwards to it), the dynamic loader or the vDSO. */
 static bool skipped(const struct dl_phdr_info *info)
 {
 	const char *base = base_name(info->dlpi_name);
-	return info->dlpi_addr == self_base || info->dlpi_addr == libc_base || !strncmp(base, "ld-", 3) ||
+	return holds(info, self_fn) || holds(info, libc_fn) || !strncmp(base, "ld-", 3) ||
 	       !strncmp(base, "ld64", 4) || !strncmp(base, "linux-vdso", 10) || !strncmp(base, "linux-gate", 10) ||
 	       strstr(base, "liballocprof");
 }
@@ -255,7 +266,8 @@ static bool find_ours(void)
 	if (!dladdr((void *)inject_patch_all, &self) || !dladdr((void *)__libc_malloc, &libc))
 		return false;
 	self_base = (uintptr_t)self.dli_fbase;
-	libc_base = (uintptr_t)libc.dli_fbase;
+	self_fn = (uintptr_t)inject_patch_all;
+	libc_fn = (uintptr_t)__libc_malloc;
 	/* the shim's own definitions: its handle searches itself first */
 	void *h = dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD);
 	if (!h)

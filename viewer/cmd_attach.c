@@ -160,7 +160,7 @@ static bool find_gdb(char *out, size_t cap)
 	return false;
 }
 
-/* One line saying why pid cannot be attached to, or NULL. */
+/* True, with one line on stderr saying why, when pid cannot be attached to. */
 static bool refused(long pid, const char *name)
 {
 	char exe[64];
@@ -270,7 +270,8 @@ static void hex(FILE *f, const char *s, size_t n)
  * expression language; strings are written into a buffer of the process
  * with write_memory. The calling thread is one not stopped inside the
  * allocator or the loader: the call would wait for a lock that thread holds
- * (the other threads run during the call and release theirs). */
+ * (the other threads run during the call and release theirs), nor inside
+ * a copy of the shim, whose symbols gdb does not read. */
 static const char script_head[] =
 	"set pagination off\n"
 	"set confirm off\n"
@@ -284,7 +285,7 @@ static const char script_head[] =
 	"def ev(e):\n"
 	"    return int(gdb.parse_and_eval(e))\n"
 	"def pick_thread():\n"
-	"    busy = re.compile(r'alloc|free|_int_|tcache|arena|_dl_|dlopen|dlclose|do_lookup')\n"
+	"    busy = re.compile(r'alloc|free|_int_|tcache|arena|_dl_|dlopen|dlclose|do_lookup|liballocprof')\n"
 	"    for t in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num):\n"
 	"        t.switch()\n"
 	"        try:\n"
@@ -292,7 +293,7 @@ static const char script_head[] =
 	"            f = gdb.newest_frame()\n"
 	"            for _ in range(4):\n"
 	"                if f is None: break\n"
-	"                names.append(f.name() or '')\n"
+	"                names.append((f.name() or '') + ' ' + (gdb.solib_name(f.pc()) or ''))\n"
 	"                f = f.older()\n"
 	"        except gdb.error:\n"
 	"            continue\n"
