@@ -268,7 +268,8 @@ static void hex(FILE *f, const char *s, size_t n)
 
 /* The gdb script: Python, so that no path or value is ever parsed by gdb's
  * expression language; strings are written into a buffer of the process
- * with write_memory. The calling thread is one not stopped inside the
+ * with write_memory. The calls leave the thread's errno as they found it.
+ * The calling thread is one not stopped inside the
  * allocator or the loader: the call would wait for a lock that thread holds
  * (the other threads run during the call and release theirs), nor inside
  * a copy of the shim, whose symbols gdb does not read. */
@@ -300,7 +301,15 @@ static const char script_head[] =
 	"        if not any(busy.search(n) for n in names):\n"
 	"            return\n"
 	"    say('warning all threads are in the allocator or the loader')\n"
-	"try:\n";
+	"def save_errno():\n"
+	"    a = ev('(unsigned long) ((int *(*)(void)) __errno_location)()')\n"
+	"    return a, bytes(gdb.selected_inferior().read_memory(a, 4))\n"
+	"def restore_errno(saved):\n"
+	"    gdb.selected_inferior().write_memory(saved[0], saved[1])\n"
+	"try:\n"
+	"    pick_thread()\n"
+	"    saved = save_errno()\n"
+	"    try:\n";
 
 static int write_start_script(const char *path, const char *shim, const char *conf)
 {
@@ -308,35 +317,37 @@ static int write_start_script(const char *path, const char *shim, const char *co
 	if (!f)
 		return -errno;
 	fputs(script_head, f);
-	fputs("    pick_thread()\n    data = bytes.fromhex('", f);
+	fputs("        data = bytes.fromhex('", f);
 	hex(f, shim, strlen(shim) + 1);
-	fputs("')\n    conf = bytes.fromhex('", f);
+	fputs("')\n        conf = bytes.fromhex('", f);
 	hex(f, conf, strlen(conf) + 1);
 	fputs("')\n"
-	      "    names = b'allocprof_attach_start\\0allocprof_attach_stop\\0dlerror\\0'\n"
-	      "    blob = data + conf + names\n"
-	      "    buf = ev('(unsigned long) ((void *(*)(unsigned long)) __libc_malloc)(%d)' % len(blob))\n"
-	      "    if not buf:\n"
-	      "        say('error', 'no memory in the process for the arguments')\n"
-	      "    else:\n"
-	      "        gdb.selected_inferior().write_memory(buf, blob)\n"
-	      "        c = buf + len(data)\n"
-	      "        n1 = c + len(conf)\n"
-	      "        n2 = n1 + len('allocprof_attach_start') + 1\n"
-	      "        h = ev('(unsigned long) ((void *(*)(const char *, int)) dlopen)((const char *) %d, 2)' % buf)\n"
-	      "        if not h:\n"
-	      "            e = ev('(unsigned long) ((char *(*)(void)) dlerror)()')\n"
-	      "            msg = gdb.parse_and_eval('(const char *) %d' % e).string() if e else '?'\n"
-	      "            say('dlopen', msg)\n"
+	      "        names = b'allocprof_attach_start\\0allocprof_attach_stop\\0'\n"
+	      "        blob = data + conf + names\n"
+	      "        buf = ev('(unsigned long) ((void *(*)(unsigned long)) __libc_malloc)(%d)' % len(blob))\n"
+	      "        if not buf:\n"
+	      "            say('error', 'no memory in the process for the arguments')\n"
 	      "        else:\n"
-	      "            st = ev('(unsigned long) ((void *(*)(void *, const char *)) dlsym)((void *) %d, (const char *) %d)' % (h, n1))\n"
-	      "            sp = ev('(unsigned long) ((void *(*)(void *, const char *)) dlsym)((void *) %d, (const char *) %d)' % (h, n2))\n"
-	      "            if not st or not sp:\n"
-	      "                say('error', 'the library loaded has no allocprof_attach_start')\n"
+	      "            gdb.selected_inferior().write_memory(buf, blob)\n"
+	      "            c = buf + len(data)\n"
+	      "            n1 = c + len(conf)\n"
+	      "            n2 = n1 + len('allocprof_attach_start') + 1\n"
+	      "            h = ev('(unsigned long) ((void *(*)(const char *, int)) dlopen)((const char *) %d, 2)' % buf)\n"
+	      "            if not h:\n"
+	      "                e = ev('(unsigned long) ((char *(*)(void)) dlerror)()')\n"
+	      "                msg = gdb.parse_and_eval('(const char *) %d' % e).string() if e else '?'\n"
+	      "                say('dlopen', msg)\n"
 	      "            else:\n"
-	      "                rc = ev('((int (*)(const char *)) %d)((const char *) %d)' % (st, c))\n"
-	      "                say('start', rc, sp)\n"
-	      "        gdb.parse_and_eval('((void (*)(void *)) __libc_free)((void *) %d)' % buf)\n"
+	      "                st = ev('(unsigned long) ((void *(*)(void *, const char *)) dlsym)((void *) %d, (const char *) %d)' % (h, n1))\n"
+	      "                sp = ev('(unsigned long) ((void *(*)(void *, const char *)) dlsym)((void *) %d, (const char *) %d)' % (h, n2))\n"
+	      "                if not st or not sp:\n"
+	      "                    say('error', 'the library loaded has no allocprof_attach_start')\n"
+	      "                else:\n"
+	      "                    rc = ev('((int (*)(const char *)) %d)((const char *) %d)' % (st, c))\n"
+	      "                    say('start', rc, sp)\n"
+	      "            gdb.parse_and_eval('((void (*)(void *)) __libc_free)((void *) %d)' % buf)\n"
+	      "    finally:\n"
+	      "        restore_errno(saved)\n"
 	      "except gdb.error as e:\n"
 	      "    say('error', str(e).replace('\\n', ' '))\n"
 	      "end\n"
@@ -351,8 +362,9 @@ static int write_stop_script(const char *path, unsigned long stop_fn)
 	if (!f)
 		return -errno;
 	fputs(script_head, f);
-	fprintf(f, "    pick_thread()\n"
-		   "    say('stop', ev('((int (*)(void)) %lu)()'))\n"
+	fprintf(f, "        say('stop', ev('((int (*)(void)) %lu)()'))\n"
+		   "    finally:\n"
+		   "        restore_errno(saved)\n"
 		   "except gdb.error as e:\n"
 		   "    say('error', str(e).replace('\\n', ' '))\n"
 		   "end\n"
@@ -609,7 +621,8 @@ static int attach(struct session *s, const char *gdb, const char *shim_src, cons
 	unlink(s->shim);
 	if (started < 0) {
 		fprintf(stderr, "allocprof attach: the profiler in process %ld (%s) did not start: %s\n", s->pid,
-			s->name, started == -EEXIST ? "another attach records in it" : strerror((int)-started));
+			s->name, started == -EEXIST ? "another attach records in it (one whose allocprof attach was killed "
+					     "records until the process ends)" : strerror((int)-started));
 		cleanup(s);
 		return 1;
 	}

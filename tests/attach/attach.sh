@@ -135,7 +135,29 @@ status=0
 quit_attachee "$d" || status=$?
 check "C++: the program exits 0" "$status" 0
 
-# 7. the process ends while attached: the profile of its exit
+# 7. an allocprof attach killed outright leaves the process recording: the
+# next attach finds the slots taken and is refused; the process runs on
+d="$WORK/killed"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+kill -KILL "$ATTACH_PID"
+wait "$ATTACH_PID" 2>/dev/null || true
+# what the killed command would have removed: its copy's directory
+left=$(grep -o '/tmp/allocprof-attach\.[A-Za-z0-9]*' /proc/$APID/maps | sort -u)
+status=0
+"$ALLOCPROF" attach --duration 1 -o "$d/q.pb.gz" "$APID" 2> "$d/again.err" || status=$?
+check "after a killed attach: status" "$status" 1
+check "after a killed attach: why" "$(cat "$d/again.err")" \
+	"allocprof attach: the profiler in process $APID (attachee) did not start: another attach records in it (one whose allocprof attach was killed records until the process ends)"
+say "$d" "alloc 100" "done 100"
+status=0
+quit_attachee "$d" || status=$?
+check "after a killed attach: the program exits 0" "$status" 0
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "after a killed attach: the profile of its exit" "$(leafline "attachee.c:$ALLOC" < "$d/s.txt")" "100 4800 10 480"
+rm -rf $left
+
+# 8. the process ends while attached: the profile of its exit
 d="$WORK/ends"
 start_attachee "$d" 0
 attach_bg "$d" "$d/p.pb.gz" --rate 1
