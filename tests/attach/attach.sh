@@ -59,9 +59,12 @@ start_attachee "$d" 0
 attach_bg "$d" "$d/first.pb.gz" --rate 1
 say "$d" "alloc 1000" "done 1000"
 say "$d" "freepre" "freed"
+# a child forked while attached records nothing and writes no profile
+say "$d" "fork 30" "forked 30"
 status=0
 stop_attach || status=$?
 check "attach (SIGTERM): status" "$status" 0
+check "a fork child wrote no profile" "$(ls "$d"/*.pb.gz)" "$d/first.pb.gz"
 say "$d" "alloc 77" "done 77"
 samples "$d/first.pb.gz" > "$d/first.txt"
 check "rate 1: alloc_site, all made in the window (10 kept)" \
@@ -90,7 +93,7 @@ check "second attach: no negative figure" "$(negatives < "$d/second.txt")" 0
 status=0
 quit_attachee "$d" || status=$?
 check "attached twice: the program exits 0" "$status" 0
-printf 'ready\ndone 1000\nfreed\ndone 77\ndone 500\nbye\n' > "$WORK/expected"
+printf 'ready\ndone 1000\nfreed\nforked 30\ndone 77\ndone 500\nbye\n' > "$WORK/expected"
 same "attached twice: its stdout is its own" "$d/out" "$WORK/expected"
 
 # 5. four threads allocating and freeing all through attach and detach

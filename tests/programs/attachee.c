@@ -4,6 +4,7 @@
  *   alloc N   N blocks of 48 bytes at alloc_site, KEEP of them kept: "done N"
  *   freepre   frees the blocks made at pre_site before any attach: "freed"
  *   plugin LIB N  dlopens LIB, calls its plugin_run(N): "plugin N"
+ *   fork N    a child makes N blocks at alloc_site and exits: "forked N"
  *   quit      joins the threads and exits 0: "bye"
  * argv[1]: worker threads that allocate and free until quit (default 0). */
 #include <dlfcn.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define PRE 500
 #define KEEP 10
@@ -90,6 +93,18 @@ int main(int argc, char **argv)
 			if (run)
 				run(n);
 			printf(run ? "plugin %d\n" : "no plugin %d\n", n);
+		} else if (!strncmp(line, "fork ", 5)) {
+			long n = atol(line + 5);
+			pid_t child = fork();
+			if (child == 0) {
+				for (long i = 0; i < n; i++)
+					free(alloc_site());
+				exit(0);
+			}
+			int status = -1;
+			if (child > 0)
+				waitpid(child, &status, 0);
+			printf("forked %ld%s\n", n, status == 0 ? "" : " (the child failed)");
 		} else if (!strcmp(line, "quit\n")) {
 			break;
 		}
