@@ -1,6 +1,7 @@
 #!/bin/bash
 # What allocprof attach refuses, in one line and status 1: no such process,
-# a static binary, a process under the profiler already, gdb missing.
+# a static binary, a process under the profiler already, gdb missing,
+# another user's process.
 . "$(dirname "$0")/lib.sh"
 SHIM="$BUILD/preload/liballocprof.so"
 
@@ -52,6 +53,14 @@ wait_for "$WORK/g.out" '^ready$'
 refusal "gdb missing" \
 	"allocprof attach: gdb is not in PATH: attach needs it to load the profiler into the process (apt install gdb)" \
 	env PATH=/nonexistent "$ALLOCPROF" attach "$gpid"
+# another user's process, for a user who is not root
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	refusal "another user's process" \
+		"allocprof attach: process $gpid (attachee) belongs to uid 0: only its user or root may trace it" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$ALLOCPROF" attach "$gpid"
+else
+	skip "another user's process: needs root and setpriv to act as another user"
+fi
 echo quit >&3
 exec 3>&-
 wait "$gpid"
