@@ -1,0 +1,62 @@
+/* steady: a process for `allocprof watch` to look at.
+ *   steady forever       allocates 100 blocks of 4 KiB at churn_site every
+ *                        millisecond, each freed 1000 allocations later, until
+ *                        killed
+ *   steady count N SIZE  allocates N blocks of SIZE bytes at counted_site and
+ *                        keeps them, prints "ready", then waits for EOF on
+ *                        standard input and exits 0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KEEP 1000
+
+static void *kept[KEEP];
+
+__attribute__((noinline)) void *churn_site(size_t n)
+{
+	return malloc(n); /* line 20: the site of forever */
+}
+
+__attribute__((noinline)) void *counted_site(size_t n)
+{
+	return malloc(n); /* line 25: the site of count */
+}
+
+static void forever(void)
+{
+	struct timespec ms = {0, 1000000};
+	for (unsigned long i = 0;; i++) {
+		for (int k = 0; k < 100; k++, i++) {
+			free(kept[i % KEEP]);
+			kept[i % KEEP] = churn_site(4096);
+		}
+		nanosleep(&ms, NULL);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "forever"))
+		forever();
+	if (argc != 4 || strcmp(argv[1], "count")) {
+		fprintf(stderr, "usage: steady forever | steady count N SIZE\n");
+		return 2;
+	}
+	long n = atol(argv[2]);
+	size_t size = (size_t)atol(argv[3]);
+	void **blocks = calloc((size_t)n, sizeof(*blocks));
+	for (long i = 0; i < n; i++)
+		blocks[i] = counted_site(size);
+	printf("ready\n");
+	fflush(stdout);
+	char c;
+	while (read(0, &c, 1) > 0)
+		;
+	for (long i = 0; i < n; i++)
+		free(blocks[i]);
+	free(blocks);
+	return 0;
+}

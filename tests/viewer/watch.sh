@@ -1,0 +1,139 @@
+#!/bin/bash
+# allocprof watch: the live view of a process under the shim. Text mode at
+# rate 1 (exact counts at a known line, rates from two snapshots), the
+# refusals (no process, no shim), a process that exits while watched, and the
+# full-screen view under tmux: the site appears, q and ^C end the view, the
+# terminal comes back and the process runs on. No timing is asserted: every
+# wait is for a condition, bounded only so a hang fails instead of stalling.
+. "$(dirname "$0")/lib.sh"
+STEADY="$PROGS/steady"
+SITE="counted_site steady.c:25"
+CHURN="churn_site steady.c:20"
+PIDS=""
+TMUX_SOCK="allocprof-watch-$$"
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds;
+# 1 when it never did within the bound
+wait_until() {
+	local limit=$(($1 * 10)) i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -lt $limit ] || return 1
+		sleep 0.1
+	done
+}
+has() { grep -qF -- "$2" "$1" 2>/dev/null; }
+running() { kill -0 "$1" 2>/dev/null && ! grep -q '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; }
+no_live_files() { ! ls /tmp/allocprof-live."$1".* > /dev/null 2>&1; }
+
+# start_count NAME N SIZE [ENV...]: steady count N SIZE in the background,
+# reading $WORK/NAME.in (held open on fd 3 here) and printing to
+# $WORK/NAME.out; sets CPID once it said "ready"
+start_count() {
+	local name=$1 n=$2 size=$3
+	shift 3
+	mkfifo "$WORK/$name.in"
+	env "$@" "$STEADY" count "$n" "$size" < "$WORK/$name.in" > "$WORK/$name.out" 2> "$WORK/$name.err" &
+	CPID=$!
+	PIDS="$PIDS $CPID"
+	exec 3> "$WORK/$name.in"
+	wait_until 60 has "$WORK/$name.out" ready
+}
+# stop_count: EOF on its input; its exit status
+stop_count() {
+	exec 3>&-
+	wait_bounded "$CPID" 60
+}
+
+# the row of SITE in a text snapshot: allocs/s bytes/s inuse blocks allocs allocated
+row_of() { grep -F -- "$2" "$1" | sed -n "${3:-1}p" | awk '{print $1, $2, $3, $4, $5, $6}'; }
+
+## text mode, exact counts
+start_count exact 1000 64 ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/"
+status=0
+"$ALLOCPROF" watch --count 2 --interval 0.2 --timeout 60 "$CPID" > "$WORK/exact.txt" 2> "$WORK/exact.err" || status=$?
+check "watch --count 2 of a process at rate 1 exits" "$status" 0
+check "two snapshots printed" "$(grep -c '^allocprof watch: pid' "$WORK/exact.txt")" 2
+if has "$WORK/exact.txt" "rate 1: exact counts"; then ok "says the counts are exact"; else not_ok "says the counts are exact"; fi
+# 1000 blocks of 64 bytes, all kept: 62.50kB; the first snapshot's rate is
+# since the start, so only the second one's (0: nothing allocated since) is
+# exact
+first=$(row_of "$WORK/exact.txt" "$SITE" 1)
+second=$(row_of "$WORK/exact.txt" "$SITE" 2)
+check "first snapshot: in use, blocks, allocs, allocated at $SITE" "$(echo "$first" | cut -d' ' -f3-)" "62.50kB 1000 1000 62.50kB"
+check "second snapshot: nothing allocated since the first" "$second" "0 0/s 62.50kB 1000 1000 62.50kB"
+if running "$CPID"; then ok "the watched process runs on"; else not_ok "the watched process runs on"; fi
+check "no request or snapshot file left" "$(no_live_files "$CPID" && echo none)" none
+stop_count && st=0 || st=$?
+check "the watched process exits normally" "$st" 0
+[ -s "$WORK/exact.err" ] && sed 's/^/# /' "$WORK/exact.err"
+
+## refusals
+"$STEADY" count 1 8 < /dev/null > /dev/null &
+plain=$!
+wait "$plain" || true
+status=0
+"$ALLOCPROF" watch --once "$plain" > "$WORK/gone.txt" 2>&1 || status=$?
+check "a pid that is no process: exit status" "$status" 1
+check "a pid that is no process: the line" "$(cat "$WORK/gone.txt")" "allocprof watch: no process $plain"
+
+start_count plain 1 8
+status=0
+"$ALLOCPROF" watch --once --timeout 60 "$CPID" > "$WORK/plain.txt" 2>&1 || status=$?
+check "a process without the shim: exit status" "$status" 1
+if has "$WORK/plain.txt" "does not run under the profiler"; then ok "a process without the shim: says so"
+else not_ok "a process without the shim: $(cat "$WORK/plain.txt")"; fi
+stop_count || true
+
+## the process exits while watched
+start_count mid 10 64 ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/"
+# without fd 3: the process's input must reach EOF when this script closes it
+"$ALLOCPROF" watch --count 100000 --interval 0.1 --timeout 60 "$CPID" > "$WORK/mid.txt" 2> "$WORK/mid.err" 3>&- &
+wpid=$!
+PIDS="$PIDS $wpid"
+wait_until 60 has "$WORK/mid.txt" "$SITE" || true
+stop_count || true
+wait_bounded "$wpid" 60 && status=0 || status=$?
+check "the process exits mid-view: watch's status" "$status" 0
+check "the process exits mid-view: the last line" "$(tail -n 1 "$WORK/mid.txt")" "allocprof watch: process $CPID exited"
+
+## full screen, under tmux
+LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/" "$STEADY" forever 2> /dev/null &
+fpid=$!
+PIDS="$PIDS $fpid"
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+pane() { tm capture-pane -p -t "$SESSION" > "$WORK/pane.txt" 2> /dev/null; }
+pane_has() { pane && has "$WORK/pane.txt" "$1"; }
+pane_lacks() { pane && ! has "$WORK/pane.txt" "$1"; }
+for key in q C-c; do
+	SESSION="watch-$key"
+	tm new-session -d -s "$SESSION" -x 132 -y 30 \
+		"'$ALLOCPROF' watch $fpid; echo \"watch exited: \$?\"; sleep 600"
+	if wait_until 60 pane_has "$CHURN"; then ok "[$key] the site shows: $CHURN"
+	else not_ok "[$key] the site shows"; sed 's/^/# /' "$WORK/pane.txt"; fi
+	# a refresh with a rate: the row's first column, allocs/s, above zero
+	rated() { pane && awk -v s="$CHURN" 'index($0, s) && $1 + 0 > 0 { f = 1 } END { exit !f }' "$WORK/pane.txt"; }
+	if wait_until 60 rated; then ok "[$key] allocations per second above zero"
+	else not_ok "[$key] allocations per second above zero"; sed 's/^/# /' "$WORK/pane.txt"; fi
+	if has "$WORK/pane.txt" "in use " && has "$WORK/pane.txt" ", peak " && has "$WORK/pane.txt" "q: quit"; then
+		ok "[$key] in use, peak and the keys show"
+	else not_ok "[$key] in use, peak and the keys show"; fi
+	tm send-keys -t "$SESSION" "$key"
+	if wait_until 60 pane_has "watch exited: 0"; then ok "[$key] ends the view, status 0"
+	else not_ok "[$key] ends the view"; sed 's/^/# /' "$WORK/pane.txt"; fi
+	# the terminal is given back: the view's screen is gone
+	if pane_lacks "q: quit" && pane_lacks "$CHURN"; then ok "[$key] the terminal is restored"
+	else not_ok "[$key] the terminal is restored"; sed 's/^/# /' "$WORK/pane.txt"; fi
+	if running "$fpid"; then ok "[$key] the watched process runs on"; else not_ok "[$key] the watched process runs on"; fi
+	check "[$key] no request or snapshot file left" "$(no_live_files "$fpid" && echo none)" none
+	tm kill-session -t "$SESSION"
+done
+kill "$fpid"
+finish

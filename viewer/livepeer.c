@@ -1,0 +1,194 @@
+/* livepeer: the request is a file the shim's collector thread looks for with
+ * one stat a tenth of a second (preload/livefeed.c); the answer a file
+ * renamed into place, carrying a sequence number, so a reader never takes a
+ * half-written or an old snapshot for a new one. */
+#include "livepeer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Whether pid is a process that still runs: not gone, not a zombie
+ * (whose mappings are already empty). */
+static bool running(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno != ENOENT && errno != ESRCH;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *paren = strrchr(buf, ')');
+	return !paren || (paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X');
+}
+
+/* Whether /proc/PID/maps names liballocprof.so: the shim is loaded. */
+static int maps_have_shim(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	char line[4096 + 128];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *name = strrchr(line, '/');
+		found = name && !strncmp(name, "/liballocprof.so", 16);
+	}
+	fclose(f);
+	return found ? 0 : -ENOTSUP;
+}
+
+static int read_file(const char *path, void **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EPROTO;
+	}
+	size_t cap = (size_t)st.st_size, n = 0;
+	char *buf = malloc(cap ? cap : 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (n < cap) {
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	*data = buf;
+	*size = n;
+	return 0;
+}
+
+/* The header of the snapshot file now in place, if any: its seq, 0 if none. */
+static uint64_t current_seq(const struct livepeer *lp)
+{
+	struct livefmt_header h;
+	int fd = open(lp->snap, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, &h, sizeof(h));
+	close(fd);
+	if (n != (ssize_t)sizeof(h) || memcmp(h.magic, LIVEFMT_MAGIC, 8) || h.pid != (uint32_t)lp->pid)
+		return 0;
+	return h.seq;
+}
+
+int livepeer_open(struct livepeer *lp, pid_t pid, char *err, size_t cap)
+{
+	memset(lp, 0, sizeof(*lp));
+	lp->pid = pid;
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH) || !running(pid)) {
+		snprintf(err, cap, "no process %d", (int)pid);
+		return -ESRCH;
+	}
+	int rc = maps_have_shim(pid);
+	if (rc == -ENOENT || rc == -ESRCH) {
+		snprintf(err, cap, "no process %d", (int)pid);
+		return -ESRCH;
+	}
+	if (rc == -EACCES || rc == -EPERM) {
+		snprintf(err, cap, "cannot read /proc/%d/maps (%s): watch a process of your own user", (int)pid,
+			 strerror(-rc));
+		return -EACCES;
+	}
+	if (rc < 0) {
+		snprintf(err, cap, "process %d does not run under the profiler (no liballocprof.so in "
+				   "/proc/%d/maps): start it with 'allocprof run' or LD_PRELOAD",
+			 (int)pid, (int)pid);
+		return -ENOTSUP;
+	}
+	snprintf(lp->req, sizeof(lp->req), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_REQ, (int)pid);
+	snprintf(lp->snap, sizeof(lp->snap), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_SNAP, (int)pid);
+	/* a snapshot left by an earlier viewer is not an answer to us */
+	lp->last_seq = current_seq(lp);
+	return 0;
+}
+
+int livepeer_ask(struct livepeer *lp)
+{
+	int fd = open(lp->req, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	lp->asked = true;
+	return 0;
+}
+
+bool livepeer_alive(const struct livepeer *lp)
+{
+	return !(kill(lp->pid, 0) < 0 && errno == ESRCH) && running(lp->pid);
+}
+
+int livepeer_read(struct livepeer *lp, struct livesnap *out)
+{
+	memset(out, 0, sizeof(*out));
+	void *data = NULL;
+	size_t size = 0;
+	int rc = read_file(lp->snap, &data, &size);
+	if (rc == -ENOENT)
+		return livepeer_alive(lp) ? -EAGAIN : -ESRCH;
+	if (rc < 0)
+		return rc;
+	struct livefmt_header h;
+	if (size < sizeof(h)) {
+		free(data);
+		return -EPROTO;
+	}
+	memcpy(&h, data, sizeof(h));
+	if (memcmp(h.magic, LIVEFMT_MAGIC, 8) || h.header_bytes != sizeof(h) ||
+	    h.record_bytes != sizeof(struct livefmt_record) || h.frames_per_record != LIVEFMT_FRAMES ||
+	    h.pid != (uint32_t)lp->pid || h.nrecords > (size - sizeof(h)) / sizeof(struct livefmt_record)) {
+		free(data);
+		return -EPROTO;
+	}
+	if (h.seq <= lp->last_seq) {
+		free(data);
+		return livepeer_alive(lp) ? -EAGAIN : -ESRCH;
+	}
+	out->h = h;
+	out->rec = malloc(h.nrecords ? h.nrecords * sizeof(*out->rec) : 1);
+	if (!out->rec) {
+		free(data);
+		return -ENOMEM;
+	}
+	memcpy(out->rec, (char *)data + sizeof(h), h.nrecords * sizeof(*out->rec));
+	for (size_t i = 0; i < h.nrecords; i++)
+		if (out->rec[i].nframes > LIVEFMT_FRAMES)
+			out->rec[i].nframes = LIVEFMT_FRAMES;
+	free(data);
+	lp->last_seq = h.seq;
+	lp->asked = false;
+	return 0;
+}
+
+void livesnap_release(struct livesnap *s)
+{
+	free(s->rec);
+	s->rec = NULL;
+}
+
+void livepeer_close(struct livepeer *lp)
+{
+	if (lp->req[0])
+		unlink(lp->req);
+	if (lp->snap[0])
+		unlink(lp->snap);
+}
