@@ -4,7 +4,11 @@
  *                        killed
  *   steady count N SIZE  allocates N blocks of SIZE bytes at counted_site and
  *                        keeps them, prints "ready", then waits for EOF on
- *                        standard input and exits 0 */
+ *                        standard input and exits 0
+ *   steady stacks N      the same with N blocks of 32 bytes, each allocated at
+ *                        counted_site through a stack of its own (N <= 65536),
+ *                        to measure what a snapshot of many stacks costs */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +21,29 @@ static void *kept[KEEP];
 
 __attribute__((noinline)) void *churn_site(size_t n)
 {
-	return malloc(n); /* line 20: the site of forever */
+	return malloc(n); /* line 24: the site of forever */
 }
 
 __attribute__((noinline)) void *counted_site(size_t n)
 {
-	return malloc(n); /* line 25: the site of count */
+	return malloc(n); /* line 29: the site of count and stacks */
+}
+
+__attribute__((noinline)) void *walk(unsigned i, int level);
+__attribute__((noinline)) void *walk_left(unsigned i, int level)
+{
+	return walk(i, level);
+}
+__attribute__((noinline)) void *walk_right(unsigned i, int level)
+{
+	return walk(i, level);
+}
+/* one path of 16 left or right calls per i: a stack of its own */
+__attribute__((noinline)) void *walk(unsigned i, int level)
+{
+	if (!level)
+		return counted_site(32);
+	return (i >> (level - 1)) & 1 ? walk_right(i, level - 1) : walk_left(i, level - 1);
 }
 
 static void forever(void)
@@ -41,15 +62,16 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "forever"))
 		forever();
-	if (argc != 4 || strcmp(argv[1], "count")) {
-		fprintf(stderr, "usage: steady forever | steady count N SIZE\n");
+	bool stacks = argc == 3 && !strcmp(argv[1], "stacks");
+	if (!stacks && (argc != 4 || strcmp(argv[1], "count"))) {
+		fprintf(stderr, "usage: steady forever | steady count N SIZE | steady stacks N\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
-	size_t size = (size_t)atol(argv[3]);
+	size_t size = stacks ? 32 : (size_t)atol(argv[3]);
 	void **blocks = calloc((size_t)n, sizeof(*blocks));
 	for (long i = 0; i < n; i++)
-		blocks[i] = counted_site(size);
+		blocks[i] = stacks ? walk((unsigned)i, 16) : counted_site(size);
 	printf("ready\n");
 	fflush(stdout);
 	char c;

@@ -1,14 +1,14 @@
 #!/bin/bash
 # allocprof watch: the live view of a process under the shim. Text mode at
-# rate 1 (exact counts at a known line, rates from two snapshots), the
+# rate 1 (exact counts at a known line (steady.c:29), rates from two snapshots), the
 # refusals (no process, no shim), a process that exits while watched, and the
 # full-screen view under tmux: the site appears, q and ^C end the view, the
 # terminal comes back and the process runs on. No timing is asserted: every
 # wait is for a condition, bounded only so a hang fails instead of stalling.
 . "$(dirname "$0")/lib.sh"
 STEADY="$PROGS/steady"
-SITE="counted_site steady.c:25"
-CHURN="churn_site steady.c:20"
+SITE="counted_site steady.c:29"
+CHURN="churn_site steady.c:24"
 PIDS=""
 TMUX_SOCK="allocprof-watch-$$"
 cleanup() {
