@@ -94,7 +94,9 @@ static const char *bytes(double v, char *buf)
 
 static const char *count(double v, char *buf)
 {
-	if (v > 0 && v < 9.95)
+	/* a small rate keeps a decimal; a whole number (every exact count)
+	 * prints as one */
+	if (v > 0 && v < 9.95 && fabs(v - round(v)) > 1e-9)
 		snprintf(buf, UNITS_BUF, "%.1f", v);
 	else
 		snprintf(buf, UNITS_BUF, "%.0f", v);
