@@ -108,6 +108,18 @@ check "the process exits mid-view: the last line" "$(tail -n 1 "$WORK/mid.txt")"
 LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/" "$STEADY" forever 2> /dev/null &
 fpid=$!
 PIDS="$PIDS $fpid"
+# what the host's descriptors and signal handlers look like, to compare
+# after being watched (it starts at the default rate: no collector thread
+# until watch asks)
+# handlers of the classic signals: starting a thread makes glibc take its
+# own real-time signals (32, 33) as any program's first pthread_create does
+host_state() {
+	ls "/proc/$1/fd" | sort | tr '\n' ' '
+	awk '/^Sig(Cgt|Ign)/ { print $1, substr($2, 9) }' "/proc/$1/status" | tr '\n' ' '
+}
+wait_until 60 has "/proc/$fpid/maps" liballocprof.so
+sleep 0.2 # lets the program reach its loop; the comparison below does not depend on it
+host_before=$(host_state "$fpid")
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 pane() { tm capture-pane -p -t "$SESSION" > "$WORK/pane.txt" 2> /dev/null; }
 pane_has() { pane && has "$WORK/pane.txt" "$1"; }
@@ -135,5 +147,6 @@ for key in q C-c; do
 	check "[$key] no request or snapshot file left" "$(no_live_files "$fpid" && echo none)" none
 	tm kill-session -t "$SESSION"
 done
+check "the watched process's descriptors and signal handlers are as before" "$(host_state "$fpid")" "$host_before"
 kill "$fpid"
 finish
