@@ -77,18 +77,19 @@ static int read_file(const char *path, void **data, size_t *size)
 	return 0;
 }
 
-/* The header of the snapshot file now in place, if any: its seq, 0 if none. */
-static uint64_t current_seq(const struct livepeer *lp)
+/* Notes the snapshot file now in place, if any, as read already. */
+static void note_current(struct livepeer *lp)
 {
 	struct livefmt_header h;
 	int fd = open(lp->snap, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return 0;
+		return;
 	ssize_t n = read(fd, &h, sizeof(h));
 	close(fd);
 	if (n != (ssize_t)sizeof(h) || memcmp(h.magic, LIVEFMT_MAGIC, 8) || h.pid != (uint32_t)lp->pid)
-		return 0;
-	return h.seq;
+		return;
+	lp->last_seq = h.seq;
+	lp->last_start_ns = h.start_ns;
 }
 
 int livepeer_open(struct livepeer *lp, pid_t pid, char *err, size_t cap)
@@ -118,7 +119,7 @@ int livepeer_open(struct livepeer *lp, pid_t pid, char *err, size_t cap)
 	snprintf(lp->req, sizeof(lp->req), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_REQ, (int)pid);
 	snprintf(lp->snap, sizeof(lp->snap), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_SNAP, (int)pid);
 	/* a snapshot left by an earlier viewer is not an answer to us */
-	lp->last_seq = current_seq(lp);
+	note_current(lp);
 	return 0;
 }
 
@@ -159,7 +160,7 @@ int livepeer_read(struct livepeer *lp, struct livesnap *out)
 		free(data);
 		return -EPROTO;
 	}
-	if (h.seq <= lp->last_seq) {
+	if (h.seq <= lp->last_seq && h.start_ns == lp->last_start_ns) {
 		free(data);
 		return livepeer_alive(lp) ? -EAGAIN : -ESRCH;
 	}
@@ -175,6 +176,7 @@ int livepeer_read(struct livepeer *lp, struct livesnap *out)
 			out->rec[i].nframes = LIVEFMT_FRAMES;
 	free(data);
 	lp->last_seq = h.seq;
+	lp->last_start_ns = h.start_ns;
 	lp->asked = false;
 	return 0;
 }

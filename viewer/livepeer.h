@@ -20,7 +20,10 @@ struct livesnap {
 struct livepeer {
 	pid_t pid;
 	char req[96], snap[96];
-	uint64_t last_seq; /* of the last snapshot read (or found at the start) */
+	/* of the last snapshot read (or found at the start): a snapshot is new
+	 * when its seq is higher, or it comes from another start (a process
+	 * that got the pid of one watched before) */
+	uint64_t last_seq, last_start_ns;
 	bool asked;
 };
 
