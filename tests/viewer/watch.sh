@@ -162,4 +162,17 @@ for key in q C-c; do
 done
 check "the watched process's descriptors and signal handlers are as before" "$(host_state "$fpid")" "$host_before"
 kill "$fpid"
+
+# full screen, the process exits while watched: the view ends with a line
+start_count screen 10 64 ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/"
+SESSION=gone
+# a tmux server started here must not hold the process's input open
+tm new-session -d -s "$SESSION" -x 132 -y 30 "'$ALLOCPROF' watch $CPID; echo \"watch exited: \$?\"; sleep 600" 3>&-
+if wait_until 60 pane_has "$SITE"; then ok "[gone] the site shows"; else not_ok "[gone] the site shows"; fi
+stop_count || true
+if wait_until 60 pane_has "watch exited: 0"; then ok "[gone] the view ends, status 0"
+else not_ok "[gone] the view ends"; sed 's/^/# /' "$WORK/pane.txt"; fi
+if has "$WORK/pane.txt" "allocprof watch: process $CPID exited" && ! has "$WORK/pane.txt" "q: quit"; then
+	ok "[gone] the terminal is restored and says the process exited"
+else not_ok "[gone] the terminal is restored and says the process exited"; sed 's/^/# /' "$WORK/pane.txt"; fi
 finish
