@@ -10,6 +10,7 @@
  * totals) and a lifetime of its own. */
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -251,7 +252,7 @@ static int run_text(struct view *v, int n, double interval, double timeout)
 		int rc = take(v, timeout, NULL);
 		if (rc < 0) {
 			say_failure(v, rc, timeout);
-			return rc == -ESRCH && i > 0 ? 0 : 1;
+			return rc == -EINTR || (rc == -ESRCH && i > 0) ? 0 : 1;
 		}
 		/* the next one an interval after this one came */
 		double begin = now_s();
@@ -285,12 +286,13 @@ static bool keys(struct view *v, int ms)
 	return false;
 }
 
+/* -ENOTTY when curses cannot drive this terminal (newterm, unlike initscr,
+ * says so instead of exiting). */
 static int run_screen(struct view *v, double interval, double timeout)
 {
-	if (!initscr()) {
-		fprintf(stderr, "allocprof watch: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
-		return 1;
-	}
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return -ENOTTY;
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -313,6 +315,7 @@ static int run_screen(struct view *v, double interval, double timeout)
 		}
 	}
 	endwin();
+	delscreen(scr);
 	say_failure(v, rc, timeout);
 	return rc == -EINTR || rc == -ESRCH ? 0 : 1;
 }
@@ -373,8 +376,12 @@ int cmd_watch(int argc, char **argv)
 	bool text = c.once || c.count || !isatty(STDOUT_FILENO);
 	if (text)
 		rc = run_text(&v, c.once ? 1 : c.count ? c.count : 1, interval, timeout);
-	else
-		rc = run_screen(&v, interval, timeout);
+	else if ((rc = run_screen(&v, interval, timeout)) == -ENOTTY) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "allocprof watch: cannot draw on this terminal (TERM=%s): printing snapshots "
+				"as text until ^C\n", term ? term : "");
+		rc = run_text(&v, INT_MAX, interval, timeout);
+	}
 	livepeer_close(&v.lp);
 	livesnap_release(&v.snap);
 	livesites_release(&v.ls);

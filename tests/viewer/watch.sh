@@ -137,6 +137,9 @@ tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 pane() { tm capture-pane -p -t "$SESSION" > "$WORK/pane.txt" 2> /dev/null; }
 pane_has() { pane && has "$WORK/pane.txt" "$1"; }
 pane_lacks() { pane && ! has "$WORK/pane.txt" "$1"; }
+# one session for the whole test: the server ends with its last session, and
+# one started again at once may find the old one still going away
+tm new-session -d -s keep "sleep 600"
 for key in q C-c; do
 	SESSION="watch-$key"
 	tm new-session -d -s "$SESSION" -x 132 -y 30 \
@@ -160,6 +163,16 @@ for key in q C-c; do
 	check "[$key] no request or snapshot file left" "$(no_live_files "$fpid" && echo none)" none
 	tm kill-session -t "$SESSION"
 done
+# a terminal curses does not know: text snapshots until ^C
+SESSION=dumb
+tm new-session -d -s "$SESSION" -x 132 -y 30 "TERM=nonesuch '$ALLOCPROF' watch $fpid; echo \"watch exited: \$?\"; sleep 600"
+if wait_until 60 pane_has "$CHURN" && has "$WORK/pane.txt" "cannot draw on this terminal (TERM=nonesuch)"; then
+	ok "[TERM=nonesuch] says so and prints text"
+else not_ok "[TERM=nonesuch] says so and prints text"; sed 's/^/# /' "$WORK/pane.txt"; fi
+tm send-keys -t "$SESSION" C-c
+if wait_until 60 pane_has "watch exited: 0"; then ok "[TERM=nonesuch] ^C ends it, status 0"
+else not_ok "[TERM=nonesuch] ^C ends it"; sed 's/^/# /' "$WORK/pane.txt"; fi
+tm kill-session -t "$SESSION"
 check "the watched process's descriptors and signal handlers are as before" "$(host_state "$fpid")" "$host_before"
 kill "$fpid"
 
