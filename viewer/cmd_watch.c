@@ -149,7 +149,8 @@ static void render(struct view *v, emit_fn *emit, void *ctx, int max_rows)
 		shown++;
 	}
 	if ((size_t)shown < v->ls.nrows) {
-		snprintf(line, sizeof(line), "(%zu more sites)", v->ls.nrows - (size_t)shown);
+		size_t more = v->ls.nrows - (size_t)shown;
+		snprintf(line, sizeof(line), "(%zu more site%s)", more, more == 1 ? "" : "s");
 		emit(ctx, line, false);
 	}
 }
