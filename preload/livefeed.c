@@ -34,7 +34,11 @@ static size_t buf_used;
 
 static void path_of(char *out, int cap, const char *suffix)
 {
-	log_format(out, cap, LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d%s", (int)getpid(), suffix);
+	/* looked up once: the directory does not come and go */
+	static const char *dir;
+	if (!dir)
+		dir = livefmt_dir();
+	log_format(out, cap, "%s/" LIVEFMT_PREFIX "%d%s", dir, (int)getpid(), suffix);
 }
 
 /* A request counts when it is a regular file of this user (or root's): no
@@ -97,7 +101,7 @@ static bool write_snapshot(int fd)
 		const struct stack_rec *s = stacktab_at(i);
 		if (!(s->flags & STACK_HAS_FRAMES) || !(s->alloc_objects > 0 || s->inuse_objects > 0))
 			continue;
-		struct livefmt_record r;
+		struct livefmt_stack r;
 		memset(&r, 0, sizeof(r));
 		r.alloc_objects = s->alloc_objects;
 		r.alloc_bytes = s->alloc_bytes;
@@ -110,10 +114,9 @@ static bool write_snapshot(int fd)
 				k = LIVEFMT_FRAMES;
 		}
 		r.nframes = k;
-		memcpy(r.frames, frames, k * sizeof(frames[0]));
-		if (!put(fd, &r, sizeof(r)))
+		if (!put(fd, &r, sizeof(r)) || !put(fd, frames, k * sizeof(frames[0])))
 			return false;
-		h.nrecords++;
+		h.nstacks++;
 		h.alloc_objects += r.alloc_objects;
 		h.alloc_bytes += r.alloc_bytes;
 	}
@@ -123,9 +126,9 @@ static bool write_snapshot(int fd)
 	aggregate_get_totals(&t);
 	memcpy(h.magic, LIVEFMT_MAGIC, sizeof(h.magic));
 	h.header_bytes = sizeof(struct livefmt_header);
-	h.record_bytes = sizeof(struct livefmt_record);
+	h.stack_bytes = sizeof(struct livefmt_stack);
 	h.pid = (uint32_t)getpid();
-	h.frames_per_record = LIVEFMT_FRAMES;
+	h.max_frames = LIVEFMT_FRAMES;
 	h.seq = seq + 1;
 	h.time_ns = evclock_mono_ns();
 	h.start_ns = shim_start_mono_ns;

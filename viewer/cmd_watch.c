@@ -128,9 +128,9 @@ static void render(struct view *v, emit_fn *emit, void *ctx, int max_rows)
 	emit(ctx, line, false);
 	if (h->cost_ns)
 		snprintf(line, sizeof(line), "stacks: %llu; the last snapshot took the process %.2f ms",
-			 (unsigned long long)h->nrecords, (double)h->cost_ns / 1e6);
+			 (unsigned long long)h->nstacks, (double)h->cost_ns / 1e6);
 	else
-		snprintf(line, sizeof(line), "stacks: %llu", (unsigned long long)h->nrecords);
+		snprintf(line, sizeof(line), "stacks: %llu", (unsigned long long)h->nstacks);
 	emit(ctx, line, false);
 	emit(ctx, "", false);
 	snprintf(line, sizeof(line), "%10s %10s %10s %10s %12s %10s  %s", "allocs/s", "bytes/s", "in use", "(blocks)",
@@ -242,6 +242,11 @@ static void say_failure(const struct view *v, int rc, double timeout)
 		fprintf(stderr, "allocprof watch: process %d did not answer in %.0f s (a process without the "
 				"profiler's collector thread answers from its next sampled allocation: is it "
 				"idle, or run with ALLOCPROF_STAT=1?)\n", (int)v->lp.pid, timeout);
+	else if (rc == -EPROTO)
+		fprintf(stderr, "allocprof watch: %s is not a snapshot of process %d\n", v->lp.snap, (int)v->lp.pid);
+	else if (rc == -EPERM)
+		fprintf(stderr, "allocprof watch: %s belongs to another user than process %d's: not reading it\n",
+			v->lp.snap, (int)v->lp.pid);
 	else if (rc != -EINTR)
 		fprintf(stderr, "allocprof watch: %s\n", strerror(-rc));
 }

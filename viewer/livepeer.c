@@ -47,15 +47,16 @@ static int maps_have_shim(pid_t pid)
 	return found ? 0 : -ENOTSUP;
 }
 
-static int read_file(const char *path, void **data, size_t *size)
+static int read_file(const char *path, uid_t owner, void **data, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	int bad = fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EPROTO : st.st_uid != owner ? -EPERM : 0;
+	if (bad) {
 		close(fd);
-		return -EPROTO;
+		return bad;
 	}
 	size_t cap = (size_t)st.st_size, n = 0;
 	char *buf = malloc(cap ? cap : 1);
@@ -81,9 +82,14 @@ static int read_file(const char *path, void **data, size_t *size)
 static void note_current(struct livepeer *lp)
 {
 	struct livefmt_header h;
+	struct stat st;
 	int fd = open(lp->snap, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
+	if (fstat(fd, &st) < 0 || st.st_uid != lp->uid) {
+		close(fd);
+		return;
+	}
 	ssize_t n = read(fd, &h, sizeof(h));
 	close(fd);
 	if (n != (ssize_t)sizeof(h) || memcmp(h.magic, LIVEFMT_MAGIC, 8) || h.pid != (uint32_t)lp->pid)
@@ -116,8 +122,19 @@ int livepeer_open(struct livepeer *lp, pid_t pid, char *err, size_t cap)
 			 (int)pid, (int)pid);
 		return -ENOTSUP;
 	}
-	snprintf(lp->req, sizeof(lp->req), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_REQ, (int)pid);
-	snprintf(lp->snap, sizeof(lp->snap), LIVEFMT_DIR "/" LIVEFMT_PREFIX "%d" LIVEFMT_SNAP, (int)pid);
+	/* /proc/PID is owned by the process's effective user, who owns what
+	 * it writes */
+	char proc[32];
+	struct stat st;
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
+	if (stat(proc, &st) < 0) {
+		snprintf(err, cap, "no process %d", (int)pid);
+		return -ESRCH;
+	}
+	lp->uid = st.st_uid;
+	const char *dir = livefmt_dir();
+	snprintf(lp->req, sizeof(lp->req), "%s/" LIVEFMT_PREFIX "%d" LIVEFMT_REQ, dir, (int)pid);
+	snprintf(lp->snap, sizeof(lp->snap), "%s/" LIVEFMT_PREFIX "%d" LIVEFMT_SNAP, dir, (int)pid);
 	/* a snapshot left by an earlier viewer is not an answer to us */
 	note_current(lp);
 	return 0;
@@ -143,7 +160,7 @@ int livepeer_read(struct livepeer *lp, struct livesnap *out)
 	memset(out, 0, sizeof(*out));
 	void *data = NULL;
 	size_t size = 0;
-	int rc = read_file(lp->snap, &data, &size);
+	int rc = read_file(lp->snap, lp->uid, &data, &size);
 	if (rc == -ENOENT)
 		return livepeer_alive(lp) ? -EAGAIN : -ESRCH;
 	if (rc < 0)
@@ -155,8 +172,8 @@ int livepeer_read(struct livepeer *lp, struct livesnap *out)
 	}
 	memcpy(&h, data, sizeof(h));
 	if (memcmp(h.magic, LIVEFMT_MAGIC, 8) || h.header_bytes != sizeof(h) ||
-	    h.record_bytes != sizeof(struct livefmt_record) || h.frames_per_record != LIVEFMT_FRAMES ||
-	    h.pid != (uint32_t)lp->pid || h.nrecords > (size - sizeof(h)) / sizeof(struct livefmt_record)) {
+	    h.stack_bytes != sizeof(struct livefmt_stack) || h.max_frames != LIVEFMT_FRAMES ||
+	    h.pid != (uint32_t)lp->pid || h.nstacks > (size - sizeof(h)) / sizeof(struct livefmt_stack)) {
 		free(data);
 		return -EPROTO;
 	}
@@ -165,26 +182,46 @@ int livepeer_read(struct livepeer *lp, struct livesnap *out)
 		return livepeer_alive(lp) ? -EAGAIN : -ESRCH;
 	}
 	out->h = h;
-	out->rec = malloc(h.nrecords ? h.nrecords * sizeof(*out->rec) : 1);
-	if (!out->rec) {
+	out->stacks = malloc(h.nstacks ? h.nstacks * sizeof(*out->stacks) : 1);
+	if (!out->stacks) {
 		free(data);
 		return -ENOMEM;
 	}
-	memcpy(out->rec, (char *)data + sizeof(h), h.nrecords * sizeof(*out->rec));
-	for (size_t i = 0; i < h.nrecords; i++)
-		if (out->rec[i].nframes > LIVEFMT_FRAMES)
-			out->rec[i].nframes = LIVEFMT_FRAMES;
+	/* each stack's figures, then its frames */
+	const char *at = (const char *)data + sizeof(h), *end = (const char *)data + size;
+	for (size_t i = 0; i < h.nstacks; i++) {
+		struct livefmt_stack st;
+		struct livesnap_stack *o = &out->stacks[i];
+		if ((size_t)(end - at) < sizeof(st))
+			goto bad;
+		memcpy(&st, at, sizeof(st));
+		at += sizeof(st);
+		if (st.nframes > LIVEFMT_FRAMES || (size_t)(end - at) / sizeof(uint64_t) < st.nframes)
+			goto bad;
+		o->alloc_objects = st.alloc_objects;
+		o->alloc_bytes = st.alloc_bytes;
+		o->inuse_objects = st.inuse_objects;
+		o->inuse_bytes = st.inuse_bytes;
+		o->nframes = st.nframes;
+		o->flags = st.flags;
+		memcpy(o->frames, at, st.nframes * sizeof(uint64_t));
+		at += st.nframes * sizeof(uint64_t);
+	}
 	free(data);
 	lp->last_seq = h.seq;
 	lp->last_start_ns = h.start_ns;
 	lp->asked = false;
 	return 0;
+bad:
+	free(data);
+	livesnap_release(out);
+	return -EPROTO;
 }
 
 void livesnap_release(struct livesnap *s)
 {
-	free(s->rec);
-	s->rec = NULL;
+	free(s->stacks);
+	s->stacks = NULL;
 }
 
 void livepeer_close(struct livepeer *lp)

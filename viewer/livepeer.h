@@ -12,14 +12,22 @@
 
 #include "livefmt.h"
 
+struct livesnap_stack {
+	double alloc_objects, alloc_bytes;
+	double inuse_objects, inuse_bytes;
+	uint32_t nframes, flags;
+	uint64_t frames[LIVEFMT_FRAMES];
+};
+
 struct livesnap {
 	struct livefmt_header h;
-	struct livefmt_record *rec; /* h.nrecords of them, malloc'd */
+	struct livesnap_stack *stacks; /* h.nstacks of them, malloc'd */
 };
 
 struct livepeer {
 	pid_t pid;
-	char req[96], snap[96];
+	uid_t uid; /* the process's: a snapshot file of another owner is refused */
+	char req[128], snap[128];
 	/* of the last snapshot read (or found at the start): a snapshot is new
 	 * when its seq is higher, or it comes from another start (a process
 	 * that got the pid of one watched before) */
@@ -35,7 +43,8 @@ int livepeer_open(struct livepeer *lp, pid_t pid, char *err, size_t cap);
 int livepeer_ask(struct livepeer *lp);
 /* 0 and *out filled when a snapshot newer than the last one read is there;
  * -EAGAIN while there is none; -ESRCH when the process is gone; -EPROTO for
- * a file that is not a snapshot of this process. */
+ * a file that is not a snapshot of this process; -EPERM for one that
+ * another user owns. */
 int livepeer_read(struct livepeer *lp, struct livesnap *out);
 void livesnap_release(struct livesnap *s);
 /* Whether the process still exists (and is the one opened). */

@@ -50,8 +50,8 @@ static int by_label(const void *a, const void *b)
 	return strcmp(((const struct livesite *)a)->label, ((const struct livesite *)b)->label);
 }
 
-/* The profile of snapshot s: sample i is record rec_of[i]. */
-static int build_profile(struct livesites *ls, const struct livesnap *s, struct profile *p, uint32_t *rec_of)
+/* The profile of snapshot s: sample i is stack stack_of[i]. */
+static int build_profile(struct livesites *ls, const struct livesnap *s, struct profile *p, uint32_t *stack_of)
 {
 	profile_add_sample_type(p, PPROF_TYPE_ALLOC_OBJECTS, PPROF_UNIT_COUNT);
 	profile_add_sample_type(p, PPROF_TYPE_ALLOC_SPACE, PPROF_UNIT_BYTES);
@@ -68,8 +68,8 @@ static int build_profile(struct livesites *ls, const struct livesnap *s, struct 
 	hmap_init(&loc_by_pc);
 	hmap_init(&map_by_entry);
 	int rc = 0;
-	for (size_t i = 0; i < s->h.nrecords && rc == 0; i++) {
-		const struct livefmt_record *r = &s->rec[i];
+	for (size_t i = 0; i < s->h.nstacks && rc == 0; i++) {
+		const struct livesnap_stack *r = &s->stacks[i];
 		uint32_t locs[LIVEFMT_FRAMES];
 		uint32_t n = 0;
 		for (; n < r->nframes; n++) {
@@ -102,7 +102,7 @@ static int build_profile(struct livesites *ls, const struct livesnap *s, struct 
 		if (at == PF_NONE)
 			rc = -ENOMEM;
 		else
-			rec_of[at] = (uint32_t)i;
+			stack_of[at] = (uint32_t)i;
 	}
 	hmap_release(&loc_by_pc);
 	hmap_release(&map_by_entry);
@@ -115,7 +115,7 @@ static int build_profile(struct livesites *ls, const struct livesnap *s, struct 
 }
 
 /* Folds the samples into one row per site node. */
-static int fold_sites(struct livesites *ls, const struct livesnap *s, struct profile *p, const uint32_t *rec_of)
+static int fold_sites(struct livesites *ls, const struct livesnap *s, struct profile *p, const uint32_t *stack_of)
 {
 	struct ropts o = {0};
 	o.sample_index = PPROF_TYPE_ALLOC_SPACE;
@@ -141,7 +141,7 @@ static int fold_sites(struct livesites *ls, const struct livesnap *s, struct pro
 	for (size_t i = 0; i < p->nsamples; i++) {
 		struct site_frame f;
 		site_find(&rule, &p->samples[i], &f);
-		const struct livefmt_record *rec = &s->rec[rec_of[i]];
+		const struct livesnap_stack *rec = &s->stacks[stack_of[i]];
 		struct livesite *a = &acc[f.node];
 		a->alloc_objects += rec->alloc_objects;
 		a->alloc_bytes += rec->alloc_bytes;
@@ -234,11 +234,11 @@ int livesites_update(struct livesites *ls, const struct livesnap *s)
 	}
 	struct profile p;
 	profile_init(&p);
-	uint32_t *rec_of = calloc(s->h.nrecords ? s->h.nrecords : 1, sizeof(*rec_of));
-	int rc = rec_of ? build_profile(ls, s, &p, rec_of) : -ENOMEM;
+	uint32_t *stack_of = calloc(s->h.nstacks ? s->h.nstacks : 1, sizeof(*stack_of));
+	int rc = stack_of ? build_profile(ls, s, &p, stack_of) : -ENOMEM;
 	if (rc == 0)
-		rc = fold_sites(ls, s, &p, rec_of);
-	free(rec_of);
+		rc = fold_sites(ls, s, &p, stack_of);
+	free(stack_of);
 	profile_release(&p);
 	if (rc < 0)
 		return rc;

@@ -194,7 +194,7 @@ static const struct {
 	 "(bytes and blocks), allocations and bytes since the start; above them the\n"
 	 "process's in use, peak, RSS and totals. The process must run under the\n"
 	 "profiler (allocprof run, or LD_PRELOAD=liballocprof.so); it is asked for a\n"
-	 "snapshot through a file in /tmp, names are looked up here, and it keeps\n"
+	 "snapshot through a file in /dev/shm, names are looked up here, and it keeps\n"
 	 "running when the view ends. On a terminal the view is full-screen: q or ^C\n"
 	 "quits, s changes the order. With --once, --count, or when stdout is not a\n"
 	 "terminal, snapshots are printed as plain text. Figures are estimates at the\n"

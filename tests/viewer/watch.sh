@@ -31,7 +31,9 @@ wait_until() {
 }
 has() { grep -qF -- "$2" "$1" 2>/dev/null; }
 running() { kill -0 "$1" 2>/dev/null && ! grep -q '^[^)]*) [ZX]' "/proc/$1/stat" 2>/dev/null; }
-no_live_files() { ! ls /tmp/allocprof-live."$1".* > /dev/null 2>&1; }
+# where the request and the snapshot go (src/livefmt.h)
+if [ -w /dev/shm ] && [ -x /dev/shm ]; then LIVE_DIR=/dev/shm; else LIVE_DIR=/tmp; fi
+no_live_files() { ! ls "$LIVE_DIR/allocprof-live.$1".* > /dev/null 2>&1; }
 
 # start_count NAME N SIZE [ENV...]: steady count N SIZE in the background,
 # reading $WORK/NAME.in (held open on fd 3 here) and printing to
@@ -61,8 +63,8 @@ le64() { le32 $(($1 & 0xffffffff)); le32 $((($1 >> 32) & 0xffffffff)); }
 # stale_snapshot PID: the snapshot an earlier process of that pid left (seq
 # 1000, another start), with no record
 stale_snapshot() {
-	{ printf 'APLIVE01'; printf "$(le32 112)$(le32 168)$(le32 "$1")$(le32 16)$(le64 1000)$(le64 0)$(le64 1)"
-	  head -c 64 /dev/zero; } > "/tmp/allocprof-live.$1.snap"
+	{ printf 'APLIVE01'; printf "$(le32 112)$(le32 40)$(le32 "$1")$(le32 16)$(le64 1000)$(le64 0)$(le64 1)"
+	  head -c 64 /dev/zero; } > "$LIVE_DIR/allocprof-live.$1.snap"
 }
 
 ## text mode, exact counts
