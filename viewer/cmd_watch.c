@@ -24,6 +24,8 @@
 #include "livepeer.h"
 #include "livesites.h"
 #include "units.h"
+/* last: it defines every terminfo capability as a macro (lines, columns...) */
+#include <term.h>
 
 struct view {
 	struct livepeer lp;
@@ -292,10 +294,14 @@ static bool keys(struct view *v, int ms)
 	return false;
 }
 
-/* -ENOTTY when curses cannot drive this terminal (newterm, unlike initscr,
- * says so instead of exiting). */
+/* -ENOTTY when curses cannot drive this terminal: setupterm says so first
+ * (initscr would exit, and a failed newterm keeps what it allocated). */
 static int run_screen(struct view *v, double interval, double timeout)
 {
+	int err = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return -ENOTTY;
+	del_curterm(cur_term);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr)
 		return -ENOTTY;
