@@ -155,6 +155,11 @@ for key in q C-c; do
 	if has "$WORK/pane.txt" "in use " && has "$WORK/pane.txt" ", peak " && has "$WORK/pane.txt" "q: quit"; then
 		ok "[$key] in use, peak and the keys show"
 	else not_ok "[$key] in use, peak and the keys show"; fi
+	if [ "$key" = q ]; then
+		tm send-keys -t "$SESSION" s
+		if wait_until 60 pane_has "sorted by allocs/s"; then ok "[s] orders by allocs/s"
+		else not_ok "[s] orders by allocs/s"; sed 's/^/# /' "$WORK/pane.txt"; fi
+	fi
 	tm send-keys -t "$SESSION" "$key"
 	if wait_until 60 pane_has "watch exited: 0"; then ok "[$key] ends the view, status 0"
 	else not_ok "[$key] ends the view"; sed 's/^/# /' "$WORK/pane.txt"; fi
