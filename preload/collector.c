@@ -103,7 +103,9 @@ void collector_start(void)
 	/* not needed until a viewer asks (allocprof watch): until then each
 	 * sample pays a clock read here, and one stat a second */
 	if (!exact_mode() && !config.interval_ns && !config.dump_signal && !livefeed_asked()) {
-		atomic_store_explicit(&collector_started, 2, memory_order_relaxed);
+		/* from 0 or 2 only: a thread another sample started meanwhile
+		 * must not be forgotten, or a later one would start a second */
+		atomic_compare_exchange_strong(&collector_started, &expect, 2);
 		return;
 	}
 	if (!atomic_compare_exchange_strong(&collector_started, &expect, 1))
