@@ -1,14 +1,14 @@
 #!/bin/bash
 # allocprof watch: the live view of a process under the shim. Text mode at
-# rate 1 (exact counts at a known line (steady.c:29), rates from two snapshots), the
+# rate 1 (exact counts at a known line (steady.c:28), rates from two snapshots), the
 # refusals (no process, no shim), a process that exits while watched, and the
 # full-screen view under tmux: the site appears, q and ^C end the view, the
 # terminal comes back and the process runs on. No timing is asserted: every
 # wait is for a condition, bounded only so a hang fails instead of stalling.
 . "$(dirname "$0")/lib.sh"
 STEADY="$PROGS/steady"
-SITE="counted_site steady.c:29"
-CHURN="churn_site steady.c:24"
+SITE="counted_site steady.c:28"
+CHURN="churn_site steady.c:23"
 PIDS=""
 TMUX_SOCK="allocprof-watch-$$"
 cleanup() {
@@ -89,6 +89,19 @@ check "no request or snapshot file left" "$(no_live_files "$CPID" && echo none)"
 stop_count && st=0 || st=$?
 check "the watched process exits normally" "$st" 0
 [ -s "$WORK/exact.err" ] && sed 's/^/# /' "$WORK/exact.err"
+
+## one collector thread, however many threads sample when the request
+## comes (the default rate: none runs until watch asks)
+LD_PRELOAD="$SHIM" ALLOCPROF_OUT="$WORK/" "$STEADY" forever 8 2> /dev/null &
+tpid=$!
+PIDS="$PIDS $tpid"
+wait_until 60 has "/proc/$tpid/maps" liballocprof.so
+status=0
+"$ALLOCPROF" watch --once --timeout 60 "$tpid" > "$WORK/threads.txt" 2>&1 || status=$?
+check "watch --once of 8 threads allocating" "$status" 0
+collectors() { grep -lx allocprof /proc/"$tpid"/task/*/comm 2>/dev/null | wc -l; }
+check "collector threads in the watched process" "$(collectors)" 1
+kill "$tpid"
 
 ## refusals
 "$STEADY" count 1 8 < /dev/null > /dev/null &
