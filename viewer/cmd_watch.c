@@ -36,6 +36,7 @@ struct view {
 	int rows;       /* -n: at most this many sites; <0 all */
 	char cmdline[256];
 	uint64_t rss;
+	double arrived; /* when the last snapshot was read: the next is asked an interval later */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -227,6 +228,7 @@ static int take(struct view *v, double timeout, bool (*poll)(struct view *, int 
 			asked = now;
 		}
 	}
+	v->arrived = now_s();
 	v->rss = read_rss(v->lp.pid);
 	rc = livesites_update(&v->ls, &v->snap);
 	if (rc == 0) {
@@ -263,7 +265,7 @@ static int run_text(struct view *v, int n, double interval, double timeout)
 			return rc == -EINTR || (rc == -ESRCH && i > 0) ? 0 : 1;
 		}
 		/* the next one an interval after this one came */
-		double begin = now_s();
+		double begin = v->arrived;
 		if (i)
 			printf("\n");
 		render(v, emit_text, NULL, -1);
@@ -316,7 +318,7 @@ static int run_screen(struct view *v, double interval, double timeout)
 		rc = take(v, timeout, keys);
 		if (rc < 0)
 			break;
-		double begin = now_s();
+		double begin = v->arrived;
 		draw(v, "q: quit  s: sort");
 		bool quit = false;
 		while (!quit && !stop_signal && now_s() - begin < interval)
