@@ -17,6 +17,7 @@
 #include "dump.h"
 #include "evclock.h"
 #include "exact.h"
+#include "livefeed.h"
 #include "pace.h"
 #include "shim.h"
 
@@ -77,6 +78,7 @@ static void *collector_main(void *arg)
 			while (next_interval <= evclock_mono_ns())
 				next_interval += config.interval_ns;
 		}
+		livefeed_tick(); /* allocprof watch: one stat a tenth of a second */
 		if (!pace_next(n, fullest, dump_requested, &sleep_ns))
 			continue;
 		if (next_interval) {
@@ -95,11 +97,17 @@ static void *collector_main(void *arg)
 
 void collector_start(void)
 {
-	if (!exact_mode() && !config.interval_ns && !config.dump_signal) {
-		atomic_store_explicit(&collector_started, 2, memory_order_relaxed); /* not needed */
+	int expect = atomic_load_explicit(&collector_started, memory_order_relaxed);
+	if (expect == 1)
+		return;
+	/* not needed until a viewer asks (allocprof watch): until then each
+	 * sample pays a clock read here, and one stat a second */
+	if (!exact_mode() && !config.interval_ns && !config.dump_signal && !livefeed_asked()) {
+		/* from 0 or 2 only: a thread another sample started meanwhile
+		 * must not be forgotten, or a later one would start a second */
+		atomic_compare_exchange_strong(&collector_started, &expect, 2);
 		return;
 	}
-	int expect = 0;
 	if (!atomic_compare_exchange_strong(&collector_started, &expect, 1))
 		return;
 	pthread_attr_t attr;

@@ -11,16 +11,18 @@
 #include <stdint.h>
 
 /* Starts the background thread once, if it pays: in exact mode (it takes
- * the aggregation to another core) or for periodic and signal dumps. A
+ * the aggregation to another core), for periodic and signal dumps, or once
+ * `allocprof watch` asks for snapshots (livefeed.h). A
  * program that had one thread keeps one otherwise: creating a thread turns
  * off glibc malloc's single-thread fast paths for good. Without the thread,
  * rings are drained by their producers when full, and by every dump. */
 void collector_start(void);
 extern atomic_int collector_started;
-/* What every sample calls: one relaxed load once the thread is there. */
+/* What every sample calls: one relaxed load once the thread is there;
+ * while it is not needed (2), a call that reads the clock. */
 static inline void collector_ensure_started(void)
 {
-	if (!atomic_load_explicit(&collector_started, memory_order_relaxed))
+	if (atomic_load_explicit(&collector_started, memory_order_relaxed) != 1)
 		collector_start();
 }
 /* A producer's ring is filling: wake the thread if it sleeps (one atomic

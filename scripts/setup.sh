@@ -3,13 +3,13 @@
 # when everything is present it only checks, and returns in a second.
 set -eu
 
-BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev"
+BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev libncurses-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer,
 # the package build and its checks (suite install), gdb (suite attach)
 TEST_PKGS="golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
  graphviz libxml2-utils chromium fonts-dejavu-core lld mold
- debhelper lintian man-db gdb"
+ debhelper lintian man-db gdb tmux"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
 # Rust programs are built by the tests with rustup's rustc when there is one

@@ -19,6 +19,7 @@ enum {
 	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_CUM, O_FLAT, O_NODECOUNT,
 	O_NODEFRACTION, O_EDGEFRACTION, O_FOCUS, O_IGNORE, O_OUTPUT, O_SOURCE, O_CONTEXT, O_DIFF,
 	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV, O_HIDE, O_HTTP,
+	O_ONCE, O_COUNT, O_INTERVAL, O_TIMEOUT,
 };
 
 static const struct {
@@ -42,8 +43,8 @@ static const struct {
 	{"noinlines", false, O_NOINLINES, CLI_BY},
 	{"cum", false, O_CUM, CLI_SORT},
 	{"flat", false, O_FLAT, CLI_SORT},
-	{"n", true, O_NODECOUNT, CLI_NODES | CLI_HINTS},
-	{"nodecount", true, O_NODECOUNT, CLI_NODES | CLI_HINTS},
+	{"n", true, O_NODECOUNT, CLI_NODES | CLI_HINTS | CLI_LIVE},
+	{"nodecount", true, O_NODECOUNT, CLI_NODES | CLI_HINTS | CLI_LIVE},
 	{"nodefraction", true, O_NODEFRACTION, CLI_NODES | CLI_HINTS},
 	{"edgefraction", true, O_EDGEFRACTION, CLI_NODES},
 	{"focus", true, O_FOCUS, CLI_FILTER},
@@ -67,6 +68,10 @@ static const struct {
 	{"min-share", true, O_MINSHARE, CLI_HINTS},
 	{"min_share", true, O_MINSHARE, CLI_HINTS},
 	{"tsv", false, O_TSV, CLI_HINTS},
+	{"once", false, O_ONCE, CLI_LIVE},
+	{"count", true, O_COUNT, CLI_LIVE},
+	{"interval", true, O_INTERVAL, CLI_LIVE},
+	{"timeout", true, O_TIMEOUT, CLI_LIVE},
 	{"h", false, O_HELP, ~0u},
 	{"help", false, O_HELP, ~0u},
 	{"http", false, O_HTTP, ~0u}, /* pprof's web interface: refused */
@@ -274,6 +279,19 @@ static int apply(const char *cmd, int k, const char *val, unsigned groups, struc
 		break;
 	case O_TSV:
 		c->tsv = true;
+		break;
+	case O_ONCE:
+		c->once = true;
+		break;
+	case O_COUNT:
+		if (!parse_count(val, &c->count) || c->count < 1)
+			return cli_usage_error(cmd, "--count takes a number of snapshots, not '%s'", val);
+		break;
+	case O_INTERVAL:
+	case O_TIMEOUT:
+		if (!parse_px(val, 0.1, 86400, &px))
+			return cli_usage_error(cmd, "--%s takes seconds from 0.1 to 86400, not '%s'", name, val);
+		*(table[k].code == O_INTERVAL ? &c->interval : &c->timeout) = px;
 		break;
 	}
 	return 0;

@@ -34,6 +34,8 @@ enum {
 	 * hints; --min-share (--nodefraction) and --tsv; an option of another
 	 * command is unknown rather than misplaced */
 	CLI_HINTS = 1 << 16,
+	/* watch: --once, --count N, --interval S, --timeout S; -n rows */
+	CLI_LIVE = 1 << 17,
 };
 
 /* What a command's operands are. */
@@ -63,6 +65,10 @@ struct cli {
 	/* hints */
 	double min_share;
 	bool tsv;
+	/* watch */
+	bool once;
+	int count;                 /* 0: until q (on a terminal), else 1 */
+	double interval, timeout;  /* seconds; 0: the default */
 	char **args; /* the operands, in order */
 	int nargs;
 	/* what cli_start loaded */

@@ -25,6 +25,7 @@ static const struct {
 	{"timeline", cmd_timeline},
 	{"report", cmd_report},
 	{"symbolize", cmd_symbolize},
+	{"watch", cmd_watch},
 	{"help", cmd_help},
 };
 

@@ -15,6 +15,7 @@ int cmd_traces(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 /* pictures (viewer/pictures/) */
 int cmd_flame(int argc, char **argv);

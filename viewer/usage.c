@@ -203,6 +203,32 @@ static const struct {
 	{"graph", "the call graph as pprof draws it (SVG through graphviz, or DOT)", NULL},
 	{"timeline", "in-use bytes and RSS over the run, the peak marked", NULL},
 	{"report", "one self-contained HTML report: summary, top, flame graph, timeline", NULL},
+	{"watch", "a live view of a process running under the profiler: sites, rates, in use",
+	 "usage: allocprof watch [OPTIONS] PID\n"
+	 "\n"
+	 "Shows, refreshed every second, what process PID allocates: per site (as top\n"
+	 "--by site names them) allocations and bytes per second, what is in use now\n"
+	 "(bytes and blocks), allocations and bytes since the start; above them the\n"
+	 "process's in use, peak, RSS and totals. The process must run under the\n"
+	 "profiler (allocprof run, or LD_PRELOAD=liballocprof.so); it is asked for a\n"
+	 "snapshot through a file in /dev/shm, names are looked up here, and it keeps\n"
+	 "running when the view ends. On a terminal the view is full-screen: q or ^C\n"
+	 "quits, s changes the order. With --once, --count, or when stdout is not a\n"
+	 "terminal, snapshots are printed as plain text. Figures are estimates at the\n"
+	 "default rate, exact with ALLOCPROF_RATE=1. Exits 1 when PID is no process,\n"
+	 "does not run under the profiler or does not answer; 0 when it exits while\n"
+	 "watched (\"process PID exited\").\n"
+	 "\n"
+	 "  --once                print one snapshot as text and exit (rates since the\n"
+	 "                        process started)\n"
+	 "  --count N             print N snapshots as text, an interval apart\n"
+	 "  --interval S          seconds between refreshes (1; from 0.1)\n"
+	 "  --timeout S           give up when the process has not answered in S\n"
+	 "                        seconds (10)\n"
+	 "  --sample-index TYPE   the order: alloc_space (bytes/s, the default),\n"
+	 "                        alloc_objects (allocs/s), inuse_space, inuse_objects;\n"
+	 "                        --alloc_objects and the like say the same\n"
+	 "  -n N                  show at most N sites\n"},
 	{"symbolize", "add function names, files and lines to a profile", NULL},
 	{"help", "this help, or the help of one command",
 	 "usage: allocprof help [COMMAND]\n"},
