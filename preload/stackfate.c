@@ -15,8 +15,8 @@
 enum { FATE_WIDE = 1u << 31 };
 
 struct fate_narrow {
-	uint32_t life[LIFE_BUCKETS]; /* their sum is the freed blocks */
-	uint32_t short_objects, freed_same_thread;
+	uint32_t life[LIFE_BUCKETS];
+	uint32_t freed, short_objects, freed_same_thread;
 	uint32_t site[FREE_SITES];   /* free site number + 1, 0 = none */
 	uint32_t site_count[FREE_SITES];
 	uint64_t short_bytes;
@@ -56,29 +56,38 @@ static int grow_sites(void)
 	return 0;
 }
 
-/* The number of the free site pc, made if new; 0 when out of memory. */
+/* The number of the free site pc, made if new; 0 when out of memory. Frees
+ * come in runs from one site: the last answer is kept. */
+static uint64_t last_pc;
+static uint32_t last_site;
+
 static uint32_t site_of(uint64_t pc)
 {
+	if (pc == last_pc && last_site)
+		return last_site;
 	if ((nsites + 1) * 4 > cap_site_slots * 3 && grow_sites() < 0)
 		return 0;
 	size_t i = site_slot(pc, cap_site_slots);
 	for (; site_slots[i]; i = (i + 1) & (cap_site_slots - 1))
 		if (site_pcs[site_slots[i]] == pc)
-			return site_slots[i];
-	if (nsites >= FATE_WIDE - 1 || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
-		return 0;
-	site_pcs[nsites] = pc;
-	site_slots[i] = (uint32_t)nsites;
-	return (uint32_t)nsites++;
+			break;
+	if (!site_slots[i]) {
+		if (nsites >= FATE_WIDE - 1 || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
+			return 0;
+		site_pcs[nsites] = pc;
+		site_slots[i] = (uint32_t)nsites++;
+	}
+	last_pc = pc;
+	last_site = site_slots[i];
+	return last_site;
 }
 
 static void narrow_to_wide(const struct fate_narrow *n, struct stack_fate *w)
 {
 	memset(w, 0, sizeof(*w));
-	for (unsigned b = 0; b < LIFE_BUCKETS; b++) {
+	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
 		w->life[b] = n->life[b];
-		w->freed += n->life[b];
-	}
+	w->freed = n->freed;
 	w->short_objects = n->short_objects;
 	w->short_bytes = (double)n->short_bytes;
 	w->freed_same_thread = n->freed_same_thread;
@@ -136,12 +145,10 @@ static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 		if (k < FREE_SITES && n->site_count[k] == UINT32_MAX)
 			return false;
 	}
-	uint32_t freed = 0;
-	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
-		freed += n->life[b]; /* wraps only past the limit checked here */
-	if (freed == UINT32_MAX || freed < n->life[f->life_bucket] ||
-	    (uint64_t)n->short_bytes + (uint64_t)f->bytes < n->short_bytes)
+	/* every count is at most freed */
+	if (n->freed == UINT32_MAX || n->short_bytes + (uint64_t)f->bytes < n->short_bytes)
 		return false;
+	n->freed++;
 	n->life[f->life_bucket]++;
 	if (f->is_short) {
 		n->short_objects++;
