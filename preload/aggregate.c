@@ -79,6 +79,7 @@ static void account_fate(struct stack_rec *s, const struct event *e, const struc
 		.is_short = life <= config.short_ns,
 		.same_thread = e->tid == e->free_tid,
 		.free_pc = e->free_pc,
+		.size = e->size,
 		.objects = w->objects,
 		.bytes = w->bytes,
 	};
@@ -93,7 +94,7 @@ static void account_fate(struct stack_rec *s, const struct event *e, const struc
 
 void aggregate_alloc(struct stack_rec *s, const struct event *e)
 {
-	struct sample_weight w = sampler_weight(e->size, config.rate);
+	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	if (!s->alloc_objects || e->size < s->size_min)
 		s->size_min = e->size;
 	if (e->size > s->size_max)
@@ -119,7 +120,7 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e)
 
 void aggregate_free(struct stack_rec *s, const struct event *e)
 {
-	struct sample_weight w = sampler_weight(e->size, config.rate);
+	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	s->inuse_objects -= w.objects;
 	s->inuse_bytes -= w.bytes;
 	if (s->live_sampled)

@@ -146,13 +146,13 @@ static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 			return false;
 	}
 	/* every count is at most freed */
-	if (n->freed == UINT32_MAX || n->short_bytes + (uint64_t)f->bytes < n->short_bytes)
+	if (n->freed == UINT32_MAX || n->short_bytes + f->size < n->short_bytes)
 		return false;
 	n->freed++;
 	n->life[f->life_bucket]++;
 	if (f->is_short) {
 		n->short_objects++;
-		n->short_bytes += (uint64_t)f->bytes;
+		n->short_bytes += f->size;
 	}
 	if (f->same_thread)
 		n->freed_same_thread++;
@@ -169,7 +169,8 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 		add_wide(&wide[(s->fate_rec & ~FATE_WIDE) - 1], f);
 		return;
 	}
-	bool whole = f->objects == 1.0 && f->bytes == (double)(uint64_t)f->bytes;
+	/* a weight of one block is one of its size (sampler.h) */
+	bool whole = f->objects == 1.0 && f->bytes == (double)f->size;
 	if (whole && !s->fate_rec) {
 		if (nnarrow >= FATE_WIDE - 1 || MEM_GROW(narrow, cap_narrow, nnarrow + 1) < 0)
 			return;

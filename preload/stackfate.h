@@ -13,11 +13,12 @@
 
 /* One free of a block of s: its lifetime bucket, whether it was short
  * lived and freed by the thread that allocated it, the return address of
- * free's caller (0: unknown) and the block's weight. */
+ * free's caller (0: unknown), the block's size and its weight. */
 struct fate_free {
 	unsigned life_bucket;
 	bool is_short, same_thread;
 	uint64_t free_pc;
+	uint64_t size;
 	double objects, bytes;
 };
 void stackfate_add(struct stack_rec *s, const struct fate_free *f);
