@@ -62,16 +62,17 @@ static void delete_at(uint64_t i)
 
 bool addrtab_insert(const struct addr_entry *e, struct addr_entry *old)
 {
-	uint64_t i = find(e->addr);
-	if (i != UINT64_MAX) {
-		*old = slots[i];
-		slots[i] = *e;
-		return true;
-	}
 	if ((count + 1) * 4 > cap * 3 && !grow())
 		return false; /* out of memory: this block goes untracked */
-	for (i = home(e->addr); slots[i].addr; i = (i + 1) & (cap - 1))
-		;
+	/* one probe: where it stops, the address is, or it goes */
+	uint64_t i = home(e->addr);
+	for (; slots[i].addr; i = (i + 1) & (cap - 1)) {
+		if (slots[i].addr == e->addr) {
+			*old = slots[i];
+			slots[i] = *e;
+			return true;
+		}
+	}
 	slots[i] = *e;
 	count++;
 	return false;

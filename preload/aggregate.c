@@ -6,6 +6,7 @@
 #include "config.h"
 #include "evclock.h"
 #include "sampler.h"
+#include "stackfate.h"
 #include "threadlive.h"
 #include "timeline.h"
 
@@ -63,7 +64,6 @@ static void chain_add(struct stack_rec *s, double sign, const struct event *e,
 /* What the free of a block says about the stack that allocated it. */
 static void account_fate(struct stack_rec *s, const struct event *e, const struct sample_weight *w)
 {
-	struct stack_fate *f = &s->fate;
 	if (e->realloc_depth)
 		chain_add(s, -1, e, w); /* no longer a live end of its chain */
 	if (e->flags & EVENT_REALLOC) {
@@ -74,34 +74,27 @@ static void account_fate(struct stack_rec *s, const struct event *e, const struc
 	}
 	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
 	uint64_t life = (uint64_t)((double)ticks * evclock_ns_per_tick());
-	f->life[life_bucket(life)] += w->objects;
-	if (life <= config.short_ns) {
-		f->short_objects += w->objects;
-		f->short_bytes += w->bytes;
-	}
-	f->freed += w->objects;
-	if (e->tid == e->free_tid)
-		f->freed_same_thread += w->objects;
+	struct fate_free f = {
+		.life_bucket = life_bucket(life),
+		.is_short = life <= config.short_ns,
+		.same_thread = e->tid == e->free_tid,
+		.free_pc = e->free_pc,
+		.size = e->size,
+		.objects = w->objects,
+		.bytes = w->bytes,
+	};
+	stackfate_add(s, &f);
 	struct stack_realloc *r = e->realloc_depth ? stacktab_realloc(s) : NULL;
 	if (r) {
 		r->chains_ended += w->objects;
 		r->chain_moves_ended += w->objects * e->realloc_depth;
 		r->chain_bytes_ended += w->bytes;
 	}
-	if (!e->free_pc)
-		return;
-	for (unsigned k = 0; k < FREE_SITES; k++) {
-		if (f->free_pc[k] == e->free_pc || !f->free_pc[k]) {
-			f->free_pc[k] = e->free_pc;
-			f->free_pc_weight[k] += w->objects;
-			return;
-		}
-	}
 }
 
 void aggregate_alloc(struct stack_rec *s, const struct event *e)
 {
-	struct sample_weight w = sampler_weight(e->size, config.rate);
+	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	if (!s->alloc_objects || e->size < s->size_min)
 		s->size_min = e->size;
 	if (e->size > s->size_max)
@@ -127,7 +120,7 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e)
 
 void aggregate_free(struct stack_rec *s, const struct event *e)
 {
-	struct sample_weight w = sampler_weight(e->size, config.rate);
+	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	s->inuse_objects -= w.objects;
 	s->inuse_bytes -= w.bytes;
 	if (s->live_sampled)

@@ -96,19 +96,6 @@ static struct ring *thread_ring(struct thread_state *t)
 	return t->ring;
 }
 
-/* One multiply per frame: this runs on every sample. Each round is a
- * bijection of the running value, so two stacks collide only by the 2^-64
- * chance of the final mix. */
-static uint64_t hash_frames(const uint64_t *f, unsigned n, bool truncated)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (truncated ? 0x7472756e63ULL << 20 : 0);
-	for (unsigned i = 0; i < n; i++) {
-		h = (h ^ f[i]) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	return hash_mix64(h);
-}
-
 static void *reserve(struct thread_state *t, size_t max)
 {
 	struct ring *r = thread_ring(t);
@@ -197,9 +184,9 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		return;
 	}
 	bool truncated;
-	unsigned nf = unwind_stack(e->frames, config.depth, &truncated,
+	uint64_t h;
+	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, &h,
 				   ring_own_unwind_cache(t->ring));
-	uint64_t h = hash_frames(e->frames, nf, truncated);
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
 	e->kind = EVENT_ALLOC;

@@ -59,6 +59,7 @@ size_t drain_rings(bool all)
 {
 	evclock_calibrate();
 	uint64_t limit = all || !exact_mode() ? UINT64_MAX : exact_horizon();
+	bool prefetch = exact_mode() && exact_prefetch_pays();
 	struct ring *rings[MERGE_MAX];
 	struct ring_span spans[MERGE_MAX];
 	const struct event *heads[MERGE_MAX];
@@ -72,7 +73,7 @@ size_t drain_rings(bool all)
 			pace_note_fill(ring_span_fill(r, &spans[k]));
 			rings[k] = r;
 			heads[k] = ring_span_peek(r, &spans[k]);
-			if (exact_mode())
+			if (prefetch)
 				for (int a = 0; a < PREFETCH_AHEAD; a++)
 					exact_prefetch(ring_span_ahead(r, &spans[k]));
 			k++;
@@ -87,7 +88,7 @@ size_t drain_rings(bool all)
 			on_event(rings[best], heads[best]);
 			events++;
 			ring_span_pop(rings[best], &spans[best]);
-			if (exact_mode())
+			if (prefetch)
 				exact_prefetch(ring_span_ahead(rings[best], &spans[best]));
 			heads[best] = ring_span_peek(rings[best], &spans[best]);
 		}

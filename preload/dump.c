@@ -34,6 +34,7 @@
 #include "outfile.h"
 #include "ring.h"
 #include "shim.h"
+#include "stackfate.h"
 #include "stacktab.h"
 #include "symbolize_hook.h"
 #include "timeline.h"
@@ -172,8 +173,10 @@ static void full_values(const struct stack_rec *s, int64_t *v)
 	v[1] = llround(s->alloc_bytes);
 	v[2] = llround(s->inuse_objects);
 	v[3] = llround(s->inuse_bytes);
-	v[4] = llround(s->fate.short_objects);
-	v[5] = llround(s->fate.short_bytes);
+	struct stack_fate f;
+	stackfate_read(s, &f);
+	v[4] = llround(f.short_objects);
+	v[5] = llround(f.short_bytes);
 }
 
 /* A stack that makes a sample of the full profile. */
@@ -249,9 +252,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
+		struct stack_fate f;
+		stackfate_read(s, &f);
 		for (unsigned k = 0; k < FREE_SITES; k++)
-			if (s->fate.free_pc[k])
-				location_of(p, &st->loc_by_pc, s->fate.free_pc[k] - 1);
+			if (f.free_pc[k])
+				location_of(p, &st->loc_by_pc, f.free_pc[k] - 1);
 	}
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
@@ -291,7 +296,9 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 {
 	struct profile *p = st->p;
 	struct pf_label *l = st->labels;
-	const struct stack_fate *f = &rec->fate;
+	struct stack_fate fate;
+	stackfate_read(rec, &fate);
+	const struct stack_fate *f = &fate;
 	size_t n = 0;
 	/* sizes of the sampled blocks: one size means a fixed-size object */
 	add_label(p, l, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
@@ -355,8 +362,10 @@ static bool next_sample(void *ctx, struct pprof_sample *out)
 		if (!has_sample(s))
 			continue;
 		if (st->peak) {
-			st->values[0] = llround(s->peak_objects);
-			st->values[1] = llround(s->peak_bytes);
+			double objects, bytes;
+			stacktab_peak_of(s, &objects, &bytes);
+			st->values[0] = llround(objects);
+			st->values[1] = llround(bytes);
 			if (!st->values[0] && !st->values[1])
 				continue;
 		} else {

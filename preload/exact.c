@@ -46,6 +46,9 @@ struct pending_free {
 	uint16_t flags;
 };
 static struct pending_free *pending;
+/* slots that hold a free: none, in most programs, and then an allocation
+ * need not look (the table is 2.5 MiB: a cache miss) */
+static uint64_t npending;
 
 static struct pending_free *pending_slot(uint64_t addr)
 {
@@ -69,8 +72,10 @@ void exact_free(struct ring *r, const struct event *e)
 		/* not allocated by the program while we watched, or allocated in
 		 * a batch still to come */
 		struct pending_free *pf = pending_slot(e->addr);
-		if (pf)
+		if (pf) {
+			npending += !pf->addr;
 			*pf = (struct pending_free){e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+		}
 		goto unknown;
 	}
 	if (b.stale_pending) {
@@ -104,9 +109,8 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 	aggregate_alloc(s, &x);
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
-	struct pending_free *pf = pending_slot(e->addr);
-	uint64_t skew = (uint64_t)(1e6 / evclock_ns_per_tick());
-	if (pf && pf->addr == e->addr && pf->free_time + skew >= e->alloc_time) {
+	struct pending_free *pf = npending ? pending_slot(e->addr) : NULL;
+	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
 		/* its free came first (see pending_free): the block is gone */
 		x.kind = EVENT_FREE;
 		x.flags = pf->flags;
@@ -114,6 +118,7 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 		x.free_tid = pf->free_tid;
 		x.free_pc = pf->free_pc;
 		pf->addr = 0;
+		npending--;
 		aggregate_free(s, &x);
 		return;
 	}

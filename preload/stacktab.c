@@ -9,6 +9,7 @@
 #include "../src/hmap.h"
 #include "../src/mem.h"
 #include "frametree.h"
+#include "stackfate.h"
 
 static struct stack_rec *recs;
 static size_t nrecs, cap_recs;
@@ -16,6 +17,13 @@ static struct stack_realloc *reallocs;
 static size_t nreallocs, cap_reallocs;
 static uint32_t *slots; /* record number + 1; 0 is empty */
 static size_t cap_slots;
+/* the last peak snapshot: stacks that had blocks in use, by record number */
+struct peak_rec {
+	uint32_t rec;
+	double objects, bytes;
+};
+static struct peak_rec *peaks;
+static size_t npeaks, cap_peaks;
 
 static size_t slot_of(uint64_t hash, size_t cap)
 {
@@ -59,9 +67,16 @@ static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, 
 	return true;
 }
 
+/* The record the last call found: at rate 1 a program that allocates in a
+ * loop sends one stack many times in a row. */
+static uint64_t last_hash;
+static size_t last_rec = SIZE_MAX;
+
 struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
 				  bool truncated)
 {
+	if (hash == last_hash && last_rec < nrecs && (!frames || (recs[last_rec].flags & STACK_HAS_FRAMES)))
+		return &recs[last_rec];
 	if ((nrecs + 1) * 4 > cap_slots * 3 && grow_index() < 0)
 		return NULL;
 	size_t i = find(hash);
@@ -69,6 +84,8 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 		struct stack_rec *s = &recs[slots[i] - 1];
 		if (frames && !(s->flags & STACK_HAS_FRAMES))
 			set_frames(s, frames, nframes, truncated);
+		last_hash = hash;
+		last_rec = slots[i] - 1;
 		return s;
 	}
 	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
@@ -100,7 +117,7 @@ uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 size_t stacktab_memory(void)
 {
 	return cap_recs * sizeof(*recs) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
-	       cap_slots * sizeof(*slots);
+	       cap_slots * sizeof(*slots) + cap_peaks * sizeof(*peaks) + stackfate_memory();
 }
 
 struct stack_realloc *stacktab_realloc(struct stack_rec *s)
@@ -122,10 +139,31 @@ const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s)
 
 void stacktab_snapshot_peak(void)
 {
+	npeaks = 0;
 	for (size_t i = 0; i < nrecs; i++) {
-		recs[i].peak_objects = recs[i].inuse_objects;
-		recs[i].peak_bytes = recs[i].inuse_bytes;
+		if (!recs[i].inuse_objects && !recs[i].inuse_bytes)
+			continue;
+		/* out of memory: the peak of the stacks that find no room is 0 */
+		if (MEM_GROW(peaks, cap_peaks, npeaks + 1) < 0)
+			return;
+		peaks[npeaks++] = (struct peak_rec){(uint32_t)i, recs[i].inuse_objects, recs[i].inuse_bytes};
 	}
+}
+
+void stacktab_peak_of(const struct stack_rec *s, double *objects, double *bytes)
+{
+	uint32_t want = stacktab_index(s);
+	size_t lo = 0, hi = npeaks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (peaks[mid].rec < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool found = lo < npeaks && peaks[lo].rec == want;
+	*objects = found ? peaks[lo].objects : 0;
+	*bytes = found ? peaks[lo].bytes : 0;
 }
 
 struct stack_rec *stacktab_base(void)

@@ -17,7 +17,8 @@ enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4 };
 enum { LIFE_BUCKETS = PPROF_LIFE_BUCKETS, FREE_SITES = 4 };
 
 /* What happened to the blocks of one stack after they were allocated. All
- * figures are estimates (sums of sample weights), exact at rate 1. */
+ * figures are estimates (sums of sample weights), exact at rate 1. Kept
+ * apart from the record, and compact at rate 1: stackfate.h. */
 struct stack_fate {
 	double life[LIFE_BUCKETS];   /* freed blocks by lifetime */
 	double short_objects, short_bytes; /* freed within ALLOCPROF_SHORT_NS */
@@ -37,21 +38,23 @@ struct stack_realloc {
 	double chains_live, chain_moves_live, chain_bytes_live;
 };
 
+/* One per distinct stack, so every byte counts (2^17 stacks: 12 MiB): what
+ * only some stacks need lives in side tables, the peak (stacktab_peak_of)
+ * only for stacks with blocks in use at the snapshot. */
 struct stack_rec {
 	uint64_t hash;
 	uint32_t node;    /* its innermost frame in the frame tree */
 	uint32_t flags;
 	double alloc_objects, alloc_bytes;
 	double inuse_objects, inuse_bytes;
-	double peak_objects, peak_bytes; /* in use at the last peak snapshot */
 	/* most blocks live at once: the in-use estimate, and the sampled
 	 * blocks themselves (the same at rate 1) */
 	double live_max;
+	uint64_t size_min, size_max;     /* of the sampled blocks */
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
 	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
-	uint64_t size_min, size_max;     /* of the sampled blocks */
-	struct stack_fate fate;
+	uint32_t fate_rec;        /* its fate record (stackfate.c), 0 while none was freed */
 };
 
 /* The record for hash, created if new. frames may be NULL (a free seen
@@ -78,5 +81,7 @@ const struct stack_realloc *stacktab_realloc_of(const struct stack_rec *s);
 
 /* Copies every stack's in-use figures into its peak figures. */
 void stacktab_snapshot_peak(void);
+/* In use by s at the last peak snapshot. */
+void stacktab_peak_of(const struct stack_rec *s, double *objects, double *bytes);
 
 #endif

@@ -16,21 +16,27 @@ struct pair {
 
 static struct pair *table;
 
+/* The pair the last call found: allocations and frees come in runs of one
+ * stack and thread. Pairs never move, so it stays valid. */
+static struct pair *last;
+
 static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
 {
+	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
+	if (last && last->key == key)
+		return last;
 	if (!table && !(table = pages_map(SLOTS * sizeof(*table))))
 		return NULL;
-	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
 	uint64_t h = (key * 0x9e3779b97f4a7c15ULL) >> 48;
 	for (unsigned i = 0; i < PROBES; i++) {
 		struct pair *p = &table[(h + i) & (SLOTS - 1)];
 		if (p->key == key)
-			return p;
+			return last = p;
 		if (!p->key) {
 			if (!create)
 				return NULL;
 			p->key = key;
-			return p;
+			return last = p;
 		}
 	}
 	return NULL;

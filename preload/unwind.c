@@ -4,6 +4,8 @@
 #include "unwind.h"
 #include "unwind_validate.h"
 
+#include "../src/hmap.h"
+
 #include <elf.h>
 #include <link.h>
 #include <stdatomic.h>
@@ -59,6 +61,7 @@ struct cached_stack {
 	uint16_t skip;    /* the shim's own frames on top */
 	uint16_t kept;    /* frames given back: n - skip, at most max */
 	uint8_t truncated;
+	uint64_t hash;    /* unwind_hash of the kept frames */
 	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
 };
 
@@ -163,7 +166,8 @@ static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limi
 
 /* The program's frames, read back if some entry's slots all still hold what
  * they held; -1 if none does. */
-static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frames, bool *truncated)
+static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frames, bool *truncated,
+			uint64_t *hash)
 {
 	unsigned set = cache_set(anchor);
 	uint64_t tag = cache_tag(c, anchor);
@@ -185,6 +189,7 @@ static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frame
 		if (i < n)
 			continue;
 		*truncated = e->truncated;
+		*hash = e->hash;
 		return e->kept;
 	}
 	return -1;
@@ -195,7 +200,8 @@ static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frame
  * pointer. The frames below the anchor (this walk's own) are left out.
  * Returns the raw chain's length; the entry keeps its trimmed form. */
 static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, uint64_t anchor,
-						      uint64_t *frames, unsigned max, bool *truncated)
+						      uint64_t *frames, unsigned max, bool *truncated,
+						      uint64_t *hash)
 {
 	unw_context_t uc;
 	unw_cursor_t cur;
@@ -232,7 +238,9 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	}
 	int skip;
 	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
+	*hash = unwind_hash(frames, kept, *truncated);
 	if (plain && n > 0) {
+		e->hash = *hash;
 		e->n = (uint16_t)n;
 		e->skip = (uint16_t)skip;
 		e->kept = (uint16_t)kept;
@@ -243,7 +251,18 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	return (int)kept;
 }
 
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
+uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (truncated ? 0x7472756e63ULL << 20 : 0);
+	for (unsigned i = 0; i < n; i++) {
+		h = (h ^ frames[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return hash_mix64(h);
+}
+
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		      struct unwind_cache *c)
 {
 	if (c && c->resting) {
 		c->resting--;
@@ -252,7 +271,7 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct un
 	}
 	if (c) {
 		uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-		int kept = cache_lookup(c, anchor, frames, truncated);
+		int kept = cache_lookup(c, anchor, frames, truncated, hash);
 		count(kept >= 0 ? &c->hits : &c->misses);
 		c->window_hits += kept >= 0;
 		if (++c->window_lookups == WINDOW) {
@@ -267,16 +286,19 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct un
 		if (atomic_load_explicit(&c->walks, memory_order_relaxed) <
 		    WALKS_FREE + hits / HITS_PER_WALK + misses / MISSES_PER_WALK) {
 			count(&c->walks);
-			return (unsigned)walk_and_remember(c, anchor, frames, max, truncated);
+			return (unsigned)walk_and_remember(c, anchor, frames, max, truncated, hash);
 		}
 	}
 	int want = (int)(max + UNWIND_SKIP_MAX + 1);
 	int n = unw_backtrace((void **)frames, want);
 	if (n <= 0) {
 		*truncated = false;
+		*hash = unwind_hash(frames, 0, false);
 		return 0;
 	}
 	int skip;
 	/* the buffer held max + UNWIND_SKIP_MAX + 1: if it is full, the stack went on */
-	return drop_own_frames(frames, n, max, n == want, truncated, &skip);
+	unsigned kept = drop_own_frames(frames, n, max, n == want, truncated, &skip);
+	*hash = unwind_hash(frames, kept, *truncated);
+	return kept;
 }

@@ -22,9 +22,15 @@ void unwind_cache_reset(struct unwind_cache *c);
 void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *walks);
 
 /* frames must hold max + UNWIND_SKIP_MAX + 1 entries. Returns how many
- * frames were kept (at most max); *truncated when the stack was deeper.
- * With a cache (or NULL), a chain seen before costs a load per frame. */
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c);
+ * frames were kept (at most max); *truncated when the stack was deeper;
+ * *hash names them (unwind_hash). With a cache (or NULL), a chain seen
+ * before costs a load per frame, and its hash was kept with it. */
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		      struct unwind_cache *c);
+/* The name of a stack: one multiply per frame. Each round is a bijection of
+ * the running value, so two stacks collide only by the 2^-64 chance of the
+ * final mix. */
+uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated);
 /* True if pc lies in the shim's own code. */
 bool unwind_is_own(uint64_t pc);
 

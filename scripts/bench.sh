@@ -5,7 +5,7 @@
 # run of the same round, peak RSS and output size. Exits non-zero only if a
 # run failed, never because something was slow.
 #
-# usage: scripts/bench.sh [--quick] [--rounds N] [--only sqlite|perl|python|gcc|redis]
+# usage: scripts/bench.sh [--quick] [--rounds N] [--only sqlite|perl|python|gcc|redis|churn|stacks]
 #                         [--tools "plain bare default exact heaptrack jemalloc gperftools"]
 #                         [--accuracy]
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 ROUNDS=5
-ONLY="sqlite perl python gcc redis"
+ONLY="sqlite perl python gcc redis churn stacks"
 TOOLS="bare default exact heaptrack jemalloc gperftools"
 ACCURACY=0
 while [ $# -gt 0 ]; do
@@ -82,6 +82,12 @@ run_sqlite() { /usr/bin/sqlite3 :memory: < "$WORK/sqlite.sql" > /dev/null; }
 run_perl() { /usr/bin/perl "$WORK/perl.pl" > /dev/null; }
 run_python() { /usr/bin/python3 "$WORK/python.py" > /dev/null; }
 run_gcc() { /usr/bin/gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
+# exact mode's two hard cases: small blocks at tens of millions of
+# malloc+free pairs a second on shallow stacks (cfrac-like: 10 M pairs of
+# 32 bytes, 16 live), and a recursion with 2^17 distinct 40-frame stacks
+# (espresso-like: deep_stacks, 786 k blocks)
+run_churn() { "$ROOT/build/tests/bench/malloc_bench" pair 1 32 10 > /dev/null; }
+run_stacks() { "$ROOT/build/tests/programs/deep_stacks" > /dev/null; }
 # below the kernel's ephemeral ports (32768 and up), where clients' sockets live
 REDIS_PORT=$((20000 + $$ % 12000))
 run_redis() {
@@ -152,10 +158,11 @@ measure() { # WORKLOAD TOOL ROUND: appends "workload tool round seconds rss_kb o
 }
 
 # /usr/bin/time cannot run shell functions: export them into a tiny script
-for w in sqlite perl python gcc; do
+for w in sqlite perl python gcc churn stacks; do
 	cat > "$WORK/run_$w" <<EOS
 #!/bin/bash
 WORK=$WORK
+ROOT=$ROOT
 $(declare -f "run_$w")
 run_$w
 EOS

@@ -6,7 +6,7 @@ set -eu
 BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev libncurses-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer,
 # the package build and its checks (suite install), gdb (suite attach)
-TEST_PKGS="golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
+TEST_PKGS="time golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
  graphviz libxml2-utils chromium fonts-dejavu-core lld mold
  debhelper lintian man-db gdb tmux"

@@ -40,7 +40,14 @@ bool unwind_is_own(uint64_t pc) { (void)pc; return false; }
 size_t unwind_cache_bytes(unsigned max) { (void)max; return 64; }
 void unwind_cache_reset(struct unwind_cache *c) { (void)c; }
 void unwind_cache_stats(const struct unwind_cache *c, uint64_t *h, uint64_t *m, uint64_t *w) { (void)c; *h = *m = *w = 0; }
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct unwind_cache *c)
+uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
+{
+	uint64_t h = n + truncated;
+	for (unsigned i = 0; i < n; i++)
+		h = (h ^ frames[i]) * 0xff51afd7ed558ccdULL;
+	return h;
+}
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash, struct unwind_cache *c)
 {
 	(void)c;
 	unsigned n = 3 + stack_choice % 8;
@@ -49,6 +56,7 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, struct un
 	for (unsigned i = 0; i < n; i++)
 		frames[i] = 0x400000 + 16 * (stack_choice % 8) + i;
 	*truncated = false;
+	*hash = unwind_hash(frames, n, false);
 	return n;
 }
 

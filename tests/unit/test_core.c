@@ -10,6 +10,8 @@
 
 #include "../../preload/outfile.h"
 #include "../../preload/sampler.h"
+#include "../../preload/stackfate.h"
+#include "../../preload/stacktab.h"
 #include "buildid.h"
 #include "gz.h"
 #include "hmap.h"
@@ -160,6 +162,56 @@ static void test_outfile(void)
 	TAP_EQ_INT(system(cmd), 0, "clean up");
 }
 
+/* A stack's fate: whole counts at rate 1, then a weight that is not one
+ * widens the record to sums, which go on from the counts. */
+static void test_stackfate(void)
+{
+	uint64_t frames[] = {0x1010, 0x1020, 0x1030};
+	struct stack_rec *s = stacktab_intern(42, frames, 3, false);
+	TAP_OK(s != NULL, "a stack");
+	uint32_t si = stacktab_index(s); /* records move as the table grows */
+	struct stack_fate f;
+	stackfate_read(s, &f);
+	TAP_OK(f.freed == 0 && f.free_pc[0] == 0, "no fate before a free");
+	struct fate_free one = {.life_bucket = 0, .is_short = true, .same_thread = true, .free_pc = 0x2000,
+				.size = 16, .objects = 1, .bytes = 16};
+	stackfate_add(s, &one);
+	stackfate_add(s, &one);
+	one.free_pc = 0x3000;
+	one.life_bucket = 3;
+	one.is_short = false;
+	one.same_thread = false;
+	stackfate_add(s, &one);
+	stackfate_read(s, &f);
+	TAP_OK(f.freed == 3 && f.life[0] == 2 && f.life[3] == 1, "freed 3: 2 in bucket 0, 1 in bucket 3");
+	TAP_OK(f.short_objects == 2 && f.short_bytes == 32 && f.freed_same_thread == 2, "2 short, 32 bytes");
+	TAP_OK(f.free_pc[0] == 0x2000 && f.free_pc_weight[0] == 2 && f.free_pc[1] == 0x3000 &&
+		       f.free_pc_weight[1] == 1 && f.free_pc[2] == 0,
+	       "free sites in order of first use, with their counts");
+	struct fate_free weighed = {.life_bucket = 0, .is_short = true, .same_thread = true, .free_pc = 0x3000,
+				    .size = 16, .objects = 2.5, .bytes = 40};
+	stackfate_add(s, &weighed);
+	stackfate_read(s, &f);
+	TAP_OK(f.freed == 5.5 && f.life[0] == 4.5 && f.short_objects == 4.5 && f.short_bytes == 72,
+	       "widened: the sums go on from the counts (freed %.1f)", f.freed);
+	TAP_OK(f.free_pc[1] == 0x3000 && f.free_pc_weight[1] == 3.5, "and the free sites too");
+	struct stack_rec *other = stacktab_intern(43, frames, 2, false);
+	stackfate_read(other, &f);
+	TAP_OK(f.freed == 0, "another stack has none");
+
+	/* the peak: in use at the snapshot, only for stacks that had some */
+	s = stacktab_at(si);
+	s->inuse_objects = 3;
+	s->inuse_bytes = 48;
+	stacktab_snapshot_peak();
+	other->inuse_objects = 5;
+	double objects, bytes;
+	stacktab_peak_of(s, &objects, &bytes);
+	TAP_OK(objects == 3 && bytes == 48, "peak of a stack in use at the snapshot");
+	stacktab_peak_of(other, &objects, &bytes);
+	TAP_OK(objects == 0 && bytes == 0, "none for a stack that was not");
+}
+
 int main(void)
 {
 	test_hmap();
@@ -168,5 +220,6 @@ int main(void)
 	test_buildid();
 	test_sampler();
 	test_outfile();
+	test_stackfate();
 	return tap_done();
 }
