@@ -30,8 +30,8 @@ done
 "$ALLOCPROF" top --help | grep -q -- '--sample-index' && ok "top --help" || not_ok "top --help"
 "$ALLOCPROF" --version | grep -q '^allocprof [0-9]' && ok "--version" || not_ok "--version"
 
-# every variable the README documents is in allocprof help
-vars=$(grep -o '^| `ALLOCPROF_[A-Z_]*`' "$SRC/README.md" | tr -d '|` ' | sort -u)
+# every variable docs/configuration.md documents is in allocprof help
+vars=$(grep -o '^| `ALLOCPROF_[A-Z_]*`' "$SRC/docs/configuration.md" | tr -d '|` ' | sort -u)
 for v in $vars ALLOCPROF_MANIFEST; do
 	grep -q "^  $v " "$WORK/help" && ok "help documents $v" || not_ok "help documents $v"
 done
