@@ -1,7 +1,8 @@
-/* cli: one table names every option of every profile command with the group
- * it belongs to; a command says which groups it takes. Names are matched in
- * full, with one dash or two, the value after '=' or as the next argument:
- * no abbreviations and no letters glued to -n, so "-nodes" is not "-n odes". */
+/* cli: one table names every option of every command (help aside) with the
+ * group it belongs to; a command says which groups it takes. Names are
+ * matched in full, with one dash or two, the value after '=' or as the next
+ * argument: no abbreviations and no letters glued to -n, so "-nodes" is not
+ * "-n odes". */
 #include "cli.h"
 
 #include <math.h>
