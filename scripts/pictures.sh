@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the example pictures of the README (viewer/pictures/examples/)
+# Regenerates the example pictures of docs/pictures-reference.md (viewer/pictures/examples/)
 # from a real program: sqlite3 building, indexing and querying a 200k-row
 # table (the workload of scripts/demo.sh), profiled at ALLOCPROF_RATE=1 so
 # every figure is exact. Needs sqlite3, graphviz and chromium (setup.sh

@@ -596,9 +596,9 @@ static int index_ids(struct reader *r, struct hmap *m, const uint64_t *ids, size
 
 static int check_str(struct reader *r, uint32_t idx, const char *what)
 {
-	if (idx >= r->p->nstrs)
+	if (idx >= r->p->strings.n)
 		return fail(r, "invalid profile: %s refers to string %u, but the table has %zu", what,
-			    idx, r->p->nstrs);
+			    idx, r->p->strings.n);
 	return 0;
 }
 
@@ -606,7 +606,7 @@ static int resolve(struct reader *r)
 {
 	struct profile *p = r->p;
 	struct raw *w = &r->raw;
-	if (p->nstrs == 0 || p->str_lens[0] != 0)
+	if (p->strings.n == 0 || p->strings.lens[0] != 0)
 		return fail(r, "invalid profile: the string table must start with \"\"");
 	for (size_t i = 0; i < p->ntypes; i++)
 		if (check_str(r, p->sample_types[i].type, "a sample type") < 0 ||
@@ -707,7 +707,7 @@ int pprof_read_bytes(const uint8_t *data, size_t len, struct profile *out, struc
 	r.err = err;
 	err->msg[0] = 0;
 	profile_init(out);
-	out->nstrs = 0; /* the file's own table, leading "" included, replaces the default */
+	out->strings.n = 0; /* the file's own table, leading "" included, replaces the default */
 
 	struct pbuf inflated;
 	pbuf_init(&inflated);

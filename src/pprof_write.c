@@ -195,8 +195,8 @@ static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
 		function(b, &p->functions[i], i);
 		spill(b, sp);
 	}
-	for (size_t i = 0; i < p->nstrs; i++) {
-		pbuf_string(b, TAG_PROFILE_STRING_TABLE, p->strs[i], p->str_lens[i]);
+	for (size_t i = 0; i < p->strings.n; i++) {
+		pbuf_string(b, TAG_PROFILE_STRING_TABLE, p->strings.strs[i], p->strings.lens[i]);
 		spill(b, sp);
 	}
 	pbuf_int64(b, TAG_PROFILE_DROP_FRAMES, p->drop_frames);
@@ -230,8 +230,8 @@ static int encodable(const struct profile *p)
 		return -EFBIG;
 	/* the strings alone may already be too much: refuse before copying them */
 	size_t strbytes = 0;
-	for (size_t i = 0; i < p->nstrs; i++)
-		if ((strbytes += p->str_lens[i]) > PPROF_READ_MAX_BYTES)
+	for (size_t i = 0; i < p->strings.n; i++)
+		if ((strbytes += p->strings.lens[i]) > PPROF_READ_MAX_BYTES)
 			return -EFBIG;
 	return 0;
 }

@@ -1,22 +1,14 @@
-/* profile: builder for the in-memory pprof model. Strings live in chunks that
- * never move, so string pointers stay valid while the table grows. */
+/* profile: builder for the in-memory pprof model. Strings go to its strtab;
+ * functions are interned here, under the same collision limit. */
 #include "profile.h"
 
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "mem.h"
 
-struct str_chunk {
-	struct str_chunk *next;
-	size_t used, size;
-	char data[];
-};
-
 enum {
-	CHUNK_MIN = 64 * 1024,
-	/* entries looked at under one hash: beyond that a string or function is
+	/* entries looked at under one hash: beyond that a function is
 	 * added again rather than searched for, so no input can make interning
 	 * quadratic (and the seed makes collisions hard to craft anyway) */
 	MAX_SAME_HASH = 8,
@@ -25,20 +17,15 @@ enum {
 void profile_init(struct profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	p->hash_seed = hash_mix64((uint64_t)(uintptr_t)p ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30));
-	hmap_init(&p->str_index);
+	strtab_init(&p->strings);
+	p->failed = p->strings.failed;
 	hmap_init(&p->func_index);
-	profile_string_append(p, "", 0);
 }
 
 #define FREE_ARRAY(a, cap) mem_free((a), (cap) * sizeof(*(a)))
 
 void profile_release(struct profile *p)
 {
-	FREE_ARRAY(p->strs, p->cap_strs);
-	FREE_ARRAY(p->str_lens, p->cap_strs);
 	FREE_ARRAY(p->sample_types, p->cap_types);
 	FREE_ARRAY(p->samples, p->cap_samples);
 	FREE_ARRAY(p->values, p->cap_values);
@@ -51,12 +38,8 @@ void profile_release(struct profile *p)
 	FREE_ARRAY(p->comments, p->cap_comments);
 	FREE_ARRAY(p->timeline_inuse, p->cap_timeline_inuse);
 	FREE_ARRAY(p->timeline_rss, p->cap_timeline_rss);
-	hmap_release(&p->str_index);
+	strtab_release(&p->strings);
 	hmap_release(&p->func_index);
-	for (struct str_chunk *c = p->chunks, *next; c; c = next) {
-		next = c->next;
-		mem_free(c, sizeof(*c) + c->size);
-	}
 	memset(p, 0, sizeof(*p));
 }
 
@@ -67,70 +50,21 @@ static bool grow(struct profile *p, int rc)
 	return rc == 0;
 }
 
-static char *chunk_copy(struct profile *p, const char *s, size_t len)
+static uint32_t string_result(struct profile *p, uint32_t id)
 {
-	struct str_chunk *c = p->chunks;
-	if (!c || c->size - c->used < len + 1) {
-		size_t size = len + 1 > CHUNK_MIN ? len + 1 : CHUNK_MIN;
-		c = mem_alloc(sizeof(*c) + size);
-		if (!c) {
-			p->failed = true;
-			return NULL;
-		}
-		c->size = size;
-		c->used = 0;
-		c->next = p->chunks;
-		p->chunks = c;
-	}
-	char *d = c->data + c->used;
-	memcpy(d, s, len);
-	d[len] = 0;
-	c->used += len + 1;
-	return d;
+	if (p->strings.failed)
+		p->failed = true;
+	return id;
 }
 
 uint32_t profile_string_append(struct profile *p, const char *s, size_t len)
 {
-	if (p->nstrs >= UINT32_MAX - 1 || len > UINT32_MAX) {
-		p->failed = true;
-		return 0;
-	}
-	size_t cap = p->cap_strs;
-	if (!grow(p, MEM_GROW(p->strs, p->cap_strs, p->nstrs + 1)))
-		return 0;
-	if (cap != p->cap_strs) {
-		void *n = mem_realloc(p->str_lens, cap * sizeof(uint32_t), p->cap_strs * sizeof(uint32_t));
-		if (!n) {
-			p->cap_strs = cap; /* keep both arrays at the same capacity */
-			p->failed = true;
-			return 0;
-		}
-		p->str_lens = n;
-	}
-	const char *d = len ? chunk_copy(p, s, len) : "";
-	if (!d)
-		return 0;
-	p->strs[p->nstrs] = d;
-	p->str_lens[p->nstrs] = (uint32_t)len;
-	return (uint32_t)p->nstrs++;
+	return string_result(p, strtab_append(&p->strings, s, len));
 }
 
 uint32_t profile_string(struct profile *p, const char *s, size_t len)
 {
-	if (!len)
-		return 0;
-	uint64_t h = hash_bytes(s, len, p->hash_seed);
-	int same = 0;
-	for (size_t i = hmap_first(&p->str_index, h); i != HMAP_END && same < MAX_SAME_HASH;
-	     i = hmap_next(&p->str_index, h, i), same++) {
-		uint32_t idx = (uint32_t)p->str_index.e[i].val;
-		if (p->str_lens[idx] == len && !memcmp(p->strs[idx], s, len))
-			return idx;
-	}
-	uint32_t idx = profile_string_append(p, s, len);
-	if (idx && same < MAX_SAME_HASH && !grow(p, hmap_insert(&p->str_index, h, idx)))
-		return 0;
-	return idx;
+	return string_result(p, strtab_intern(&p->strings, s, len));
 }
 
 uint32_t profile_cstr(struct profile *p, const char *s)
@@ -174,7 +108,7 @@ uint32_t profile_add_mapping(struct profile *p, const struct pf_mapping *m)
 static uint64_t function_hash(const struct profile *p, uint32_t name, uint32_t system_name,
 			      uint32_t filename, int64_t start_line)
 {
-	return hash_mix64(p->hash_seed ^ name ^ ((uint64_t)system_name << 32)) ^
+	return hash_mix64(p->strings.seed ^ name ^ ((uint64_t)system_name << 32)) ^
 	       hash_mix64(filename ^ ((uint64_t)start_line << 20));
 }
 
@@ -266,25 +200,13 @@ uint32_t profile_add_sample(struct profile *p, const uint32_t *locs, size_t nloc
 	return (uint32_t)p->nsamples++;
 }
 
-/* One entry per distinct string and function: a file may repeat either any
- * number of times, and an entry per copy under one hash made this quadratic
- * (a 653-byte file took 32 s). */
+/* One entry per distinct function: a file may repeat one any number of
+ * times, and an entry per copy under one hash made this quadratic. */
 int profile_reindex(struct profile *p)
 {
-	hmap_release(&p->str_index);
+	if (strtab_reindex(&p->strings) < 0)
+		return -ENOMEM;
 	hmap_release(&p->func_index);
-	for (size_t i = 1; i < p->nstrs; i++) {
-		uint64_t h = hash_bytes(p->strs[i], p->str_lens[i], p->hash_seed);
-		int same = 0;
-		bool dup = false;
-		for (size_t e = hmap_first(&p->str_index, h); e != HMAP_END && !dup && same < MAX_SAME_HASH;
-		     e = hmap_next(&p->str_index, h, e), same++) {
-			uint64_t j = p->str_index.e[e].val;
-			dup = p->str_lens[j] == p->str_lens[i] && !memcmp(p->strs[j], p->strs[i], p->str_lens[i]);
-		}
-		if (!dup && same < MAX_SAME_HASH && hmap_insert(&p->str_index, h, i) < 0)
-			return -ENOMEM;
-	}
 	for (size_t i = 0; i < p->nfunctions; i++) {
 		const struct pf_function *f = &p->functions[i];
 		uint64_t h = function_hash(p, f->name, f->system_name, f->filename, f->start_line);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
+#include "strtab.h"
 
 #define PF_NONE UINT32_MAX /* "no mapping" and similar absent indices */
 
@@ -60,10 +61,7 @@ struct pf_function {
 };
 
 struct profile {
-	/* string table; strs[0] is "" */
-	const char **strs;
-	uint32_t *str_lens;
-	size_t nstrs, cap_strs;
+	struct strtab strings; /* the string table; id 0 is "" */
 
 	struct pf_value_type *sample_types;
 	size_t ntypes, cap_types;
@@ -102,12 +100,9 @@ struct profile {
 	size_t ntimeline_rss, cap_timeline_rss;
 
 	bool failed; /* sticky: an allocation failed; the profile is incomplete */
-	uint64_t hash_seed; /* of the interning indexes: per profile, not guessable */
 
 	/* builder state */
-	struct hmap str_index;  /* string hash -> string index */
-	struct hmap func_index; /* function hash -> function index */
-	struct str_chunk *chunks;
+	struct hmap func_index; /* function hash (seeded by strings.seed) -> function index */
 };
 
 void profile_init(struct profile *p);
@@ -124,7 +119,11 @@ uint32_t profile_cstr(struct profile *p, const char *s);
 uint32_t profile_string_append(struct profile *p, const char *s, size_t len);
 static inline const char *profile_str(const struct profile *p, uint32_t idx)
 {
-	return idx < p->nstrs ? p->strs[idx] : "";
+	return idx < p->strings.n ? p->strings.strs[idx] : "";
+}
+static inline size_t profile_str_len(const struct profile *p, uint32_t idx)
+{
+	return idx < p->strings.n ? p->strings.lens[idx] : 0;
 }
 
 int profile_add_sample_type(struct profile *p, const char *type, const char *unit);

@@ -1,7 +1,7 @@
 /* symbolize: a table of modules (one per distinct mapping: path, range,
  * offset, build ID), each opened once into one Dwfl and each with a cache
- * from address to frames. Cached frames hold offsets into a private string
- * pool, so answers outlive the profile they were computed for; applying them
+ * from address to frames. Cached frames hold ids in a private string
+ * table, so answers outlive the profile they were computed for; applying them
  * to a profile is only interning. Everything of ours comes from mem.h;
  * libdw allocates for itself. */
 #include "symbolize.h"
@@ -18,9 +18,10 @@
 #include "hmap.h"
 #include "mem.h"
 #include "srcline.h"
+#include "strtab.h"
 
 struct cframe {
-	uint32_t name, system_name, file; /* pool offsets; 0 is "" */
+	uint32_t name, system_name, file; /* ids in symbolizer.strings; 0 is "" */
 	int64_t line, column, start_line;
 };
 
@@ -56,9 +57,7 @@ struct symbolizer {
 	size_t nmods, cap_mods;
 	struct cframe *frames;
 	size_t nframes, cap_frames;
-	char *pool;
-	size_t pool_len, pool_cap;
-	struct hmap pool_index; /* string hash -> pool offset */
+	struct strtab strings;
 };
 
 static char *dup_str(const char *s, size_t *size)
@@ -79,12 +78,9 @@ struct symbolizer *symbolizer_new(const struct symbolize_options *o)
 		return NULL;
 	s->o = *o;
 	s->dpath = dup_str(o->debuginfo_path ? o->debuginfo_path : DEBUGINFO_DEFAULT_PATH, &s->dpath_size);
-	s->pool = mem_alloc(4096);
-	if (!s->dpath || !s->pool)
+	strtab_init(&s->strings);
+	if (!s->dpath || s->strings.failed)
 		goto fail;
-	s->pool_cap = 4096;
-	s->pool[0] = 0;
-	s->pool_len = 1;
 	s->o.debuginfo_path = s->dpath;
 	s->cb.find_elf = debuginfo_no_find_elf;
 	s->cb.find_debuginfo = o->live ? debuginfo_find_local : debuginfo_find_offline;
@@ -113,44 +109,17 @@ void symbolizer_free(struct symbolizer *s)
 	}
 	mem_free(s->mods, s->cap_mods * sizeof(*s->mods));
 	mem_free(s->frames, s->cap_frames * sizeof(*s->frames));
-	mem_free(s->pool, s->pool_cap);
-	hmap_release(&s->pool_index);
+	strtab_release(&s->strings);
 	mem_free(s->dpath, s->dpath_size);
 	mem_free(s, sizeof(*s));
 }
 
-/* Returns the pool offset of s's copy of str (0 for NULL or ""), or
- * UINT32_MAX when out of memory. */
+/* The id of str in the symbolizer's table (0 for NULL or ""), or UINT32_MAX
+ * when out of memory. */
 static uint32_t intern(struct symbolizer *s, const char *str)
 {
-	if (!str || !str[0])
-		return 0;
-	size_t len = strlen(str);
-	uint64_t h = hash_bytes(str, len, 0x9e3779b97f4a7c15ULL);
-	for (size_t i = hmap_first(&s->pool_index, h); i != HMAP_END; i = hmap_next(&s->pool_index, h, i)) {
-		uint64_t off = s->pool_index.e[i].val;
-		if (!memcmp(s->pool + off, str, len + 1))
-			return (uint32_t)off;
-	}
-	if (s->pool_len + len + 1 > UINT32_MAX)
-		return UINT32_MAX;
-	size_t need = s->pool_len + len + 1;
-	if (need > s->pool_cap) {
-		size_t cap = s->pool_cap;
-		while (cap < need)
-			cap *= 2;
-		char *np = mem_realloc(s->pool, s->pool_cap, cap);
-		if (!np)
-			return UINT32_MAX;
-		s->pool = np;
-		s->pool_cap = cap;
-	}
-	uint32_t off = (uint32_t)s->pool_len;
-	if (hmap_insert(&s->pool_index, h, off) < 0)
-		return UINT32_MAX;
-	memcpy(s->pool + off, str, len + 1);
-	s->pool_len += len + 1;
-	return off;
+	uint32_t id = strtab_intern_cstr(&s->strings, str);
+	return s->strings.failed ? UINT32_MAX : id;
 }
 
 __attribute__((format(printf, 2, 3))) static void note(struct symbolizer *s, const char *fmt, ...)
@@ -343,9 +312,9 @@ static int apply(struct symbolizer *s, struct profile *p, uint32_t loc, uint64_t
 	int flags = PACK_DWARF(v) ? HAS_INLINES : 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct cframe *c = &s->frames[PACK_FIRST(v) + k];
-		uint32_t name = profile_cstr(p, s->pool + c->name);
-		uint32_t sys = profile_cstr(p, s->pool + c->system_name);
-		uint32_t file = profile_cstr(p, s->pool + c->file);
+		uint32_t name = profile_string(p, strtab_get(&s->strings, c->name), s->strings.lens[c->name]);
+		uint32_t sys = profile_string(p, strtab_get(&s->strings, c->system_name), s->strings.lens[c->system_name]);
+		uint32_t file = profile_string(p, strtab_get(&s->strings, c->file), s->strings.lens[c->file]);
 		uint32_t fn = profile_add_function(p, name, sys, file, c->start_line);
 		if (fn == PF_NONE)
 			return -ENOMEM;

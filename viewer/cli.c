@@ -1,7 +1,8 @@
-/* cli: one table names every option of every profile command with the group
- * it belongs to; a command says which groups it takes. Names are matched in
- * full, with one dash or two, the value after '=' or as the next argument:
- * no abbreviations and no letters glued to -n, so "-nodes" is not "-n odes". */
+/* cli: one table names every option of every command (help aside) with the
+ * group it belongs to; a command says which groups it takes. Names are
+ * matched in full, with one dash or two, the value after '=' or as the next
+ * argument: no abbreviations and no letters glued to -n, so "-nodes" is not
+ * "-n odes". */
 #include "cli.h"
 
 #include <math.h>
@@ -10,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pprof_read.h"
+#include "figures.h"
 #include "filter.h"
+#include "pprof_read.h"
 #include "suggest.h"
 #include "usage.h"
 
@@ -20,6 +22,8 @@ enum {
 	O_NODEFRACTION, O_EDGEFRACTION, O_FOCUS, O_IGNORE, O_OUTPUT, O_SOURCE, O_CONTEXT, O_DIFF,
 	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV, O_HIDE, O_HTTP,
 	O_ONCE, O_COUNT, O_INTERVAL, O_TIMEOUT,
+	O_RATE, O_SEED, O_QUIET, O_JSON, O_BUDGET, O_WRITE_BUDGET, O_MAX_INCREASE, O_MAX_FIGURE, O_SITES,
+	O_JUNIT,
 };
 
 static const struct {
@@ -72,11 +76,26 @@ static const struct {
 	{"count", true, O_COUNT, CLI_LIVE},
 	{"interval", true, O_INTERVAL, CLI_LIVE},
 	{"timeout", true, O_TIMEOUT, CLI_LIVE},
+	{"rate", true, O_RATE, CLI_RUN},
+	{"seed", true, O_SEED, CLI_RUN},
+	{"q", false, O_QUIET, CLI_RUN},
+	{"quiet", false, O_QUIET, CLI_RUN},
+	{"json", false, O_JSON, CLI_JSON},
+	{"budget", true, O_BUDGET, CLI_CHECK},
+	{"write-budget", true, O_WRITE_BUDGET, CLI_CHECK},
+	{"max-increase", true, O_MAX_INCREASE, CLI_CHECK},
+	{"max-allocs", true, O_MAX_FIGURE, CLI_CHECK},
+	{"max-bytes", true, O_MAX_FIGURE, CLI_CHECK},
+	{"max-peak", true, O_MAX_FIGURE, CLI_CHECK},
+	{"max-inuse", true, O_MAX_FIGURE, CLI_CHECK},
+	{"sites", true, O_SITES, CLI_CHECK},
+	{"junit", true, O_JUNIT, CLI_CHECK},
 	{"h", false, O_HELP, ~0u},
 	{"help", false, O_HELP, ~0u},
 	{"http", false, O_HTTP, ~0u}, /* pprof's web interface: refused */
 };
 enum { NOPTS = sizeof(table) / sizeof(table[0]) };
+_Static_assert((int)CLI_NFIGURES == (int)FIG_COUNT, "--max-FIGURE for each of check's figures");
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -87,17 +106,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see 'allocprof help %s')\n", cmd);
 	return 2;
-}
-
-bool cli_help_asked(const char *cmd, char **argv, int optind)
-{
-	/* getopt moves past an option only at its end: inside "-hide" optind
-	 * still points at it */
-	const char *a = argv[optind - 1];
-	if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-		return true;
-	cli_usage_error(cmd, "unknown option '%s'", argv[optind]);
-	return false;
 }
 
 static bool parse_gran(const char *s, enum gran *g, bool *by_site)
@@ -293,6 +301,39 @@ static int apply(const char *cmd, int k, const char *val, unsigned groups, struc
 			return cli_usage_error(cmd, "--%s takes seconds from 0.1 to 86400, not '%s'", name, val);
 		*(table[k].code == O_INTERVAL ? &c->interval : &c->timeout) = px;
 		break;
+	case O_RATE:
+		c->rate = val;
+		break;
+	case O_SEED:
+		c->seed = val;
+		break;
+	case O_QUIET:
+		c->quiet = true;
+		break;
+	case O_JSON:
+		c->json = true;
+		break;
+	case O_BUDGET:
+		c->budget = val;
+		break;
+	case O_WRITE_BUDGET:
+		c->write_budget = val;
+		break;
+	case O_JUNIT:
+		c->junit = val;
+		break;
+	case O_MAX_INCREASE:
+		c->max_increase = val;
+		break;
+	case O_MAX_FIGURE: /* --max-FIGURE */
+		for (int f = 0; f < FIG_COUNT; f++)
+			if (!strcmp(name + 4, figure_names[f]))
+				c->max_figure[f] = val;
+		break;
+	case O_SITES:
+		if (!parse_count(val, &c->sites) || c->sites > 100000)
+			return cli_usage_error(cmd, "--sites takes a count, not '%s'", val);
+		break;
 	}
 	return 0;
 }
@@ -328,6 +369,7 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c)
 	c->context = 3;
 	c->min_width = -1;
 	c->min_share = 0.005;
+	c->sites = 5;
 
 	const char *diff = NULL;
 	bool options = true;
@@ -340,8 +382,11 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c)
 			nopts++;
 			continue;
 		}
-		if (!options || a[0] != '-' || !a[1])
+		if (!options || a[0] != '-' || !a[1]) {
+			if (s->operands == CLI_PROGRAM)
+				break; /* the program's own arguments follow */
 			continue; /* an operand; "-" is standard input */
+		}
 		int first = i;
 		const char *name = a[1] == '-' ? a + 2 : a + 1;
 		size_t len = strcspn(name, "=");
@@ -441,6 +486,19 @@ static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 		c->path = c->args[0];
 		c->base_path = c->nargs == 2 ? c->args[1] : c->diff_base;
 		break;
+	case CLI_PROGRAM:
+		if (!c->nargs)
+			return cli_usage_error(cmd, "no program given");
+		break;
+	case CLI_FIGURES: {
+		bool one = c->budget || c->write_budget;
+		if (c->budget && c->write_budget)
+			return cli_usage_error(cmd, "--budget and --write-budget do not go together");
+		if (c->nargs != (one ? 1 : 2))
+			return cli_usage_error(cmd, one ? "give one profile or stat --json file: NEW"
+							: "give two profiles or stat --json files: BASELINE NEW");
+		break;
+	}
 	}
 	return 0;
 }
@@ -454,6 +512,8 @@ bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, i
 		*status = rc < 0 ? 0 : rc;
 		return false;
 	}
+	if (s->operands == CLI_PROGRAM || s->operands == CLI_FIGURES)
+		return true; /* nothing to load, nothing held */
 	if (s->operands == CLI_REGEX_PROFILE) {
 		char err[300];
 		if (!rx_compile(&c->re, c->args[0], err, sizeof(err))) {

@@ -1,4 +1,4 @@
-/* cli: the one option parser of the profile commands, in GNU spelling (--by
+/* cli: the one option parser of allocprof's commands, in GNU spelling (--by
  * line, -n 20) and pprof's (-lines, -nodecount=20, -n=20); and the prologue
  * they share: parse, check the operands, load the profiles, one error line. */
 #ifndef ALLOCPROF_CLI_H
@@ -35,8 +35,14 @@ enum {
 	 * command is unknown rather than misplaced */
 	CLI_HINTS = 1 << 16,
 	/* watch: --once, --count N, --interval S, --timeout S; -n rows */
-	CLI_LIVE = 1 << 17,
+	CLI_LIVE = 1 << 20,
+	/* the commands that run a program or compare figures */
+	CLI_RUN = 1 << 17,   /* --rate, --seed, -q */
+	CLI_JSON = 1 << 18,  /* --json */
+	CLI_CHECK = 1 << 19, /* --budget, --write-budget, --max-*, --sites, --junit */
 };
+
+enum { CLI_NFIGURES = 4 }; /* check's figures: allocs, bytes, peak, inuse */
 
 /* What a command's operands are. */
 enum cli_operands {
@@ -44,6 +50,9 @@ enum cli_operands {
 	CLI_REGEX_PROFILE, /* REGEX PROFILE: list, peek */
 	CLI_BASE_NEW,      /* BASE NEW, or NEW with --diff-base: diff */
 	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report */
+	/* nothing loaded: the command reads its operands itself */
+	CLI_PROGRAM,       /* PROG [ARGS...]: run, stat; options end at PROG */
+	CLI_FIGURES,       /* BASELINE NEW, or NEW with --budget or --write-budget: check */
 };
 
 struct cli_spec {
@@ -69,6 +78,12 @@ struct cli {
 	bool once;
 	int count;                 /* 0: until q (on a terminal), else 1 */
 	double interval, timeout;  /* seconds; 0: the default */
+	/* run, stat, check; values checked by the command */
+	const char *rate, *seed;
+	bool quiet, json;
+	const char *budget, *write_budget, *junit;
+	const char *max_increase, *max_figure[CLI_NFIGURES]; /* --max-allocs ... in FIG_* order */
+	int sites;
 	char **args; /* the operands, in order */
 	int nargs;
 	/* what cli_start loaded */
@@ -90,11 +105,6 @@ int cli_parse(int argc, char **argv, const struct cli_spec *s, struct cli *c);
  * nothing held. */
 bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, int *status);
 void cli_release(struct cli *c);
-
-/* For the commands parsing with getopt_long (run, stat, check): when it
- * returns 'h', whether the option was -h or --help rather than the start of
- * "-hide" or "-http". If not, prints the usage error (status 2). */
-bool cli_help_asked(const char *cmd, char **argv, int optind);
 
 /* "allocprof CMD: MESSAGE" plus a pointer to the help, status 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

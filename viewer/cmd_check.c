@@ -5,7 +5,6 @@
  * ones, or what --max-increase and the per-figure options say. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -48,6 +47,16 @@ static int parse_tolerance(const char *s, struct tolerance *t)
 	if (e == s || errno || v < 0 || (*e && strcmp(e, "%")))
 		return -1;
 	*t = (struct tolerance){true, *e == '%', v};
+	return 0;
+}
+
+/* An option's tolerance, when given; -1 after the usage error. */
+static int tolerance_option(const char *option, const char *val, struct tolerance *t)
+{
+	if (val && parse_tolerance(val, t) < 0) {
+		cli_usage_error("check", "%s takes a percentage (5%%) or an amount (100), not '%s'", option, val);
+		return -1;
+	}
 	return 0;
 }
 
@@ -387,69 +396,24 @@ static int write_junit(const char *path, const char *where, const struct verdict
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"budget", required_argument, NULL, 'b'},
-		{"write-budget", required_argument, NULL, 'w'},
-		{"max-increase", required_argument, NULL, 'm'},
-		{"max-allocs", required_argument, NULL, 'A'},
-		{"max-bytes", required_argument, NULL, 'B'},
-		{"max-peak", required_argument, NULL, 'P'},
-		{"max-inuse", required_argument, NULL, 'I'},
-		{"sites", required_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{"junit", required_argument, NULL, 'x'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *budget = NULL, *write = NULL, *junit = NULL;
+	static const struct cli_spec spec = {CLI_CHECK | CLI_JSON, CLI_FIGURES, NULL};
+	struct cli o;
+	int status;
+	if (!cli_start(argc, argv, &spec, &o, &status))
+		return status;
+	const char *budget = o.budget, *write = o.write_budget, *junit = o.junit;
 	struct tolerance all = {0}, per[FIG_COUNT] = {{0}};
-	int nsites = 5;
-	bool json = false;
-	int ch;
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		struct tolerance *t = NULL;
-		switch (ch) {
-		case 'b': budget = optarg; break;
-		case 'w': write = optarg; break;
-		case 'x': junit = optarg; break;
-		case 'j': json = true; break;
-		case 'm': t = &all; break;
-		case 'A': t = &per[FIG_ALLOCS]; break;
-		case 'B': t = &per[FIG_BYTES]; break;
-		case 'P': t = &per[FIG_PEAK]; break;
-		case 'I': t = &per[FIG_INUSE]; break;
-		case 's': {
-			char *e;
-			long v = strtol(optarg, &e, 10);
-			if (*e || v < 0 || v > 100000)
-				return cli_usage_error("check", "--sites takes a count, not '%s'", optarg);
-			nsites = (int)v;
-			break;
-		}
-		case 'h':
-			if (!cli_help_asked("check", argv, optind))
-				return 2;
-			usage_print(stdout, "check");
-			return 0;
-		case ':':
-			return cli_usage_error("check", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
-		}
-		if (t && parse_tolerance(optarg, t) < 0)
-			return cli_usage_error("check", "%s takes a percentage (5%%) or an amount (100), not '%s'",
-					       argv[optind - 2], optarg);
+	if (tolerance_option("--max-increase", o.max_increase, &all) < 0)
+		return 2;
+	for (int i = 0; i < FIG_COUNT; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "--max-%s", figure_names[i]);
+		if (tolerance_option(name, o.max_figure[i], &per[i]) < 0)
+			return 2;
 	}
-	int nargs = argc - optind;
-	bool one = budget || write;
-	if (budget && write)
-		return cli_usage_error("check", "--budget and --write-budget do not go together");
-	if (nargs != (one ? 1 : 2))
-		return cli_usage_error("check", one ? "give one profile or stat --json file: NEW"
-						    : "give two profiles or stat --json files: BASELINE NEW");
-	const char *new_path = argv[argc - 1];
+	int nsites = o.sites;
+	bool json = o.json;
+	const char *new_path = o.args[o.nargs - 1];
 	struct figures now, base = {0};
 	if (figures_load(new_path, &now))
 		return 2;
@@ -470,7 +434,7 @@ int cmd_check(int argc, char **argv)
 			return 2;
 		}
 	} else {
-		if (figures_load(argv[optind], &base)) {
+		if (figures_load(o.args[0], &base)) {
 			figures_release(&now);
 			return 2;
 		}

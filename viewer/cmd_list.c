@@ -19,9 +19,9 @@ static int by_site(const void *x, const void *y, void *ctx)
 {
 	const struct graph *g = ctx;
 	const struct gnode *a = &g->nodes[*(const uint32_t *)x], *b = &g->nodes[*(const uint32_t *)y];
-	int c = strcmp(intern_get(g->strs, a->info.name), intern_get(g->strs, b->info.name));
+	int c = strcmp(strtab_get(g->strs, a->info.name), strtab_get(g->strs, b->info.name));
 	if (!c)
-		c = strcmp(intern_get(g->strs, a->info.file), intern_get(g->strs, b->info.file));
+		c = strcmp(strtab_get(g->strs, a->info.file), strtab_get(g->strs, b->info.file));
 	if (!c && a->info.lineno != b->info.lineno)
 		c = a->info.lineno < b->info.lineno ? -1 : 1;
 	return c;
@@ -164,7 +164,7 @@ static int list(struct report *r, const struct rx *re, const char *pattern, cons
 		goto nomem;
 	for (size_t i = 0; i < g->nnodes; i++) {
 		const struct gnode *nd = &g->nodes[i];
-		if ((nd->flat || nd->cum) && rx_match(re, intern_get(g->strs, nd->info.name)))
+		if ((nd->flat || nd->cum) && rx_match(re, strtab_get(g->strs, nd->info.name)))
 			ids[n++] = (uint32_t)i;
 	}
 	if (!n) {
@@ -184,7 +184,7 @@ static int list(struct report *r, const struct rx *re, const char *pattern, cons
 		while (end < n && g->nodes[ids[end]].info.name == name)
 			any_file |= g->nodes[ids[end++]].info.file != 0;
 		if (!any_file)
-			printf("No source information for %s\n", intern_get(g->strs, name));
+			printf("No source information for %s\n", strtab_get(g->strs, name));
 		for (size_t j = i; j < end;) {
 			uint32_t file = g->nodes[ids[j]].info.file;
 			size_t fend = j, nrows = 0;
@@ -205,8 +205,8 @@ static int list(struct report *r, const struct rx *re, const char *pattern, cons
 			j = fend;
 			if (!file)
 				continue;
-			const char *fname = intern_get(g->strs, file);
-			printf("ROUTINE ======================== %s in %s\n", intern_get(g->strs, name), fname);
+			const char *fname = strtab_get(g->strs, file);
+			printf("ROUTINE ======================== %s in %s\n", strtab_get(g->strs, name), fname);
 			printf("%10s %10s (flat, cum) %s of Total\n", report_value(r, flat, b1),
 			       report_value(r, cum, b2), units_percent(cum, r->total, b3));
 			struct srcfile f;

@@ -4,7 +4,6 @@
  * that file says which profiles this run produced. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -454,46 +453,14 @@ static void warn_unprofilable(const char *name)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rate", required_argument, NULL, 'r'},
-		{"output", required_argument, NULL, 'o'},
-		{"seed", required_argument, NULL, 's'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *rate = NULL, *out = NULL, *seed = NULL;
-	bool quiet = false;
-	int ch;
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:o:qh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			rate = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 's':
-			seed = optarg;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			if (!cli_help_asked("run", argv, optind))
-				return 2;
-			usage_print(stdout, "run");
-			return 0;
-		case ':':
-			return cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("run", "no program given");
+	static const struct cli_spec spec = {CLI_RUN | CLI_OUTPUT, CLI_PROGRAM, NULL};
+	struct cli c;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	const char *rate = c.rate, *out = c.output, *seed = c.seed;
+	bool quiet = c.quiet;
+	char **prog = c.args;
 	if (rate && !valid_rate(rate))
 		return cli_usage_error("run", "--rate takes a number of bytes (1 or more, k/m/g suffixes), not '%s'", rate);
 	if (seed && strspn(seed, "0123456789") != strlen(seed))
@@ -509,38 +476,23 @@ int cmd_run(int argc, char **argv)
 	char tmpl[PATH_MAX], dir[PATH_MAX];
 	if (out_template(out, tmpl, dir) < 0)
 		return 1;
-	char manifest[PATH_MAX];
-	int mfd = launch_make_manifest(manifest, sizeof(manifest));
-	if (mfd < 0)
-		return 1;
-	if (launch_set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
-	    (rate && setenv("ALLOCPROF_RATE", rate, 1) < 0) ||
-	    setenv("ALLOCPROF_OUT", tmpl, 1) < 0 || (seed && setenv("ALLOCPROF_SEED", seed, 1) < 0) ||
-	    /* quiet means the shim's "wrote" lines too; its errors still show */
-	    (quiet && setenv("ALLOCPROF_VERBOSE", "0", 1) < 0)) {
-		fprintf(stderr, "allocprof: out of memory\n");
-		unlink(manifest);
-		close(mfd);
-		return 1;
-	}
+	const char *env[] = {"ALLOCPROF_RATE", rate, "ALLOCPROF_OUT", tmpl, "ALLOCPROF_SEED", seed,
+			     /* quiet means the shim's "wrote" lines too; its errors still show */
+			     "ALLOCPROF_VERBOSE", quiet ? "0" : NULL, NULL};
 	if (!quiet)
-		warn_unprofilable(argv[optind]);
+		warn_unprofilable(prog[0]);
 	pid_t pid;
-	int status;
-	int code = launch_run(argv + optind, &pid, &status);
-	if (pid < 0) {
-		unlink(manifest);
-		close(mfd);
+	int status, mfd;
+	int code = launch_profiled(shim, prog, env, &pid, &status, &mfd);
+	if (mfd < 0)
 		return code;
-	}
-	unlink(manifest);
 	if (quiet) {
 		close(mfd);
 		return code;
 	}
 	if (WIFSIGNALED(status))
-		fprintf(stderr, "allocprof: %s was killed by signal %d (%s)\n", argv[optind], WTERMSIG(status),
+		fprintf(stderr, "allocprof: %s was killed by signal %d (%s)\n", prog[0], WTERMSIG(status),
 			strsignal(WTERMSIG(status)));
-	report_profiles(mfd, pid, argv[optind], dir[0] ? dir : NULL, rate);
+	report_profiles(mfd, pid, prog[0], dir[0] ? dir : NULL, rate);
 	return code;
 }

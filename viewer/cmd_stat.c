@@ -3,7 +3,6 @@
  * process appends its exact counts to the manifest at exit, and this prints
  * them per process, as a table or as JSON (the input of `allocprof check`). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -43,38 +42,14 @@ static void print_table(FILE *f, const struct stat_run *s)
 
 int cmd_stat(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	bool json = false;
-	const char *out = NULL;
-	int ch;
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			if (!cli_help_asked("stat", argv, optind))
-				return 2;
-			usage_print(stdout, "stat");
-			return 0;
-		case ':':
-			return cli_usage_error("stat", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error("stat", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("stat", "no program given");
+	static const struct cli_spec spec = {CLI_JSON | CLI_OUTPUT, CLI_PROGRAM, NULL};
+	struct cli c;
+	int rc;
+	if (!cli_start(argc, argv, &spec, &c, &rc))
+		return rc;
+	bool json = c.json;
+	const char *out = c.output;
+	char **prog = c.args;
 	char shim[PATH_MAX], tried[2 * PATH_MAX + 200];
 	if (shimpath_find(shim, sizeof(shim), tried, sizeof(tried)) < 0) {
 		fprintf(stderr, "allocprof: cannot find liballocprof.so (looked at %s)\n", tried);
@@ -85,25 +60,15 @@ int cmd_stat(int argc, char **argv)
 		fprintf(stderr, "allocprof: cannot write %s: %s\n", out, strerror(errno));
 		return 1;
 	}
-	char manifest[PATH_MAX];
-	int mfd = launch_make_manifest(manifest, sizeof(manifest));
-	if (mfd < 0)
-		return 1;
-	if (launch_set_preload(shim) < 0 || setenv("ALLOCPROF_MANIFEST", manifest, 1) < 0 ||
-	    setenv("ALLOCPROF_STAT", "1", 1) < 0) {
-		fprintf(stderr, "allocprof: out of memory\n");
-		unlink(manifest);
-		return 1;
-	}
+	static const char *const env[] = {"ALLOCPROF_STAT", "1", NULL};
 	pid_t pid;
-	int status;
-	int code = launch_run(argv + optind, &pid, &status);
-	if (pid < 0) {
-		unlink(manifest);
-		close(mfd);
+	int status, mfd;
+	int code = launch_profiled(shim, prog, env, &pid, &status, &mfd);
+	if (mfd < 0) {
+		if (out)
+			fclose(f);
 		return code;
 	}
-	unlink(manifest);
 	char *data;
 	struct launch_record *recs;
 	size_t n = launch_read_manifest(mfd, &data, &recs);
@@ -112,7 +77,7 @@ int cmd_stat(int argc, char **argv)
 		bool reported = false;
 		for (size_t i = 0; i < n; i++)
 			reported |= recs[i].pid == (long)pid && !strcmp(recs[i].kind, "stat");
-		fprintf(stderr, "allocprof: %s was killed by signal %d (%s)%s\n", argv[optind], WTERMSIG(status),
+		fprintf(stderr, "allocprof: %s was killed by signal %d (%s)%s\n", prog[0], WTERMSIG(status),
 			strsignal(WTERMSIG(status)), reported ? "; its counts up to then:" : ": its counts are lost");
 	}
 	struct stat_run s;
@@ -121,7 +86,7 @@ int cmd_stat(int argc, char **argv)
 		if (!strcmp(recs[i].kind, "stat"))
 			stat_run_add_record(&s, recs[i].pid, recs[i].program, recs[i].path);
 	if (json)
-		stat_run_write_json(f, &s, argv + optind, code);
+		stat_run_write_json(f, &s, prog, code);
 	else
 		print_table(f, &s);
 	if (out)

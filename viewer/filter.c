@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intern.h"
+#include "strtab.h"
 #include "units.h"
 
 /* pprof's simplifyFunc: the name up to its argument list, keeping the
@@ -33,8 +33,8 @@ static bool drop_line(const struct profile *p, const struct pf_line *ln, const s
 	uint32_t s = p->functions[ln->function].name;
 	if (!s)
 		return false;
-	size_t start, n = simplified_len(p->strs[s], p->str_lens[s], &start);
-	char *name = strndup(p->strs[s] + start, n);
+	size_t start, n = simplified_len(p->strings.strs[s], p->strings.lens[s], &start);
+	char *name = strndup(p->strings.strs[s] + start, n);
 	if (!name)
 		return false;
 	bool r = rx_match(drop, name) && !(keep && rx_match(keep, name));
@@ -144,7 +144,7 @@ bool *filter_samples(const struct profile *p, const struct rx *focus, const stru
 	if (!focus && !ignore)
 		return NULL;
 	unsigned char *mark = calloc(p->nlocations + 1, 1);
-	unsigned char *memo_focus = calloc(p->nstrs + 1, 1), *memo_ignore = calloc(p->nstrs + 1, 1);
+	unsigned char *memo_focus = calloc(p->strings.n + 1, 1), *memo_ignore = calloc(p->strings.n + 1, 1);
 	bool *on = calloc(p->nsamples + 1, sizeof(bool));
 	if (!mark || !on || !memo_focus || !memo_ignore) {
 		free(mark);
@@ -233,7 +233,7 @@ static void kb_put(struct keybuf *k, const void *p, size_t n)
 
 static void kb_str(struct keybuf *k, const struct profile *p, uint32_t s)
 {
-	uint32_t len = s < p->nstrs ? p->str_lens[s] : 0;
+	uint32_t len = profile_str_len(p, s);
 	kb_put(k, &len, sizeof(len));
 	kb_put(k, profile_str(p, s), len);
 }
@@ -246,14 +246,14 @@ static int cmp_u32(const void *a, const void *b)
 
 int filter_merge(const struct profile *p, size_t *group)
 {
-	struct intern keys;
+	struct strtab keys;
 	struct keybuf k = {NULL, 0, 0, false};
 	uint32_t *fid = malloc((p->nfunctions + 1) * sizeof(uint32_t));
 	uint32_t *lid = malloc((p->nlocations + 1) * sizeof(uint32_t));
 	uint32_t *labs = NULL;
 	struct hmap firsts; /* sample key id -> first sample with it */
 	int rc = -ENOMEM;
-	intern_init(&keys);
+	strtab_init(&keys);
 	hmap_init(&firsts);
 	if (!fid || !lid)
 		goto out;
@@ -265,7 +265,7 @@ int filter_merge(const struct profile *p, size_t *group)
 		kb_str(&k, p, fn->system_name);
 		kb_str(&k, p, fn->filename);
 		kb_put(&k, &fn->start_line, sizeof(fn->start_line));
-		fid[f] = k.failed ? 0 : intern_bytes(&keys, k.d, k.len);
+		fid[f] = k.failed ? 0 : strtab_intern(&keys, k.d, k.len);
 	}
 	for (size_t l = 0; l < p->nlocations; l++) {
 		const struct pf_location *loc = &p->locations[l];
@@ -279,7 +279,7 @@ int filter_merge(const struct profile *p, size_t *group)
 			kb_put(&k, &fid[ln->function], sizeof(uint32_t));
 			kb_put(&k, &ln->line, sizeof(ln->line));
 		}
-		lid[l] = k.failed ? 0 : intern_bytes(&keys, k.d, k.len);
+		lid[l] = k.failed ? 0 : strtab_intern(&keys, k.d, k.len);
 	}
 	size_t maxlabels = 0;
 	for (size_t s = 0; s < p->nsamples; s++)
@@ -307,7 +307,7 @@ int filter_merge(const struct profile *p, size_t *group)
 			kb_str(&k, p, l->str);
 			kb_put(&k, &l->num, sizeof(l->num));
 			kb_str(&k, p, l->num_unit);
-			labs[i] = k.failed ? 0 : intern_bytes(&keys, k.d, k.len);
+			labs[i] = k.failed ? 0 : strtab_intern(&keys, k.d, k.len);
 		}
 		qsort(labs, sm->nlabels, sizeof(uint32_t), cmp_u32);
 		k.len = 0;
@@ -316,7 +316,7 @@ int filter_merge(const struct profile *p, size_t *group)
 			kb_put(&k, &lid[p->sample_locs[sm->loc_start + i]], sizeof(uint32_t));
 		kb_put(&k, "|", 1);
 		kb_put(&k, labs, sm->nlabels * sizeof(uint32_t));
-		uint32_t id = k.failed ? 0 : intern_bytes(&keys, k.d, k.len);
+		uint32_t id = k.failed ? 0 : strtab_intern(&keys, k.d, k.len);
 		if (k.failed || keys.failed)
 			goto out;
 		uint64_t f = hmap_get(&firsts, id);
@@ -329,7 +329,7 @@ int filter_merge(const struct profile *p, size_t *group)
 	}
 	rc = 0;
 out:
-	intern_release(&keys);
+	strtab_release(&keys);
 	free(k.d);
 	free(fid);
 	free(lid);
@@ -341,7 +341,7 @@ out:
 int filter_hide(struct profile *p, const struct rx *hide, bool **on, bool *any)
 {
 	*any = false;
-	unsigned char *memo = calloc(p->nstrs + 1, 1), *gone = calloc(p->nlocations + 1, 1);
+	unsigned char *memo = calloc(p->strings.n + 1, 1), *gone = calloc(p->nlocations + 1, 1);
 	if (!*on) {
 		*on = malloc((p->nsamples + 1) * sizeof(bool));
 		if (*on)

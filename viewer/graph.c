@@ -32,9 +32,9 @@ static bool info_eq(const struct ginfo *a, const struct ginfo *b)
 /* pprof's NodeInfo.PrintableName. */
 static const char *printable(struct graph *g, const struct ginfo *i)
 {
-	const struct intern *t = g->strs;
-	const char *name = intern_get(t, i->name), *file = intern_get(t, i->file);
-	size_t need = strlen(name) + strlen(file) + strlen(intern_get(t, i->objfile)) + 64;
+	const struct strtab *t = g->strs;
+	const char *name = strtab_get(t, i->name), *file = strtab_get(t, i->file);
+	size_t need = strlen(name) + strlen(file) + strlen(strtab_get(t, i->objfile)) + 64;
 	char stackbuf[512];
 	char *buf = need <= sizeof(stackbuf) ? stackbuf : malloc(need);
 	if (!buf) {
@@ -54,17 +54,17 @@ static const char *printable(struct graph *g, const struct ginfo *i)
 	} else if (*name) {
 		/* the name is all */
 	} else if (i->objfile) {
-		const char *obj = intern_get(t, i->objfile);
+		const char *obj = strtab_get(t, i->objfile);
 		size_t blen;
 		const char *base = gopath_base(obj, strlen(obj), &blen);
 		w += (size_t)sprintf(buf + w, "%s[%.*s]", sep, (int)blen, base);
 	} else {
 		w += (size_t)sprintf(buf + w, "%s<unknown>", sep);
 	}
-	uint32_t id = intern_bytes(g->strs, buf, w);
+	uint32_t id = strtab_intern(g->strs, buf, w);
 	if (buf != stackbuf)
 		free(buf);
-	return intern_get(g->strs, id);
+	return strtab_get(g->strs, id);
 }
 
 static int64_t find_or_add(struct graph *g, const struct ginfo *info)
@@ -98,7 +98,7 @@ static int function_files(struct graph *g, uint32_t **out)
 	for (size_t f = 0; f < p->nfunctions; f++) {
 		uint32_t s = p->functions[f].filename;
 		const char *name = profile_str(p, s);
-		size_t len = s < p->nstrs ? p->str_lens[s] : 0;
+		size_t len = profile_str_len(p, s);
 		if (len == 0) {
 			ids[f] = 0;
 			continue;
@@ -110,7 +110,7 @@ static int function_files(struct graph *g, uint32_t **out)
 			return -ENOMEM;
 		}
 		size_t n = gopath_clean(name + skip, len - skip, buf);
-		ids[f] = intern_bytes(g->strs, buf, n);
+		ids[f] = strtab_intern(g->strs, buf, n);
 		if (buf != stackbuf)
 			free(buf);
 	}
@@ -147,7 +147,7 @@ static void line_info(struct graph *g, const struct pf_location *l, const struct
 	}
 }
 
-int graph_build(struct graph *g, struct profile *p, struct intern *strs, const struct gopts *o)
+int graph_build(struct graph *g, struct profile *p, struct strtab *strs, const struct gopts *o)
 {
 	memset(g, 0, sizeof(*g));
 	g->p = p;
@@ -163,11 +163,11 @@ int graph_build(struct graph *g, struct profile *p, struct intern *strs, const s
 		goto out;
 	for (size_t f = 0; f < p->nfunctions; f++) {
 		uint32_t s = p->functions[f].name;
-		fnames[f] = intern_bytes(strs, profile_str(p, s), s < p->nstrs ? p->str_lens[s] : 0);
+		fnames[f] = strtab_intern(strs, profile_str(p, s), profile_str_len(p, s));
 	}
 	for (size_t m = 0; m < p->nmappings; m++) {
 		uint32_t s = p->mappings[m].filename;
-		objs[m] = intern_bytes(strs, profile_str(p, s), s < p->nstrs ? p->str_lens[s] : 0);
+		objs[m] = strtab_intern(strs, profile_str(p, s), profile_str_len(p, s));
 	}
 	if (strs->failed)
 		goto out;
@@ -386,11 +386,11 @@ int graph_edges(struct graph *g, int64_t cutoff, bool inline_only)
 /* fmt.Sprint of pprof's NodeInfo, its last tie-breaker. */
 static char *info_string(const struct graph *g, const struct ginfo *i)
 {
-	const struct intern *t = g->strs;
+	const struct strtab *t = g->strs;
 	char *s = NULL;
-	if (asprintf(&s, "{%s  %" PRIu64 " %s %" PRId64 " %" PRId64 " %s}", intern_get(t, i->name),
-		     i->address, intern_get(t, i->file), i->startline, i->lineno,
-		     intern_get(t, i->objfile)) < 0)
+	if (asprintf(&s, "{%s  %" PRIu64 " %s %" PRId64 " %" PRId64 " %s}", strtab_get(t, i->name),
+		     i->address, strtab_get(t, i->file), i->startline, i->lineno,
+		     strtab_get(t, i->objfile)) < 0)
 		return NULL;
 	return s;
 }

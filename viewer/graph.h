@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
-#include "intern.h"
+#include "strtab.h"
 #include "profile.h"
 
 enum gran { GRAN_FUNCTIONS, GRAN_FILEFUNCTIONS, GRAN_FILES, GRAN_LINES, GRAN_ADDRESSES };
@@ -17,7 +17,7 @@ enum gran { GRAN_FUNCTIONS, GRAN_FILEFUNCTIONS, GRAN_FILES, GRAN_LINES, GRAN_ADD
 struct ginfo {
 	uint64_t address;
 	int64_t startline, lineno;
-	uint32_t name, file, objfile; /* intern ids, 0 = "" */
+	uint32_t name, file, objfile; /* strtab ids, 0 = "" */
 };
 
 struct gnode {
@@ -47,7 +47,7 @@ struct gopts {
 
 struct graph {
 	struct profile *p;
-	struct intern *strs;
+	struct strtab *strs;
 	struct gopts o;
 	struct gnode *nodes;
 	size_t nnodes, cap_nodes;
@@ -64,7 +64,7 @@ struct graph {
 
 /* Creates the nodes of every location (pprof's CreateNodes), all kept.
  * 0 or -ENOMEM. */
-int graph_build(struct graph *g, struct profile *p, struct intern *strs, const struct gopts *o);
+int graph_build(struct graph *g, struct profile *p, struct strtab *strs, const struct gopts *o);
 void graph_release(struct graph *g);
 
 /* Recomputes flat and cum of the kept nodes from the samples. */

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +160,27 @@ int launch_run(char **argv, pid_t *pid, int *status)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	return WIFEXITED(*status) ? WEXITSTATUS(*status) : WIFSIGNALED(*status) ? 128 + WTERMSIG(*status) : 1;
+}
+
+int launch_profiled(const char *shim, char **argv, const char *const *env, pid_t *pid, int *status, int *mfd)
+{
+	char manifest[PATH_MAX];
+	*pid = -1;
+	*mfd = launch_make_manifest(manifest, sizeof(manifest));
+	if (*mfd < 0)
+		return 1;
+	bool set = launch_set_preload(shim) == 0 && setenv("ALLOCPROF_MANIFEST", manifest, 1) == 0;
+	for (size_t i = 0; set && env[i]; i += 2)
+		set = !env[i + 1] || setenv(env[i], env[i + 1], 1) == 0;
+	int code = 1;
+	if (!set)
+		fprintf(stderr, "allocprof: out of memory\n");
+	else
+		code = launch_run(argv, pid, status);
+	unlink(manifest);
+	if (*pid < 0) {
+		close(*mfd);
+		*mfd = -1;
+	}
+	return code;
 }

@@ -30,5 +30,11 @@ int launch_spawn(char **argv, pid_t *pid);
  * it: 128+N for signal N; 127 or 126, said on stderr, when it could not
  * start (*pid is then -1). *status is what waitpid said. */
 int launch_run(char **argv, pid_t *pid, int *status);
+/* launch_run with shim first in LD_PRELOAD, a fresh manifest named by
+ * ALLOCPROF_MANIFEST, and env's NAME, VALUE pairs set (a NULL VALUE is
+ * left out; a NULL NAME ends the list). *mfd is then the manifest to read
+ * (its name already removed), or -1 when the program did not run (said on
+ * stderr); returns the status as launch_run does, 1 if nothing ran. */
+int launch_profiled(const char *shim, char **argv, const char *const *env, pid_t *pid, int *status, int *mfd);
 
 #endif

@@ -22,14 +22,14 @@ static void xlate_free(struct xlate *x)
 static int copy_tables(struct profile *out, const struct profile *in, struct xlate *x)
 {
 	memset(x, 0, sizeof(*x));
-	x->str = malloc((in->nstrs + 1) * sizeof(uint32_t));
+	x->str = malloc((in->strings.n + 1) * sizeof(uint32_t));
 	x->map = malloc((in->nmappings + 1) * sizeof(uint32_t));
 	x->fn = malloc((in->nfunctions + 1) * sizeof(uint32_t));
 	x->loc = malloc((in->nlocations + 1) * sizeof(uint32_t));
 	if (!x->str || !x->map || !x->fn || !x->loc)
 		return -ENOMEM;
-	for (size_t i = 0; i < in->nstrs; i++)
-		x->str[i] = profile_string(out, in->strs[i], in->str_lens[i]);
+	for (size_t i = 0; i < in->strings.n; i++)
+		x->str[i] = profile_string(out, in->strings.strs[i], in->strings.lens[i]);
 	for (size_t i = 0; i < in->nmappings; i++) {
 		struct pf_mapping m = in->mappings[i];
 		m.filename = x->str[m.filename];

@@ -91,7 +91,7 @@ int report_open(struct report *r, struct profile *p, const struct ropts *o)
 	r->p = p;
 	r->o = *o;
 	r->out_unit = "minimum";
-	intern_init(&r->strs);
+	strtab_init(&r->strs);
 	if (p->ntypes == 0) {
 		fprintf(stderr, "allocprof: the profile has no sample types\n");
 		return 1;
@@ -153,7 +153,7 @@ void report_close(struct report *r)
 	rx_free(&r->hide);
 	free(r->sample_on);
 	free(r->order);
-	intern_release(&r->strs);
+	strtab_release(&r->strs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -241,7 +241,7 @@ void report_profile_labels(const struct report *r, FILE *out)
 		uint32_t f = p->mappings[0].filename;
 		if (f) {
 			size_t blen;
-			const char *base = gopath_base(p->strs[f], p->str_lens[f], &blen);
+			const char *base = gopath_base(p->strings.strs[f], p->strings.lens[f], &blen);
 			fprintf(out, "File: %.*s\n", (int)blen, base);
 		}
 		if (p->mappings[0].build_id)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "graph.h"
-#include "intern.h"
+#include "strtab.h"
 #include "profile.h"
 #include "rx.h"
 
@@ -30,7 +30,7 @@ struct ropts {
 struct report {
 	struct profile *p;
 	struct ropts o;
-	struct intern strs;
+	struct strtab strs;
 	struct graph g;
 	bool have_graph;
 	int value;                /* sample value index */

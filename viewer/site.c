@@ -257,7 +257,7 @@ int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, cons
 const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t cap)
 {
 	const struct gnode *n = &g->nodes[via];
-	const char *name = intern_get(g->strs, n->info.name);
+	const char *name = strtab_get(g->strs, n->info.name);
 	if (!*name) {
 		snprintf(buf, cap, "%s", n->printable);
 		return buf;
@@ -341,11 +341,11 @@ int site_apply(struct report *r)
 		if (asprintf(&label, "%s (via %s)", n->printable,
 			     site_via_name(g, via[i], short_name, sizeof(short_name))) < 0)
 			goto out;
-		uint32_t id = intern_str(g->strs, label);
+		uint32_t id = strtab_intern_cstr(g->strs, label);
 		free(label);
 		if (g->strs->failed)
 			goto out;
-		n->printable = intern_get(g->strs, id);
+		n->printable = strtab_get(g->strs, id);
 	}
 	rc = 0;
 out:
@@ -359,7 +359,7 @@ out:
 char *site_label(const struct graph *g, uint32_t node, uint32_t via)
 {
 	const struct gnode *n = &g->nodes[node];
-	const char *name = intern_get(g->strs, n->info.name), *file = intern_get(g->strs, n->info.file);
+	const char *name = strtab_get(g->strs, n->info.name), *file = strtab_get(g->strs, n->info.file);
 	size_t blen;
 	const char *base = gopath_base(file, strlen(file), &blen);
 	char vname[256], *s = NULL;

@@ -40,6 +40,13 @@ sed "s|MULTIARCH|$multiarch|" > "$WORK/expected" << 'LIST'
 /usr/share/man/man1/allocprof.1.gz
 /usr/share/man/man7/allocprof-env.7.gz
 LIST
+# the reference beside the README; dh_compress gzips what is over 4 KiB
+for f in "$SRC"/docs/*.md; do
+	gz=
+	[ "$(wc -c < "$f")" -gt 4096 ] && gz=.gz
+	echo "/usr/share/doc/allocprof/docs/$(basename "$f")$gz"
+done >> "$WORK/expected"
+LC_ALL=C sort -o "$WORK/expected" "$WORK/expected"
 same "files of the package" "$WORK/files" "$WORK/expected"
 dpkg -x "$deb" "$WORK/root"
 profiles_with "$WORK/root/usr/bin/allocprof" "$WORK/root" "unpacked .deb"

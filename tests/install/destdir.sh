@@ -26,6 +26,9 @@ share/doc/allocprof/README.md
 share/man/man1/allocprof.1
 share/man/man7/allocprof-env.7
 LIST
+# and the reference the README links to, whatever docs/ holds
+for f in "$SRC"/docs/*.md; do echo "share/doc/allocprof/docs/$(basename "$f")"; done >> "$WORK/expected"
+LC_ALL=C sort -o "$WORK/expected" "$WORK/expected"
 same "installed files" "$WORK/files" "$WORK/expected"
 check "allocprof.pc: shim" \
 	"$(PKG_CONFIG_PATH="$WORK/root$prefix/$libdir/pkgconfig" pkg-config --variable=shim allocprof)" \

@@ -1,4 +1,4 @@
-// gbench: the README's request benchmark in Google Benchmark, reporting
+// gbench: the request benchmark of docs/allocs-per-op.md in Google Benchmark, reporting
 // allocs/op and B/op through allocprof_benchmark.h.
 #include <allocprof_benchmark.h>
 #include <cstdlib>

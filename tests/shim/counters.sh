@@ -2,7 +2,7 @@
 # The exact counts of allocprof.h (allocprof_counters), at the default rate,
 # at rate 1 and in ALLOCPROF_STAT mode: known calls, bytes and frees per
 # phase, a thread that only frees, a thread that ended, operator new counted
-# once, and allocs/op of the README's benchmark.
+# once, and allocs/op of docs/allocs-per-op.md's benchmark.
 . "$(dirname "$0")/lib.sh"
 
 d="$WORK/counters"

@@ -169,14 +169,14 @@ static void limits(void)
 	TAP_OK(pages != MAP_FAILED, "map %zu bytes", big);
 	if (pages != MAP_FAILED) {
 		uint32_t s = profile_string_append(&p, "x", 1);
-		const char *was = p.strs[s];
-		p.strs[s] = pages;
-		p.str_lens[s] = (uint32_t)big;
+		const char *was = p.strings.strs[s];
+		p.strings.strs[s] = pages;
+		p.strings.lens[s] = (uint32_t)big;
 		pbuf_reset(&b);
 		TAP_EQ_INT(pprof_encode(&p, &b), -EFBIG, "encode a profile above the size bound: refused");
 		TAP_OK(b.len < 4096, "refused before encoding it (%zu bytes)", b.len);
-		p.strs[s] = was;
-		p.str_lens[s] = 1;
+		p.strings.strs[s] = was;
+		p.strings.lens[s] = 1;
 		munmap(pages, big);
 	}
 	pbuf_release(&b);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# allocprof stat and allocprof check on the README's benchmark (2 allocations
+# allocprof stat and allocprof check on docs/allocs-per-op.md's benchmark (2 allocations
 # per request unpooled, none pooled): exact figures from stat, the pooled run
 # passing against the unpooled baseline and the reverse failing, from stat
 # JSON and from profiles at rate 1 and sampled ones; tolerances; budget

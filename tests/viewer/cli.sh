@@ -30,8 +30,8 @@ done
 "$ALLOCPROF" top --help | grep -q -- '--sample-index' && ok "top --help" || not_ok "top --help"
 "$ALLOCPROF" --version | grep -q '^allocprof [0-9]' && ok "--version" || not_ok "--version"
 
-# every variable the README documents is in allocprof help
-vars=$(grep -o '^| `ALLOCPROF_[A-Z_]*`' "$SRC/README.md" | tr -d '|` ' | sort -u)
+# every variable docs/configuration.md documents is in allocprof help
+vars=$(grep -o '^| `ALLOCPROF_[A-Z_]*`' "$SRC/docs/configuration.md" | tr -d '|` ' | sort -u)
 for v in $vars ALLOCPROF_MANIFEST; do
 	grep -q "^  $v " "$WORK/help" && ok "help documents $v" || not_ok "help documents $v"
 done
@@ -56,6 +56,16 @@ usage "two profiles to top" top "$P" "$P"
 usage "run --rate 0" run --rate 0 true
 usage "run --rate 12x" run --rate 12x true
 usage "run --seed x" run --seed x true
+
+# run, stat and check parse with the option table of the other commands:
+# the nearest option for a typo, another command's option refused (run.sh
+# runs programs with pprof's spellings)
+usage "stat --jsn" stat --jsn true
+grep -q "did you mean '--json'" "$WORK/err" && ok "stat --jsn: did you mean --json" || not_ok "stat --jsn: did you mean --json"
+usage "check --max-byts" check --max-byts 5% "$P" "$P"
+grep -q "did you mean '--max-bytes'" "$WORK/err" && ok "check --max-byts: did you mean --max-bytes" ||
+	not_ok "check --max-byts: did you mean --max-bytes"
+usage "run --focus (an option of top)" run --focus x true
 
 # both spellings, and options after the operand
 "$ALLOCPROF" top --sample-index alloc_objects --by line -n 3 "$P" > "$WORK/gnu"

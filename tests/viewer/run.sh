@@ -250,4 +250,14 @@ done
 ALLOCPROF_VERBOSE=1 "$ALLOCPROF" run -q -o "$WORK/quiet.%p.pb.gz" "$KS" > /dev/null 2> "$WORK/err"
 check "run -q: nothing on stderr" "$(cat "$WORK/err")" ""
 
+# run and stat parse with cli.c's table: pprof's spellings, and options end
+# at the program, whose own arguments are left alone
+status=0
+"$ALLOCPROF" stat -json -o="$WORK/stat.json" true 2> "$WORK/err" || status=$?
+check "stat -json -o=FILE: status, stderr" "$status $(cat "$WORK/err")" "0 "
+grep -q '"total"' "$WORK/stat.json" && ok "stat -json -o=FILE wrote the JSON" || not_ok "stat -json -o=FILE wrote the JSON"
+status=0
+"$ALLOCPROF" run -q sh -c 'echo "$*"; exit 3' sh --rate -h > "$WORK/out" 2>&1 || status=$?
+check "run -q PROG ARGS: the program's -h and --rate are its own" "$status $(cat "$WORK/out")" "3 --rate -h"
+
 finish

@@ -206,7 +206,7 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 	memset(s, 0, sizeof(*s));
 	s->rate = site_profile_rate(p);
 	s->duration_ns = p->duration_nanos > 0 ? p->duration_nanos : 0;
-	uint8_t *kinds = malloc(p->nstrs + 1);
+	uint8_t *kinds = malloc(p->strings.n + 1);
 	uint32_t *site_of = malloc((g->nnodes + 1) * sizeof(uint32_t));
 	struct acc *accs = NULL;
 	size_t cap = 0;
@@ -215,7 +215,7 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 	struct site_rule rule = {0};
 	if (!kinds || !site_of || !site_of_loc || site_rule_init(&rule, g) < 0)
 		goto out;
-	memset(kinds, K_UNSEEN, p->nstrs + 1);
+	memset(kinds, K_UNSEEN, p->strings.n + 1);
 	memset(site_of, 0xff, (g->nnodes + 1) * sizeof(uint32_t));
 	memset(site_of_loc, 0xff, (p->nlocations + 1) * sizeof(uint32_t));
 	bool freed_at_seen = false;
@@ -229,9 +229,9 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 		const struct pf_label *ls = sm->nlabels ? p->labels + sm->label_start : NULL;
 		for (uint32_t k = 0; k < sm->nlabels; k++) {
 			uint32_t key = ls[k].key;
-			if (key < p->nstrs && kinds[key] == K_UNSEEN)
+			if (key < p->strings.n && kinds[key] == K_UNSEEN)
 				kinds[key] = classify(profile_str(p, key));
-			if (key < p->nstrs && kinds[key] != K_OTHER) {
+			if (key < p->strings.n && kinds[key] != K_OTHER) {
 				s->fate_labels = true;
 				if (kinds[key] == K_FREED_AT || kinds[key] == K_SAME_FUNCTION)
 					freed_at_seen = true;
@@ -272,9 +272,9 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 		uint32_t where = 0;
 		for (uint32_t k = 0; k < sm->nlabels; k++) {
 			const struct pf_label *l = &ls[k];
-			uint8_t kind = l->key < p->nstrs ? kinds[l->key] : K_OTHER;
+			uint8_t kind = l->key < p->strings.n ? kinds[l->key] : K_OTHER;
 			if (kind == K_FREED_AT) {
-				if (!where && l->str && l->str < p->nstrs)
+				if (!where && l->str && l->str < p->strings.n)
 					where = l->str;
 				continue;
 			}

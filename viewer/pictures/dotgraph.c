@@ -70,7 +70,7 @@ static char *str_replace(const char *s, const char *from, const char *to)
 /* pprof's multilinePrintableName, into f. */
 static void multiline_name(FILE *f, const struct graph *g, const struct ginfo *i)
 {
-	const char *name = intern_get(g->strs, i->name), *file = intern_get(g->strs, i->file);
+	const char *name = strtab_get(g->strs, i->name), *file = strtab_get(g->strs, i->file);
 	if (i->address)
 		fprintf(f, "%016llx\\n", (unsigned long long)i->address);
 	if (*name) {
@@ -105,7 +105,7 @@ static void multiline_name(FILE *f, const struct graph *g, const struct ginfo *i
 	} else if (*name) {
 		/* the name is all */
 	} else if (i->objfile) {
-		const char *obj = intern_get(g->strs, i->objfile);
+		const char *obj = strtab_get(g->strs, i->objfile);
 		const char *ob = gopath_base(obj, strlen(obj), &blen);
 		fputc('[', f);
 		char *o = strndup(ob, blen);
@@ -206,7 +206,7 @@ static int by_tag(const struct ptag *a, const struct ptag *b, bool flat)
 
 struct tag_sort {
 	bool flat;
-	const struct intern *strs;
+	const struct strtab *strs;
 };
 
 static int by_tag_named(const void *x, const void *y, void *arg)
@@ -216,7 +216,7 @@ static int by_tag_named(const void *x, const void *y, void *arg)
 	int c = by_tag(a, b, ts->flat);
 	if (c)
 		return c;
-	return strcmp(intern_get(ts->strs, a->name), intern_get(ts->strs, b->name));
+	return strcmp(strtab_get(ts->strs, a->name), strtab_get(ts->strs, b->name));
 }
 
 /* A collapsed group of numeric tags (pprof's tagGroupLabel). */
@@ -253,7 +253,7 @@ static void numeric_nodelets(FILE *f, struct pgraph *pg, struct ptag **ts, size_
 	struct ctag groups[MAX_NODELETS];
 	if (n <= MAX_NODELETS) {
 		for (size_t i = 0; i < n; i++) {
-			snprintf(groups[i].name, sizeof(groups[i].name), "%s", intern_get(&pg->strs, ts[i]->name));
+			snprintf(groups[i].name, sizeof(groups[i].name), "%s", strtab_get(&pg->strs, ts[i]->name));
 			groups[i].flat = ts[i]->flat;
 			groups[i].cum = ts[i]->cum;
 		}
@@ -352,7 +352,7 @@ static bool nodelets(FILE *f, struct pgraph *pg, uint32_t node, size_t id, bool 
 			continue;
 		const char *weight = report_value(r, w, b);
 		/* pprof writes a label set as it is: its \n separators are DOT's */
-		const char *name = intern_get(&pg->strs, t->name);
+		const char *name = strtab_get(&pg->strs, t->name);
 		fprintf(f, "N%zu_%zu [label = \"", id, i);
 		for (const char *p = name; *p; p++) {
 			if (*p == '"')
@@ -484,7 +484,7 @@ int dotgraph_write(FILE *f, struct pgraph *pg)
 	if (p->nmappings && p->mappings[0].filename) {
 		uint32_t s = p->mappings[0].filename;
 		size_t blen;
-		const char *base = gopath_base(p->strs[s], p->str_lens[s], &blen);
+		const char *base = gopath_base(p->strings.strs[s], p->strings.lens[s], &blen);
 		title = strndup(base, blen);
 	}
 	fputs("digraph \"", f);

@@ -69,9 +69,9 @@ static int64_t child_of(struct ftree *t, uint32_t parent, uint32_t name)
 int ftree_init(struct ftree *t)
 {
 	memset(t, 0, sizeof(*t));
-	intern_init(&t->names);
+	strtab_init(&t->names);
 	hmap_init(&t->index);
-	uint32_t root = intern_str(&t->names, "all");
+	uint32_t root = strtab_intern_cstr(&t->names, "all");
 	if (t->names.failed || grow_labels(t, (size_t)root + 1) < 0)
 		return -ENOMEM;
 	t->label[root] = root;
@@ -80,7 +80,7 @@ int ftree_init(struct ftree *t)
 
 void ftree_release(struct ftree *t)
 {
-	intern_release(&t->names);
+	strtab_release(&t->names);
 	free(t->label);
 	free(t->n);
 	hmap_release(&t->index);
@@ -94,8 +94,8 @@ void ftree_release(struct ftree *t)
 static uint32_t label_of(struct ftree *t, const struct graph *g, const struct gnode *gn)
 {
 	const struct ginfo *i = &gn->info;
-	const char *name = intern_get(g->strs, i->name), *file = intern_get(g->strs, i->file);
-	size_t need = strlen(name) + strlen(file) + strlen(intern_get(g->strs, i->objfile)) + 64;
+	const char *name = strtab_get(g->strs, i->name), *file = strtab_get(g->strs, i->file);
+	size_t need = strlen(name) + strlen(file) + strlen(strtab_get(g->strs, i->objfile)) + 64;
 	char *buf = malloc(need), *shortname = malloc(strlen(name) + 1);
 	if (!buf || !shortname) {
 		free(buf);
@@ -119,7 +119,7 @@ static uint32_t label_of(struct ftree *t, const struct graph *g, const struct gn
 		w += (size_t)sprintf(buf + w, "%s%.*s", sep, (int)blen, base);
 	else if (!*name)
 		w += (size_t)sprintf(buf + w, "%s%s", sep, gn->printable + (i->address ? 17 : 0));
-	uint32_t id = intern_bytes(&t->names, buf, w);
+	uint32_t id = strtab_intern(&t->names, buf, w);
 	free(buf);
 	free(shortname);
 	return id;
@@ -132,7 +132,7 @@ static uint32_t name_of(struct ftree *t, const struct graph *g, uint32_t *ids, u
 		return ids[node];
 	const struct gnode *gn = &g->nodes[node];
 	size_t before = t->names.n;
-	uint32_t id = intern_str(&t->names, gn->printable);
+	uint32_t id = strtab_intern_cstr(&t->names, gn->printable);
 	if (!t->names.failed && id >= before) {
 		uint32_t l = label_of(t, g, gn);
 		if (t->names.failed || grow_labels(t, t->names.n) < 0) {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
-#include "intern.h"
+#include "strtab.h"
 #include "report.h"
 
 #define FT_NONE UINT32_MAX
@@ -22,7 +22,7 @@ struct fnode {
 };
 
 struct ftree {
-	struct intern names; /* full names, then the short labels */
+	struct strtab names; /* full names, then the short labels */
 	uint32_t *label;     /* name id -> id of the label drawn in the frame */
 	size_t cap_label;
 	struct fnode *n;     /* n[0] is the root */
@@ -45,11 +45,11 @@ int ftree_add(struct ftree *t, const struct report *r, bool as_base);
 
 static inline const char *ftree_name(const struct ftree *t, uint32_t node)
 {
-	return intern_get(&t->names, t->n[node].name);
+	return strtab_get(&t->names, t->n[node].name);
 }
 static inline const char *ftree_label(const struct ftree *t, uint32_t node)
 {
-	return intern_get(&t->names, t->label[t->n[node].name]);
+	return strtab_get(&t->names, t->label[t->n[node].name]);
 }
 
 /* The children of node sorted by name (the left-to-right order of the

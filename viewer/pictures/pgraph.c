@@ -72,7 +72,7 @@ static int label_sets(struct pgraph *pg)
 			size_t w = 0;
 			for (size_t i = 0; i < n; i++)
 				w += (size_t)sprintf(joined + w, "%s%s", i ? "\\n" : "", parts[i]);
-			pg->sample_set[s] = intern_bytes(&pg->strs, joined, w);
+			pg->sample_set[s] = strtab_intern(&pg->strs, joined, w);
 			free(joined);
 		}
 		for (size_t i = 0; i < n; i++)
@@ -151,7 +151,7 @@ static int add_sample(struct pgraph *pg, uint32_t node, size_t s, int64_t w, boo
 		char buf[UNITS_BUF];
 		/* formatted with the output unit still "minimum", as pprof does */
 		const char *label = units_label(l->num, pg->bytes_unit, "minimum", buf);
-		uint32_t name = intern_str(&pg->strs, label);
+		uint32_t name = strtab_intern_cstr(&pg->strs, label);
 		if (pg->strs.failed || add_tag(pg, node, set, name, true, l->num, w, flat) < 0)
 			return -ENOMEM;
 	}
@@ -343,11 +343,11 @@ struct sort_ctx {
 /* fmt.Sprint of pprof's NodeInfo, its last tie-breaker. */
 static char *info_string(const struct graph *g, const struct ginfo *i)
 {
-	const struct intern *t = g->strs;
+	const struct strtab *t = g->strs;
 	char *s = NULL;
-	if (asprintf(&s, "{%s  %llu %s %lld %lld %s}", intern_get(t, i->name), (unsigned long long)i->address,
-		     intern_get(t, i->file), (long long)i->startline, (long long)i->lineno,
-		     intern_get(t, i->objfile)) < 0)
+	if (asprintf(&s, "{%s  %llu %s %lld %lld %s}", strtab_get(t, i->name), (unsigned long long)i->address,
+		     strtab_get(t, i->file), (long long)i->startline, (long long)i->lineno,
+		     strtab_get(t, i->objfile)) < 0)
 		return NULL;
 	return s;
 }
@@ -587,7 +587,7 @@ int pgraph_build(struct pgraph *pg, struct report *r, int nodecount)
 {
 	memset(pg, 0, sizeof(*pg));
 	pg->r = r;
-	intern_init(&pg->strs);
+	strtab_init(&pg->strs);
 	hmap_init(&pg->edge_index);
 	hmap_init(&pg->tag_index);
 	size_t nn = r->g.nnodes + 1;
@@ -606,7 +606,7 @@ int pgraph_build(struct pgraph *pg, struct report *r, int nodecount)
 
 void pgraph_release(struct pgraph *pg)
 {
-	intern_release(&pg->strs);
+	strtab_release(&pg->strs);
 	free(pg->kept);
 	free(pg->flat);
 	free(pg->cum);

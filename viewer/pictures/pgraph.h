@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
-#include "intern.h"
+#include "strtab.h"
 #include "report.h"
 
 struct pedge {
@@ -31,7 +31,7 @@ struct ptag {
 
 struct pgraph {
 	struct report *r;
-	struct intern strs;      /* label sets and tag names */
+	struct strtab strs;      /* label sets and tag names */
 	bool *kept;              /* per graph node */
 	int64_t *flat, *cum;     /* per graph node */
 	uint32_t *stamp;
