@@ -18,6 +18,7 @@
 #include "evclock.h"
 #include "exact.h"
 #include "pace.h"
+#include "peakwatch.h"
 #include "shim.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -77,6 +78,7 @@ static void *collector_main(void *arg)
 			while (next_interval <= evclock_mono_ns())
 				next_interval += config.interval_ns;
 		}
+		peakwatch_poll();
 		if (!pace_next(n, fullest, dump_requested, &sleep_ns))
 			continue;
 		if (next_interval) {
@@ -95,7 +97,7 @@ static void *collector_main(void *arg)
 
 void collector_start(void)
 {
-	if (!exact_mode() && !config.interval_ns && !config.dump_signal) {
+	if (!exact_mode() && !config.interval_ns && !config.dump_signal && !peakwatch_enabled()) {
 		atomic_store_explicit(&collector_started, 2, memory_order_relaxed); /* not needed */
 		return;
 	}
@@ -153,6 +155,8 @@ void collector_fork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
 	atomic_store(&collector_started, 0); /* the thread did not survive the fork; the next sample restarts it */
+	dump_fork_child();
+	peakwatch_fork_child();
 }
 
 int collector_trylock_for(uint64_t ns)

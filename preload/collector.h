@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 /* Starts the background thread once, if it pays: in exact mode (it takes
- * the aggregation to another core) or for periodic and signal dumps. A
+ * the aggregation to another core) or for periodic, signal and peak dumps. A
  * program that had one thread keeps one otherwise: creating a thread turns
  * off glibc malloc's single-thread fast paths for good. Without the thread,
  * rings are drained by their producers when full, and by every dump. */

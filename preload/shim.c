@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "capture.h"
 #include "collector.h"
+#include "peakwatch.h"
 #include "config.h"
 #include "counters.h"
 #include "dump.h"
@@ -148,7 +149,7 @@ void shim_init(void)
 		shim_start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 		shim_state = SHIM_ON;
 		signals_install();
-		if (config.interval_ns || config.dump_signal)
+		if (config.interval_ns || config.dump_signal || peakwatch_enabled())
 			collector_start(); /* the dumps come from its thread */
 	}
 	atomic_store(&init_state, 2);
