@@ -34,6 +34,7 @@ enum {
 	 * hints; --min-share (--nodefraction) and --tsv; an option of another
 	 * command is unknown rather than misplaced */
 	CLI_HINTS = 1 << 16,
+	CLI_LEAKS = 1 << 17, /* leaks: -n only */
 };
 
 /* What a command's operands are. */
