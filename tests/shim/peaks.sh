@@ -53,6 +53,20 @@ total=$("$PFQ" --comments "$peak" | sed -n 's/^peak in use: \([0-9]*\) bytes.*/\
 check "SIGKILL at the peak: the peak in use is the samples' sum" \
 	"$(awk -F'\t' '{ split($1, v, " "); s += v[2] } END { print s }' < "$d/peak.txt")" "$total"
 
+# under allocprof run: the killed process is named with its peak profile,
+# which run symbolizes
+on_line() {
+	n=$(printf '%s\n' "$1" | sed -n 's/^allocprof: wrote .*\.\([0-9]*\)\.peak\.pb\.gz (peak, on step: \([0-9]*\) bytes in use.*/\1 \2/p')
+	[ -n "$n" ] && [ "${n#* }" -ge $own_peak ] && kill -KILL "${n% *}"
+}
+d="$WORK/run"; mkdir "$d"
+run_watched "$d" "$ALLOCPROF" run --rate 1 env ALLOCPROF_VERBOSE=1 ALLOCPROF_PEAK_STEP=1M "$GROWTH" kill
+peak=$(ls "$d"/*.peak.pb.gz)
+check "allocprof run, the program killed: named with its peak profile" \
+	"$(grep -c "^allocprof: pid [0-9]* (growth) wrote no profile at its end; its peak profile: $peak\$" "$d/err")" 1
+check "allocprof run, the program killed: the peak profile symbolized" \
+	"$("$PFQ" "$peak" | leaf big_site | cut -d' ' -f1,2)" "8 16777216"
+
 # many small steps: 16 MiB in 4 KiB pieces with a 1 MiB step rewrites the
 # file at most 16 times, each time in place; the exit writes it once more,
 # symbolized, and counts them all
