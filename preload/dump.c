@@ -148,6 +148,7 @@ struct sample_stream {
 	struct profile *p;
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
 	bool peak;             /* the in-use profile at the peak: two values, no labels */
+	bool peak_only;        /* no full profile: only the stacks in use at the peak */
 	size_t next;           /* the stack to look at next */
 	uint64_t frames[CONFIG_DEPTH_MAX + 1];
 	uint32_t locs[CONFIG_DEPTH_MAX + 1];
@@ -247,7 +248,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		}
 		if (!has_sample(s))
 			continue;
+		if (st->peak_only && !llround(s->peak_objects) && !llround(s->peak_bytes))
+			continue; /* freed before the peak: no sample, no location */
 		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
+		if (st->peak_only)
+			continue; /* the peak profile has no labels to name free sites for */
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
 		for (unsigned k = 0; k < FREE_SITES; k++)
@@ -561,6 +566,7 @@ int dump_write_peak(const char *trigger, uint64_t *inuse)
 	if (st) {
 		memset(st, 0, sizeof(*st));
 		hmap_init(&st->loc_by_pc);
+		st->peak_only = true;
 		struct profile p;
 		profile_init(&p);
 		char reason[48];
