@@ -4,7 +4,8 @@
  *   kill    64 x 64 KiB at small_site, 1 MiB at temp_site (freed), then
  *           8 x 2 MiB at big_site: a peak of 20 MiB; then waits for a
  *           signal (SIGALRM after 120 s)
- *   steps   4096 x 4 KiB at step_site (16 MiB in small steps), then exits
+ *   steps   4096 x 4 KiB at step_site (16 MiB in small steps, a 1 ms pause
+ *           every 32), then exits
  *   rss     64 x 1 MiB at rss_site, written to, then waits for a signal
  *   leaks   200 ticks 5 ms apart: each tick leaks 1000 bytes at leak_site,
  *           puts 4096 bytes in a cache of 32 entries that evicts its oldest
@@ -53,8 +54,13 @@ int main(int argc, char **argv)
 		wait_forever();
 	}
 	if (!strcmp(mode, "steps")) {
-		for (int i = 0; i < 4096; i++)
+		for (int i = 0; i < 4096; i++) {
 			sink = step_site();
+			if (i % 32 == 31) { /* time for the collector to look often */
+				struct timespec ts = {0, 1000000};
+				nanosleep(&ts, NULL);
+			}
+		}
 		return 0;
 	}
 	if (!strcmp(mode, "rss")) {
