@@ -19,6 +19,7 @@
 #include "exact.h"
 #include "livefeed.h"
 #include "pace.h"
+#include "peakwatch.h"
 #include "shim.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -79,6 +80,7 @@ static void *collector_main(void *arg)
 				next_interval += config.interval_ns;
 		}
 		livefeed_tick(); /* allocprof watch: one stat a tenth of a second */
+		peakwatch_poll();
 		if (!pace_next(n, fullest, dump_requested, &sleep_ns))
 			continue;
 		if (next_interval) {
@@ -102,7 +104,8 @@ void collector_start(void)
 		return;
 	/* not needed until a viewer asks (allocprof watch): until then each
 	 * sample pays a clock read here, and one stat a second */
-	if (!exact_mode() && !config.interval_ns && !config.dump_signal && !livefeed_asked()) {
+	if (!exact_mode() && !config.interval_ns && !config.dump_signal && !livefeed_asked() &&
+	    !peakwatch_enabled()) {
 		/* from 0 or 2 only: a thread another sample started meanwhile
 		 * must not be forgotten, or a later one would start a second */
 		atomic_compare_exchange_strong(&collector_started, &expect, 2);
@@ -161,6 +164,8 @@ void collector_fork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
 	atomic_store(&collector_started, 0); /* the thread did not survive the fork; the next sample restarts it */
+	dump_fork_child();
+	peakwatch_fork_child();
 }
 
 int collector_trylock_for(uint64_t ns)

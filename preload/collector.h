@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* Starts the background thread once, if it pays: in exact mode (it takes
- * the aggregation to another core), for periodic and signal dumps, or once
- * `allocprof watch` asks for snapshots (livefeed.h). A
+ * the aggregation to another core), for periodic, signal and peak dumps, or
+ * once `allocprof watch` asks for snapshots (livefeed.h). A
  * program that had one thread keeps one otherwise: creating a thread turns
  * off glibc malloc's single-thread fast paths for good. Without the thread,
  * rings are drained by their producers when full, and by every dump. */

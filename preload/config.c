@@ -34,6 +34,7 @@ struct var {
 	 : (type) == ENVVAR_COUNT ? sizeof(unsigned)                                       \
 	 : (type) == ENVVAR_SIGNAL ? sizeof(int)                                           \
 	 : (type) == ENVVAR_TEMPLATE || (type) == ENVVAR_PATH ? (size_t)CONFIG_PATH_MAX    \
+	 : (type) == ENVVAR_AMOUNT ? sizeof(struct config_amount)                          \
 	 : sizeof(uint64_t))
 
 #define X(NAME, field, type, dflt, shown, lo, hi, help)                                    \
@@ -72,6 +73,40 @@ static bool parse_size(const char *s, uint64_t *out)
 	if (*p || (shift && v > (UINT64_MAX >> shift)))
 		return false;
 	*out = v << shift;
+	return true;
+}
+
+/* A size, or a percentage ("80%", "2.5%") above 0 and at most 100. */
+static bool parse_amount(const char *s, struct config_amount *out)
+{
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '%') {
+		double pct = 0, scale = 1;
+		bool digits = false, point = false;
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (s[i] == '.' && !point) {
+				point = true;
+			} else if (s[i] >= '0' && s[i] <= '9') {
+				digits = true;
+				if (point)
+					pct += (s[i] - '0') * (scale /= 10);
+				else
+					pct = pct * 10 + (s[i] - '0');
+			} else {
+				return false;
+			}
+		}
+		if (!digits || pct <= 0 || pct > 100)
+			return false;
+		out->bytes = 0;
+		out->share = pct / 100;
+		return true;
+	}
+	uint64_t v;
+	if (!parse_size(s, &v))
+		return false;
+	out->bytes = v;
+	out->share = 0;
 	return true;
 }
 
@@ -203,6 +238,10 @@ static void set_default(const struct var *var)
 	case ENVVAR_SIGNAL:
 		*(int *)field = (int)var->dflt;
 		break;
+	case ENVVAR_AMOUNT:
+		((struct config_amount *)field)->bytes = var->dflt;
+		((struct config_amount *)field)->share = 0;
+		break;
 	case ENVVAR_TEMPLATE: case ENVVAR_PATH:
 		break; /* set by set_out, or left empty */
 	}
@@ -239,6 +278,8 @@ static bool parse(const struct var *var, const char *s)
 			*(int *)field = sig;
 		return true;
 	}
+	case ENVVAR_AMOUNT:
+		return parse_amount(s, (struct config_amount *)field);
 	case ENVVAR_TEMPLATE:
 		return true; /* set_out, once every other variable is known */
 	case ENVVAR_PATH:

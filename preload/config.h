@@ -9,6 +9,13 @@
 
 enum { CONFIG_DEPTH_MAX = 1024, CONFIG_PATH_MAX = 4096 };
 
+/* A size in bytes, or a share of some whole the user of the figure knows
+ * (share in (0, 1], bytes 0). Both 0: unset. */
+struct config_amount {
+	uint64_t bytes;
+	double share;
+};
+
 struct config {
 	uint64_t rate;          /* mean bytes between samples; 1 = every allocation */
 	bool seeded;
@@ -26,6 +33,8 @@ struct config {
 	bool stat;              /* counts only: no sampling, no unwinding (counters.h) */
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
 	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */
+	struct config_amount peak_step; /* peak profile rewritten each time in use grows by it */
+	struct config_amount peak_rss;  /* ... and once when RSS reaches it */
 };
 
 extern struct config config;

@@ -2,7 +2,8 @@
  * address, one mapping per executable mapping used), symbolize, encode,
  * publish. Runs under the collector lock and allocates only from the arena.
  * The exit dump also writes the in-use profile at the peak (.peak.pb.gz),
- * made from the same symbolized tables with other values. */
+ * made from the same symbolized tables with other values; the collector
+ * rewrites that file, unsymbolized, while the program runs (peakwatch.h). */
 #include "dump.h"
 
 #include <errno.h>
@@ -148,6 +149,7 @@ struct sample_stream {
 	struct profile *p;
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
 	bool peak;             /* the in-use profile at the peak: two values, no labels */
+	bool peak_only;        /* no full profile: only the stacks in use at the peak */
 	size_t next;           /* the stack to look at next */
 	uint64_t frames[CONFIG_DEPTH_MAX + 1];
 	uint32_t locs[CONFIG_DEPTH_MAX + 1];
@@ -249,7 +251,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		}
 		if (!has_sample(s))
 			continue;
+		if (st->peak_only && !llround(s->peak_objects) && !llround(s->peak_bytes))
+			continue; /* freed before the peak: no sample, no location */
 		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
+		if (st->peak_only)
+			continue; /* the peak profile has no labels to name free sites for */
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
 		struct stack_fate f;
@@ -432,38 +438,65 @@ static void manifest_append(const char *kind, const char *path)
 	close(fd);
 }
 
-/* "x.pb.gz" -> "x.peak.pb.gz"; anything else gets ".peak" appended. */
-static void peak_name(const char *target, char *out, size_t cap)
+/* The peak profile has one name for the life of the process, found the
+ * first time it is written (a taken name gets a suffix then); every later
+ * write, from a peak step, the RSS threshold or the exit, replaces that
+ * file in place. */
+static char peak_path[CONFIG_PATH_MAX + 32];
+static unsigned peak_writes;
+
+void dump_fork_child(void)
 {
-	size_t n = strlen(target);
-	size_t stem = n >= 6 && !strcmp(target + n - 6, ".pb.gz") ? n - 6 : n;
-	log_format(out, (int)cap, "%s", target);
-	if (stem + 11 < cap) {
-		memcpy(out + stem, ".peak", 5);
-		memcpy(out + stem + 5, target + stem, n - stem + 1);
-	}
+	peak_path[0] = 0; /* the parent's file is the parent's */
+	peak_writes = 0;
 }
 
-static int publish(struct profile *p, struct sample_stream *st, const char *target, const char *kind)
+/* Encodes the profile and writes it to target, or over replace when that
+ * is set. The verbose line gets note after the name (none when NULL). */
+static int publish(struct profile *p, struct sample_stream *st, const char *target, const char *kind,
+		   const char *replace, char *final, const char *note)
 {
-	char final[CONFIG_PATH_MAX + 32];
 	struct pbuf gz;
 	pbuf_init(&gz);
 	st->next = 0;
 	struct pprof_sample_source more = {next_sample, st};
 	int rc = pprof_encode_gzip_with(p, &more, &gz);
-	if (rc == 0)
-		rc = outfile_write(target, gz.data, gz.len, final, sizeof(final));
+	if (rc == 0 && replace)
+		rc = outfile_replace(strcpy(final, replace), gz.data, gz.len);
+	else if (rc == 0)
+		rc = outfile_write(target, gz.data, gz.len, final, CONFIG_PATH_MAX + 32);
 	pbuf_release(&gz);
 	if (rc < 0) {
-		log_line("cannot write the profile to %s: %s", target, strerrordesc_np(-rc));
-		manifest_append("failed", target);
+		log_line("cannot write the profile to %s: %s", replace ? replace : target, strerrordesc_np(-rc));
+		manifest_append("failed", replace ? replace : target);
 		return rc;
 	}
-	manifest_append(kind, final);
-	if (config.verbose)
-		log_line("wrote %s", final);
+	if (kind)
+		manifest_append(kind, final);
+	if (config.verbose && note)
+		log_line("wrote %s%s", final, note);
 	return 0;
+}
+
+/* p, built from the tables, becomes the in-use profile at the peak and is
+ * written to the peak file. announce: a record in the manifest (the exit,
+ * and the first write, which names the file). */
+static int publish_peak(struct profile *p, struct sample_stream *st, const char *trigger, bool announce,
+			const char *note)
+{
+	char target[CONFIG_PATH_MAX], final[CONFIG_PATH_MAX + 32];
+	if (!peak_path[0] && outfile_expand_peak(config.out, target, sizeof(target)) < 0) {
+		log_line("cannot write the peak profile: the output name is too long");
+		return -ENAMETOOLONG;
+	}
+	peak_writes++;
+	make_peak(p, st);
+	comment(p, "peak profile writes: %u, this one on %s", peak_writes, trigger);
+	bool first = !peak_path[0];
+	int rc = publish(p, st, target, announce || first ? "peak" : NULL, first ? NULL : peak_path, final, note);
+	if (rc == 0 && first)
+		strcpy(peak_path, final);
+	return rc;
 }
 
 static int write_locked(const char *target, const char *reason, bool with_peak, bool symbolize)
@@ -482,16 +515,13 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	profile_init(&p);
 	build(&p, &cs, reason, st);
 	bool short_of_memory = symbolize && symbolize_hook(&p) < 0;
-	int rc = publish(&p, st, target, "profile");
+	char final[CONFIG_PATH_MAX + 32];
+	int rc = publish(&p, st, target, "profile", NULL, final, "");
 	if (rc == 0 && short_of_memory)
 		log_line("memory is short: the profile was written without symbols; allocprof symbolize %s adds them",
 			 target);
-	if (rc == 0 && with_peak) {
-		char peak[CONFIG_PATH_MAX + 16];
-		peak_name(target, peak, sizeof(peak));
-		make_peak(&p, st);
-		publish(&p, st, peak, "peak");
-	}
+	if (rc == 0 && with_peak)
+		publish_peak(&p, st, "exit", true, "");
 	profile_release(&p);
 	hmap_release(&st->loc_by_pc);
 	mem_free(st, sizeof(*st));
@@ -525,6 +555,46 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 	else
 		rc = write_locked(target, reason, why == DUMP_EXIT, config.symbolize);
 	collector_unlock();
+	return rc;
+}
+
+int dump_write_peak(const char *trigger, uint64_t *inuse)
+{
+	uint64_t start = evclock_mono_ns();
+	collector_lock();
+	allocator_known = allocstat_inuse(&allocator_inuse, &allocator_lib);
+	collector_drain_all_locked();
+	struct capture_stats cs;
+	capture_get_stats(&cs);
+	aggregate_snapshot_if_peak();
+	struct aggregate_totals t;
+	aggregate_get_totals(&t);
+	*inuse = (uint64_t)llround(t.snapshot_inuse_bytes);
+	struct sample_stream *st = cs.samples ? mem_alloc(sizeof(*st)) : NULL;
+	int rc = cs.samples ? -ENOMEM : 0;
+	if (st) {
+		memset(st, 0, sizeof(*st));
+		hmap_init(&st->loc_by_pc);
+		st->peak_only = true;
+		struct profile p;
+		profile_init(&p);
+		char reason[48];
+		log_format(reason, sizeof(reason), "peak (%s)", trigger);
+		build(&p, &cs, reason, st);
+		/* no symbols: libdw at every step would hold the lock for long;
+		 * the exit rewrites the file with them, and allocprof run or
+		 * allocprof symbolize name a file left by a killed process */
+		rc = publish_peak(&p, st, trigger, false, NULL);
+		profile_release(&p);
+		hmap_release(&st->loc_by_pc);
+		mem_free(st, sizeof(*st));
+	}
+	collector_unlock();
+	/* what it cost the program: its threads wait for the lock to drain a
+	 * full ring (or, at rate 1, for the collector to empty theirs) */
+	if (rc == 0 && cs.samples && config.verbose)
+		log_line("wrote %s (peak, on %s: %llu bytes in use; %llu us under the collector lock)", peak_path,
+			 trigger, (unsigned long long)*inuse, (unsigned long long)((evclock_mono_ns() - start) / 1000));
 	return rc;
 }
 

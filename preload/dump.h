@@ -4,6 +4,7 @@
 #define ALLOCPROF_DUMP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum dump_reason {
 	DUMP_EXIT,     /* exit, return from main, _exit: also writes the peak profile */
@@ -16,6 +17,13 @@ enum dump_reason {
  * on stderr). An exit dump of a process that sampled nothing writes
  * nothing. */
 int dump_write(const char *path, enum dump_reason why);
+/* From the collector thread: the in-use profile at the peak so far,
+ * unsymbolized, over the peak file (a new one the first time). trigger
+ * names the cause in the profile ("step", "rss"); *inuse gets the in-use
+ * bytes it holds. 0 or -errno (reported). */
+int dump_write_peak(const char *trigger, uint64_t *inuse);
+/* In a forked child: the peak file so far is the parent's. */
+void dump_fork_child(void);
 /* A signal that ends the program, taken where the interrupted thread holds
  * no lock of an allocator (its own write raised SIGPIPE): the exit dump,
  * symbols and peak included, with the signal as its reason. */

@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,8 @@ static int append(char *out, size_t cap, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
-int outfile_expand(const char *tmpl, unsigned seq, char *out, size_t cap)
+/* seq_text: what %n becomes */
+static int expand(const char *tmpl, const char *seq_text, char *out, size_t cap)
 {
 	size_t len = 0;
 	out[0] = 0;
@@ -38,7 +40,7 @@ int outfile_expand(const char *tmpl, unsigned seq, char *out, size_t cap)
 				rc = append(out, cap, &len, num, (size_t)log_format(num, sizeof(num), "%d", (int)getpid()));
 				break;
 			case 'n':
-				rc = append(out, cap, &len, num, (size_t)log_format(num, sizeof(num), "%u", seq));
+				rc = append(out, cap, &len, seq_text, strlen(seq_text));
 				break;
 			case 'e': {
 				const char *e = program_invocation_short_name;
@@ -60,6 +62,32 @@ int outfile_expand(const char *tmpl, unsigned seq, char *out, size_t cap)
 		if (rc < 0)
 			return rc;
 	}
+	return 0;
+}
+
+int outfile_expand(const char *tmpl, unsigned seq, char *out, size_t cap)
+{
+	char num[16];
+	log_format(num, sizeof(num), "%u", seq);
+	return expand(tmpl, num, out, cap);
+}
+
+int outfile_expand_peak(const char *tmpl, char *out, size_t cap)
+{
+	bool numbered = false;
+	for (const char *t = tmpl; *t; t++)
+		if (*t == '%' && t[1])
+			numbered |= *++t == 'n';
+	int rc = expand(tmpl, "peak", out, cap);
+	if (rc < 0 || numbered)
+		return rc;
+	/* "x.pb.gz" -> "x.peak.pb.gz"; any other name gets ".peak" appended */
+	size_t n = strlen(out);
+	size_t stem = n >= 6 && !strcmp(out + n - 6, ".pb.gz") ? n - 6 : n;
+	if (n + 6 > cap)
+		return -ENAMETOOLONG;
+	memmove(out + stem + 5, out + stem, n - stem + 1);
+	memcpy(out + stem, ".peak", 5);
 	return 0;
 }
 
@@ -102,6 +130,18 @@ int outfile_write(const char *path, const void *data, size_t len, char *final, s
 		if ((rc = suffixed(path, k, final, cap)) < 0)
 			break;
 	}
+	safefile_abort(&sf);
+	return rc;
+}
+
+int outfile_replace(const char *path, const void *data, size_t len)
+{
+	struct safefile sf;
+	int rc = safefile_create(&sf, path, 0644);
+	if (rc < 0)
+		return rc;
+	if ((rc = safefile_write(&sf, data, len)) == 0)
+		rc = safefile_publish(&sf, path, true);
 	safefile_abort(&sf);
 	return rc;
 }

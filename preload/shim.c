@@ -22,6 +22,7 @@
 #include "attach.h"
 #include "capture.h"
 #include "collector.h"
+#include "peakwatch.h"
 #include "config.h"
 #include "counters.h"
 #include "dump.h"
@@ -171,7 +172,7 @@ void shim_init(void)
 	} else {
 		start_recording();
 		signals_install();
-		if (config.interval_ns || config.dump_signal)
+		if (config.interval_ns || config.dump_signal || peakwatch_enabled())
 			collector_start(); /* the dumps come from its thread */
 	}
 	atomic_store(&init_state, 2);

@@ -16,6 +16,7 @@ enum envvar_type {
 	ENVVAR_SIGNAL,   /* a name (USR1, SIGUSR1) or a number */
 	ENVVAR_TEMPLATE, /* the output path template */
 	ENVVAR_PATH,     /* a path, stored as given */
+	ENVVAR_AMOUNT,   /* a size as ENVVAR_SIZE, or a share "N%" (struct config_amount) */
 };
 
 /* X(NAME, field, type, default, shown default, min, max, help): the
@@ -60,6 +61,13 @@ enum envvar_type {
 	  "regular file to which each profiled process appends a NUL-separated record per profile "   \
 	  "written, and one when it sampled nothing (set by allocprof run); with ALLOCPROF_STAT, one " \
 	  "\"stat\" record of its counts at exit (set by allocprof stat)")                              \
+	X(PEAK_STEP, peak_step, ENVVAR_AMOUNT, 0, "0", 0, 0,                                        \
+	  "while the program runs, rewrite the peak profile (.peak.pb.gz, unsymbolized) each time "  \
+	  "the in-use peak grows by this many bytes (k/m/g) or this share of the last one written "   \
+	  "(\"10%\", at least 1 MiB), so SIGKILL or the OOM killer leaves it; 0: only at exit")     \
+	X(PEAK_RSS, peak_rss, ENVVAR_AMOUNT, 0, "0", 0, 0,                                          \
+	  "the first time RSS reaches this many bytes (k/m/g), or this share (\"80%\") of the "      \
+	  "cgroup's memory.max (of physical memory without one), rewrite the peak profile; 0: never") \
 	X(STAT, stat, ENVVAR_BOOL, 0, "0", 0, 0,                                                      \
 	  "1 never samples nor unwinds: the process keeps only its exact counts (allocations, "       \
 	  "bytes, frees, usable bytes in use and their peak) and writes them at exit to "             \

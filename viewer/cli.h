@@ -40,6 +40,7 @@ enum {
 	CLI_RUN = 1 << 17,   /* --rate, --seed, -q */
 	CLI_JSON = 1 << 18,  /* --json */
 	CLI_CHECK = 1 << 19, /* --budget, --write-budget, --max-*, --sites, --junit */
+	CLI_LEAKS = 1 << 21, /* leaks: -n only */
 };
 
 enum { CLI_NFIGURES = 4 }; /* check's figures: allocs, bytes, peak, inuse */

@@ -342,6 +342,20 @@ static int report_profiles(int fd, pid_t child, const char *prog, const char *di
 		}
 		fprintf(stderr, "\n");
 	}
+	/* a process killed before its exit (SIGKILL, the OOM killer) leaves
+	 * only the peak profile ALLOCPROF_PEAK_STEP or _RSS had written */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(recs[i].kind, "peak"))
+			continue;
+		bool ended = false, again = false;
+		for (size_t j = 0; j < n && !ended; j++)
+			ended = recs[j].pid == recs[i].pid && !strcmp(recs[j].kind, "profile");
+		for (size_t j = 0; j < i && !again; j++)
+			again = recs[j].pid == recs[i].pid && !strcmp(recs[j].kind, "peak");
+		if (!ended && !again)
+			fprintf(stderr, "allocprof: pid %ld (%s) wrote no profile at its end; its peak profile: %s\n",
+				recs[i].pid, recs[i].program, shell_path(recs[i].path, q, sizeof(q)));
+	}
 	const char *rate_said = rate ? rate : "524288 (the default)";
 	if (!nlast) {
 		fprintf(stderr, "allocprof: no profile was written");

@@ -19,6 +19,7 @@ static const struct {
 	{"traces", cmd_traces},
 	{"diff", cmd_diff},
 	{"summary", cmd_summary},
+	{"leaks", cmd_leaks},
 	{"hints", cmd_hints},
 	{"flame", cmd_flame},
 	{"graph", cmd_graph},

@@ -14,6 +14,7 @@ int cmd_peek(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_help(int argc, char **argv);

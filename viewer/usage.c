@@ -198,6 +198,22 @@ static const struct {
 	 "samples)), object counts as ~N; a site's count that rests on fewer than\n"
 	 "20 samples is followed by its spread (objects \xc2\xb1" "45%).\n"
 	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
+	{"leaks", "the sites whose in-use keeps growing over a series of snapshots",
+	 "usage: allocprof leaks [-n N] SNAPSHOTS...\n"
+	 "\n"
+	 "Reads profiles of one run written over time (ALLOCPROF_INTERVAL's numbered\n"
+	 "snapshots, the exit profile among them), given as files, directories (their\n"
+	 "*.pb.gz but the .peak ones) or quoted patterns, in the order of the time\n"
+	 "each was written (not of their names), and lists the sites (as top --by\n"
+	 "site) whose bytes in use kept growing through the second half of that\n"
+	 "time, fastest first: the rate (least squares over the second half), and\n"
+	 "the bytes in use in the first and last snapshot. A site is a leak when, in\n"
+	 "the second half, later snapshots hold more than earlier ones in at least\n"
+	 "half of the pairs (Kendall's tau >= 0.5) and the last holds more than the\n"
+	 "middle one: a cache, which grows and then holds steady, is not, and is\n"
+	 "listed apart. At least 4 snapshots.\n"
+	 "\n"
+	 "  -n N                  sites to show in each list (all)\n"},
 	/* symbolize prints its own help */
 	{"hints", "the sites a pool, a reserve or a reused buffer would remove", NULL},
 	{"flame", "a flame graph as one self-contained SVG", NULL},

@@ -35,7 +35,7 @@ mkdir "$WORK/outdir"
 	ALLOCPROF_OUT=outdir/ "$KS")
 check "ALLOCPROF_OUT=dir/ with ALLOCPROF_INTERVAL: the numbered default" \
 	"$(cd "$WORK/outdir" && ls -A | sed 's/\.[0-9][0-9]*\./.N./' | tr '\n' ' ')" \
-	"allocprof.known_sites.N.0.pb.gz allocprof.known_sites.N.0.peak.pb.gz "
+	"allocprof.known_sites.N.0.pb.gz allocprof.known_sites.N.peak.pb.gz "
 
 # longer than a path may be: one line, the default name, no truncated file
 long=$WORK/$(printf '%05000d' 0)/x.pb.gz

@@ -18,7 +18,11 @@
  *   mkprof source PATH OUT
  *                       one sample in a function whose source file is PATH
  *   mkprof binary PATH OUT
- *                       one unsymbolized sample in a mapping of PATH */
+ *                       one unsymbolized sample in a mapping of PATH
+ *   mkprof snapshot SECONDS OUT FUNCTION=BYTES...
+ *                       an in-use profile written SECONDS after the start
+ *                       of its run, FUNCTION holding BYTES (at leaks.c,
+ *                       one line per function), for allocprof leaks */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -499,8 +503,37 @@ static int naming(bool binary, const char *path, const char *out)
 	return rc;
 }
 
+static int snapshot(double seconds, const char *out, int n, char **sites)
+{
+	struct profile p;
+	profile_init(&p);
+	profile_add_sample_type(&p, "inuse_objects", "count");
+	profile_add_sample_type(&p, "inuse_space", "bytes");
+	p.time_nanos = 1700000000000000000LL;
+	p.duration_nanos = (int64_t)(seconds * 1e9);
+	struct pf_mapping mp = {0x401000, 0x402000, 0x1000, profile_cstr(&p, "/bin/prog"), 0, true, true, false, false};
+	uint32_t m = profile_add_mapping(&p, &mp);
+	for (int i = 0; i < n; i++) {
+		char name[128];
+		const char *eq = strchr(sites[i], '=');
+		if (!eq || eq - sites[i] >= (int)sizeof(name))
+			return 2;
+		memcpy(name, sites[i], (size_t)(eq - sites[i]));
+		name[eq - sites[i]] = 0;
+		int64_t bytes = atoll(eq + 1);
+		uint32_t l = loc(&p, m, 0x401010 + 16 * (uint64_t)i, 1, fn(&p, name, "leaks.c", 10 * i), 10 * i + 1);
+		if (bytes)
+			sample(&p, bytes / 100, bytes, NULL, 0, 1, l);
+	}
+	int rc = write_out(&p, out);
+	profile_release(&p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strcmp(argv[1], "snapshot"))
+		return snapshot(atof(argv[2]), argv[3], argc - 4, argv + 4);
 	if (argc == 4 && (!strcmp(argv[1], "source") || !strcmp(argv[1], "binary")))
 		return naming(!strcmp(argv[1], "binary"), argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "hostile"))
