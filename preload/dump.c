@@ -251,8 +251,12 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		}
 		if (!has_sample(s))
 			continue;
-		if (st->peak_only && !llround(s->peak_objects) && !llround(s->peak_bytes))
-			continue; /* freed before the peak: no sample, no location */
+		if (st->peak_only) {
+			double peak_objects, peak_bytes;
+			stacktab_peak_of(s, &peak_objects, &peak_bytes);
+			if (!llround(peak_objects) && !llround(peak_bytes))
+				continue; /* freed before the peak: no sample, no location */
+		}
 		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
 		if (st->peak_only)
 			continue; /* the peak profile has no labels to name free sites for */

@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "intern.h"
+#include "strtab.h"
 #include "pprof_read.h"
 #include "report.h"
 #include "units.h"
@@ -28,14 +28,14 @@ enum { MIN_SNAPSHOTS = 4 };
 struct snapshot {
 	char *path;
 	double t;   /* seconds: when the profile was written */
-	double *v;  /* in-use bytes per site id (intern id) */
+	double *v;  /* in-use bytes per site id (strtab id) */
 	size_t nv;
 };
 
 struct series {
 	struct snapshot *snaps;
 	size_t n, cap;
-	struct intern sites;
+	struct strtab sites;
 };
 
 static int add_path(struct series *s, const char *path)
@@ -154,7 +154,7 @@ static int load(struct series *s, struct snapshot *sn)
 			const struct gnode *n = &r.g.nodes[r.order[i]];
 			if (n->flat == 0)
 				continue;
-			uint32_t id = intern_str(&s->sites, n->printable);
+			uint32_t id = strtab_intern_cstr(&s->sites, n->printable);
 			if (s->sites.failed)
 				rc = 1;
 			else if (id >= sn->nv) {
@@ -256,7 +256,7 @@ static void print_leaks(const struct series *s, struct verdict *vs, size_t nv, i
 		char rate[UNITS_BUF + 4];
 		snprintf(rate, sizeof(rate), "%s/s", units_label(llround(vs[i].rate), "bytes", "auto", b1));
 		printf("%12s %10s %10s  %s\n", rate, units_label(llround(vs[i].first), "bytes", "auto", b2),
-		       units_label(llround(vs[i].last), "bytes", "auto", b3), intern_get(&s->sites, vs[i].id));
+		       units_label(llround(vs[i].last), "bytes", "auto", b3), strtab_get(&s->sites, vs[i].id));
 	}
 	if (!nleaks)
 		printf("%12s\n", "none");
@@ -282,7 +282,7 @@ static void print_caches(const struct series *s, int max)
 	printf("%12s %10s %10s  %s\n", "", "first", "last", "site");
 	for (size_t i = 0; i < n && (max < 0 || (int)i < max); i++)
 		printf("%12s %10s %10s  %s\n", "", units_label(llround(vs[i].first), "bytes", "auto", b1),
-		       units_label(llround(vs[i].last), "bytes", "auto", b2), intern_get(&s->sites, vs[i].id));
+		       units_label(llround(vs[i].last), "bytes", "auto", b2), strtab_get(&s->sites, vs[i].id));
 	free(vs);
 }
 
@@ -296,7 +296,7 @@ int cmd_leaks(int argc, char **argv)
 	if (!c.nargs)
 		return cli_usage_error("leaks", "no snapshots given");
 	struct series s = {0};
-	intern_init(&s.sites);
+	strtab_init(&s.sites);
 	rc = 0;
 	for (int i = 0; i < c.nargs && rc == 0; i++) {
 		int e = add_operand(&s, c.args[i]);
@@ -332,6 +332,6 @@ int cmd_leaks(int argc, char **argv)
 		free(s.snaps[i].v);
 	}
 	free(s.snaps);
-	intern_release(&s.sites);
+	strtab_release(&s.sites);
 	return rc;
 }
