@@ -226,9 +226,12 @@ bool rssmap_take(struct rssmap *m, double live_bytes, bool live_exact)
 	struct allocstat a;
 	bool known = allocstat_read(&a);
 	/* what the allocator mapped among the anonymous mappings: glibc's big
-	 * blocks, counted as if all their pages were touched; the whole of
-	 * jemalloc's and tcmalloc's resident pages, by their own count */
-	uint64_t in_anon = !known ? 0 : a.kind == ALLOCSTAT_GLIBC ? a.mmapped : a.resident;
+	 * blocks, counted as if all their pages were touched; jemalloc's and
+	 * tcmalloc's resident pages by their own count, less those of [heap]
+	 * (tcmalloc grows by sbrk first) */
+	uint64_t in_anon = !known ? 0
+			   : a.kind == ALLOCSTAT_GLIBC ? a.mmapped
+			   : a.resident > t.heap ? a.resident - t.heap : 0;
 	uint64_t allocator = t.heap + take(&t.anon, in_anon);
 	bool allocator_rough = !known || in_anon > 0;
 
