@@ -18,7 +18,12 @@
  *   mkprof source PATH OUT
  *                       one sample in a function whose source file is PATH
  *   mkprof binary PATH OUT
- *                       one unsymbolized sample in a mapping of PATH */
+ *                       one unsymbolized sample in a mapping of PATH
+ *   mkprof resident KIND OUT
+ *                       a heap profile with the shim's RSS breakdown in
+ *                       its comments: "good" (rows, a row of a key to come,
+ *                       the warning of unseen allocations) or "bad" (rows
+ *                       a reader must refuse) */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -499,8 +504,57 @@ static int naming(bool binary, const char *path, const char *out)
 	return rc;
 }
 
+static int resident(const char *kind, const char *out)
+{
+	static const char *const good[] = {
+		"rss total: 209715200 bytes (the sum of /proc/self/smaps Rss; statm: 209719296)",
+		"rss row: live_heap 20971520 bytes exact",
+		"rss row: allocator_overhead 1048576 bytes exact",
+		"rss row: allocator_free 136314880 bytes exact",
+		"rss row: anon_outside_malloc 41943040 bytes estimate",
+		"rss row: thread_stacks 1048576 bytes exact",
+		"rss row: files 5242880 bytes exact",
+		"rss row: allocprof 3145728 bytes exact",
+		"rss row: a_key_to_come 4096 bytes exact",
+		"unseen allocations: 41943040 bytes resident in anonymous memory mapped outside malloc, more than "
+		"the 20971520 bytes of heap allocprof sees: a custom mmap arena, or an allocator linked in statically?",
+	};
+	static const char *const bad[] = {
+		"rss total: 1000 bytes (the sum of /proc/self/smaps Rss; statm: 1000)",
+		"rss row: live_heap -5 bytes exact",
+		"rss row: files",
+	};
+	bool is_good = !strcmp(kind, "good");
+	if (!is_good && strcmp(kind, "bad"))
+		return 2;
+	struct profile p;
+	profile_init(&p);
+	profile_add_sample_type(&p, "alloc_objects", "count");
+	profile_add_sample_type(&p, "alloc_space", "bytes");
+	profile_add_sample_type(&p, "inuse_objects", "count");
+	profile_add_sample_type(&p, "inuse_space", "bytes");
+	p.period_type.type = profile_cstr(&p, "space");
+	p.period_type.unit = profile_cstr(&p, "bytes");
+	p.period = 1;
+	profile_add_comment(&p, "resident profile for the viewer tests");
+	const char *const *lines = is_good ? good : bad;
+	size_t n = is_good ? sizeof(good) / sizeof(*good) : sizeof(bad) / sizeof(*bad);
+	for (size_t i = 0; i < n; i++)
+		profile_add_comment(&p, lines[i]);
+	struct pf_mapping mp = {0x401000, 0x402000, 0x1000, profile_cstr(&p, "/bin/resident"), 0, true, true, false, false};
+	uint32_t m = profile_add_mapping(&p, &mp);
+	uint32_t l = loc(&p, m, 0x401010, 1, fn(&p, "keep_blocks", "resident.c", 30), 33);
+	int64_t v[4] = {20480, 20971520, 20480, 20971520};
+	profile_add_sample(&p, &l, 1, v, NULL, 0);
+	int rc = write_out(&p, out);
+	profile_release(&p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "resident"))
+		return resident(argv[2], argv[3]);
 	if (argc == 4 && (!strcmp(argv[1], "source") || !strcmp(argv[1], "binary")))
 		return naming(!strcmp(argv[1], "binary"), argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "hostile"))
@@ -510,6 +564,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "big"))
 		return big(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: mkprof tricky OUT | mkprof big N OUT | mkprof hostile KIND OUT\n"
-			"       mkprof source|binary PATH OUT\n");
+			"       mkprof source|binary PATH OUT | mkprof resident good|bad OUT\n");
 	return 2;
 }
