@@ -236,24 +236,32 @@ bool rssmap_take(struct rssmap *m, double live_bytes, bool live_exact)
 	bool allocator_rough = !known || in_anon > 0;
 
 	uint64_t live = live_bytes > 0 ? (uint64_t)llround(live_bytes) : 0;
-	m->row[LIVE] = live;
+	m->seen_heap = live;
+	bool spilled = false, clamped = false;
 	m->estimate[LIVE] = !live_exact;
-	/* a heap seen bigger than the allocator's regions (sampling, or an
-	 * allocator whose arenas are not told apart) sits in anonymous memory */
-	bool spilled = live > allocator;
-	if (spilled)
+	if (live > allocator && known) {
+		/* the allocator's regions are all counted: the rest of the blocks
+		 * were never touched (or the estimate is high), and are not resident */
+		live = allocator;
+		clamped = m->estimate[LIVE] = true;
+	} else if (live > allocator) {
+		/* an allocator whose arenas are not told apart: the heap beyond
+		 * [heap] sits in anonymous memory */
+		spilled = true;
 		take(&t.anon, live - allocator);
+	}
+	m->row[LIVE] = live;
 	uint64_t used = known && a.inuse < allocator ? a.inuse : allocator;
 	m->row[OVERHEAD] = known && used > live ? used - live : 0;
-	m->estimate[OVERHEAD] = !known || !live_exact || in_anon > 0;
+	m->estimate[OVERHEAD] = !known || !live_exact || in_anon > 0 || clamped;
 	m->row[FREE] = allocator > live + m->row[OVERHEAD] ? allocator - live - m->row[OVERHEAD] : 0;
-	m->estimate[FREE] = allocator_rough || (!live_exact && live > used);
+	m->estimate[FREE] = allocator_rough || (!live_exact && live > used) || clamped;
 	m->row[ANON] = t.anon;
 	m->estimate[ANON] = allocator_rough || spilled || m->estimate[OWN];
 	m->row[STACKS] = t.stacks;
 	m->row[FILES] = t.files;
 
-	if (m->row[ANON] >= UNSEEN_MIN && m->row[ANON] > live)
+	if (m->row[ANON] >= UNSEEN_MIN && m->row[ANON] > m->seen_heap)
 		m->unseen = m->row[ANON];
 	return true;
 }
@@ -275,7 +283,7 @@ void rssmap_comment(struct profile *p, const struct rssmap *m)
 			   PPROF_COMMENT_UNSEEN "%llu bytes resident in anonymous memory mapped outside malloc, "
 			   "more than the %llu bytes of heap allocprof sees: a custom mmap arena, or an allocator "
 			   "linked in statically?",
-			   (unsigned long long)m->unseen, (unsigned long long)m->row[LIVE]);
+			   (unsigned long long)m->unseen, (unsigned long long)m->seen_heap);
 		profile_add_comment(p, line);
 	}
 }

@@ -16,6 +16,8 @@ struct rssmap {
 	uint64_t statm;       /* the kernel's RSS counter, for comparison */
 	uint64_t row[PPROF_RSS_NROWS];
 	bool estimate[PPROF_RSS_NROWS];
+	uint64_t seen_heap;   /* the heap allocprof sees in use (the live row is
+			       * at most what the allocator has resident) */
 	uint64_t unseen;      /* anonymous bytes outside malloc worth a warning, or 0 */
 };
 

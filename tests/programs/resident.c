@@ -5,11 +5,15 @@
  * ~100 MiB live heap, ~50 MiB held free, 30 MiB outside malloc.
  * `resident arena`: 64 MiB from an arena of its own on mmap, 1 MiB
  * through malloc: a heap profiler sees almost nothing of it.
+ * `resident threads`: 8 threads each touch 1 MiB of their stacks and stay
+ * parked while the program exits: 8 MiB of thread stacks at the exit dump.
  * Stays until stdin closes when asked (`wait`), so a test can signal it. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
 enum { BLOCK = 1000 };
@@ -71,16 +75,45 @@ static void arena(void)
 	printf("64 MiB from the arena, 1 MiB from malloc\n");
 }
 
+enum { THREADS = 8 };
+static pthread_barrier_t parked;
+
+static void *deep_thread(void *arg)
+{
+	volatile char stack[MIB];
+	memset((char *)stack, 5, sizeof(stack));
+	pthread_barrier_wait(&parked);
+	for (;;)
+		pause();
+	return arg;
+}
+
+static void threads(void)
+{
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 2 * MIB);
+	pthread_barrier_init(&parked, NULL, THREADS + 1);
+	for (int i = 0; i < THREADS; i++) {
+		pthread_t t;
+		pthread_create(&t, &a, deep_thread, NULL);
+	}
+	pthread_barrier_wait(&parked);
+	printf("%d threads with 1 MiB of stack each\n", THREADS);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || (strcmp(argv[1], "heap") && strcmp(argv[1], "arena"))) {
-		fprintf(stderr, "usage: resident heap|arena [wait]\n");
+	if (argc < 2 || (strcmp(argv[1], "heap") && strcmp(argv[1], "arena") && strcmp(argv[1], "threads"))) {
+		fprintf(stderr, "usage: resident heap|arena|threads [wait]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "heap"))
 		heap();
-	else
+	else if (!strcmp(argv[1], "arena"))
 		arena();
+	else
+		threads();
 	fflush(stdout);
 	if (argc > 2 && !strcmp(argv[2], "wait"))
 		while (getchar() != EOF)

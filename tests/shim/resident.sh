@@ -4,6 +4,7 @@
 # 30 MiB itself; the rows must say so and add up to the kernel's RSS.
 # `resident arena` puts 64 MiB in an mmap arena of its own: the profile
 # must warn that most of the RSS is memory allocprof does not see.
+# `resident threads` parks 8 threads on 1 MiB of stack each.
 . "$(dirname "$0")/lib.sh"
 
 run() { # NAME RATE MODE [LIBRARY]: the comments of `resident MODE` in $WORK/NAME.txt
@@ -54,7 +55,7 @@ within "held free by the allocator" "$(row exact allocator_free)" 48 52
 check "glibc's free bytes are exact" "$(kind exact allocator_free)" "exact"
 # 30 MiB, and the program's 1.2 MiB of pointers to its blocks
 within "mapped outside malloc" "$(row exact anon_outside_malloc)" 30 34
-within "allocprof's own pages" "$(row exact allocprof)" 0 64
+within "allocprof's own pages (rings, tables of exact mode)" "$(row exact allocprof)" 1 64
 within "thread stacks (the main thread's)" "$(row exact thread_stacks)" 0 1
 within "files: code and data" "$(row exact files)" 1 32
 rows_add_up exact
@@ -77,6 +78,13 @@ rows_add_up arena
 unseen=$(sed -n 's/^unseen allocations: \([0-9]*\) bytes resident in anonymous memory mapped outside malloc, more than the \([0-9]*\) bytes of heap allocprof sees.*/\1 \2/p' "$WORK/arena.txt")
 within "the warning names the unseen bytes" "${unseen% *}" 64 66
 within "and the heap allocprof sees" "${unseen#* }" 0 2
+
+# threads parked at exit: their stacks are a row of their own
+run threads 1 threads
+check "the threads program ran" "$(cat "$WORK/threads/out.txt")" "8 threads with 1 MiB of stack each"
+within "thread stacks: 8 times 1 MiB, and the main thread's" "$(row threads thread_stacks)" 8 10
+within "thread stacks: not taken for anonymous memory" "$(row threads anon_outside_malloc)" 0 2
+rows_add_up threads
 
 # on jemalloc and tcmalloc the allocator's figures come from mallctl and
 # MallocExtension: the live heap is still exact, the 30 MiB still outside
