@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "estimate.h"
 #include "units.h"
 
 static const char *const keys[PPROF_RSS_NROWS] = PPROF_RSS_ROWS;
@@ -67,6 +68,14 @@ bool rssrows_read(const struct profile *p, struct rssrows *r)
 				r->unseen_heap = b;
 		}
 	}
+	/* the live row is the in-use estimate: its error is that of inuse_space */
+	int inuse = profile_sample_type_index(p, "inuse_space");
+	if (r->total >= 0 && r->estimate[0] && inuse >= 0 && estimate_profile_sampled(p)) {
+		struct estimate e;
+		char b[ESTIMATE_BUF];
+		estimate_total(p, inuse, NULL, &e);
+		snprintf(r->live_error, sizeof(r->live_error), "%s", estimate_error_label(&e, "bytes", b));
+	}
 	return r->total >= 0;
 }
 
@@ -78,9 +87,9 @@ void rssrows_print(FILE *out, const struct rssrows *r, const char *indent)
 	fprintf(out, "%s%10s %7s  %-8s  %s\n", indent, "value", "share", "how", "where");
 	for (int i = 0; i < PPROF_RSS_NROWS; i++) {
 		sum += r->row[i];
-		fprintf(out, "%s%10s %7s  %-8s  %s\n", indent, units_label(r->row[i], "bytes", "auto", b1),
+		fprintf(out, "%s%10s %7s  %-8s  %s%s%s\n", indent, units_label(r->row[i], "bytes", "auto", b1),
 			units_percent(r->row[i], r->total, b2), r->estimate[i] ? PPROF_RSS_ESTIMATE : PPROF_RSS_EXACT,
-			labels[i]);
+			labels[i], i == 0 && *r->live_error ? " " : "", i == 0 ? r->live_error : "");
 	}
 	fprintf(out, "%s%10s %7s  %-8s  %s", indent, units_label(sum, "bytes", "auto", b1), units_percent(sum, r->total, b2),
 		"", "RSS");

@@ -16,6 +16,7 @@ struct rssrows {
 	int64_t row[PPROF_RSS_NROWS];
 	bool estimate[PPROF_RSS_NROWS];
 	int64_t unseen, unseen_heap; /* -1: no warning */
+	char live_error[160];        /* "±14.46MB (209 samples)" of a sampled live heap, or "" */
 };
 
 /* false when the profile has no breakdown (or a malformed one). */

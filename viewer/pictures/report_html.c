@@ -166,6 +166,11 @@ static void resident_table(FILE *f, const struct profile *p)
 		sum += r.row[i];
 		fputs("<tr><td>", f);
 		esc_xml(f, rssrows_label(i));
+		if (i == 0 && *r.live_error) {
+			fputs(" <span class=\"hint\">", f);
+			esc_xml(f, r.live_error);
+			fputs("</span>", f);
+		}
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td></tr>\n",
 			units_label(r.row[i], "bytes", "auto", b1), units_percent(r.row[i], r.total, b2),
 			r.estimate[i] ? PPROF_RSS_ESTIMATE : PPROF_RSS_EXACT);
