@@ -3,6 +3,8 @@
  * reader does not know is skipped, a missing one reads as 0. */
 #include "rssrows.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "estimate.h"
@@ -30,14 +32,27 @@ bool rssrows_is_breakdown(const char *c)
 	       !strncmp(c, PPROF_COMMENT_RSS_TOTAL, strlen(PPROF_COMMENT_RSS_TOTAL));
 }
 
+/* "N bytes" at s: N, or -1 when it is not a number an int64 holds */
+static int64_t bytes_at(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0 || strncmp(end, " bytes", 6))
+		return -1;
+	return v;
+}
+
 static bool read_row(struct rssrows *r, const char *c)
 {
-	char key[32], kind[16];
-	long long v;
-	if (sscanf(c, "%31s %lld bytes %15s", key, &v, kind) != 3 || v < 0)
+	const char *space = strchr(c, ' ');
+	int64_t v = space ? bytes_at(space + 1) : -1;
+	if (v < 0)
 		return false;
+	const char *kind = strstr(space, " bytes ");
+	kind = kind ? kind + 7 : "";
 	for (int i = 0; i < PPROF_RSS_NROWS; i++)
-		if (!strcmp(key, keys[i])) {
+		if (strlen(keys[i]) == (size_t)(space - c) && !strncmp(c, keys[i], (size_t)(space - c))) {
 			r->row[i] = v;
 			r->estimate[i] = strcmp(kind, PPROF_RSS_EXACT) != 0;
 		}
@@ -50,22 +65,22 @@ bool rssrows_read(const struct profile *p, struct rssrows *r)
 	r->total = r->statm = r->unseen = r->unseen_heap = -1;
 	for (size_t i = 0; i < p->ncomments; i++) {
 		const char *c = profile_str(p, p->comments[i]);
-		long long a, b;
 		if (!strncmp(c, PPROF_COMMENT_RSS_TOTAL, strlen(PPROF_COMMENT_RSS_TOTAL))) {
 			const char *statm = strstr(c, "statm: ");
-			if (sscanf(c + strlen(PPROF_COMMENT_RSS_TOTAL), "%lld bytes", &a) == 1 && a >= 0)
-				r->total = a;
-			if (statm && sscanf(statm + 7, "%lld", &b) == 1 && b >= 0)
-				r->statm = b;
+			r->total = bytes_at(c + strlen(PPROF_COMMENT_RSS_TOTAL));
+			if (statm) {
+				char *end;
+				errno = 0;
+				long long v = strtoll(statm + 7, &end, 10);
+				r->statm = errno || end == statm + 7 || v < 0 ? -1 : v;
+			}
 		} else if (!strncmp(c, PPROF_COMMENT_RSS_ROW, strlen(PPROF_COMMENT_RSS_ROW))) {
 			if (!read_row(r, c + strlen(PPROF_COMMENT_RSS_ROW)))
 				return false;
 		} else if (!strncmp(c, PPROF_COMMENT_UNSEEN, strlen(PPROF_COMMENT_UNSEEN))) {
 			const char *more = strstr(c, "more than the ");
-			if (sscanf(c + strlen(PPROF_COMMENT_UNSEEN), "%lld bytes", &a) == 1 && a >= 0)
-				r->unseen = a;
-			if (more && sscanf(more + 14, "%lld bytes", &b) == 1 && b >= 0)
-				r->unseen_heap = b;
+			r->unseen = bytes_at(c + strlen(PPROF_COMMENT_UNSEEN));
+			r->unseen_heap = more ? bytes_at(more + 14) : -1;
 		}
 	}
 	/* the live row is the in-use estimate: its error is that of inuse_space */
@@ -86,7 +101,7 @@ void rssrows_print(FILE *out, const struct rssrows *r, const char *indent)
 	fprintf(out, "%sResident memory (RSS) when the profile was written, rows adding up to it:\n", indent);
 	fprintf(out, "%s%10s %7s  %-8s  %s\n", indent, "value", "share", "how", "where");
 	for (int i = 0; i < PPROF_RSS_NROWS; i++) {
-		sum += r->row[i];
+		sum = i64_add(sum, r->row[i]); /* a hostile file may hold any value */
 		fprintf(out, "%s%10s %7s  %-8s  %s%s%s\n", indent, units_label(r->row[i], "bytes", "auto", b1),
 			units_percent(r->row[i], r->total, b2), r->estimate[i] ? PPROF_RSS_ESTIMATE : PPROF_RSS_EXACT,
 			labels[i], i == 0 && *r->live_error ? " " : "", i == 0 ? r->live_error : "");

@@ -22,8 +22,9 @@
  *   mkprof resident KIND OUT
  *                       a heap profile with the shim's RSS breakdown in
  *                       its comments: "good" (rows, a row of a key to come,
- *                       the warning of unseen allocations) or "bad" (rows
- *                       a reader must refuse) */
+ *                       the warning of unseen allocations), "bad" (rows
+ *                       a reader must refuse) or "huge" (values at the
+ *                       int64 limit) */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -519,13 +520,21 @@ static int resident(const char *kind, const char *out)
 		"unseen allocations: 41943040 bytes resident in anonymous memory mapped outside malloc, more than "
 		"the 20971520 bytes of heap allocprof sees: a custom mmap arena, or an allocator linked in statically?",
 	};
+	static const char *const huge[] = {
+		"rss total: 9223372036854775807 bytes (the sum of /proc/self/smaps Rss; statm: 9223372036854775807)",
+		"rss row: live_heap 9223372036854775807 bytes exact",
+		"rss row: allocator_free 9223372036854775807 bytes estimate",
+		"rss row: files 9223372036854775807 bytes exact",
+		"unseen allocations: 9223372036854775807 bytes resident in anonymous memory mapped outside malloc, "
+		"more than the 99999999999999999999 bytes of heap allocprof sees",
+	};
 	static const char *const bad[] = {
 		"rss total: 1000 bytes (the sum of /proc/self/smaps Rss; statm: 1000)",
 		"rss row: live_heap -5 bytes exact",
 		"rss row: files",
 	};
-	bool is_good = !strcmp(kind, "good");
-	if (!is_good && strcmp(kind, "bad"))
+	bool is_good = !strcmp(kind, "good"), is_huge = !strcmp(kind, "huge");
+	if (!is_good && !is_huge && strcmp(kind, "bad"))
 		return 2;
 	struct profile p;
 	profile_init(&p);
@@ -537,8 +546,8 @@ static int resident(const char *kind, const char *out)
 	p.period_type.unit = profile_cstr(&p, "bytes");
 	p.period = 1;
 	profile_add_comment(&p, "resident profile for the viewer tests");
-	const char *const *lines = is_good ? good : bad;
-	size_t n = is_good ? sizeof(good) / sizeof(*good) : sizeof(bad) / sizeof(*bad);
+	const char *const *lines = is_good ? good : is_huge ? huge : bad;
+	size_t n = is_good ? sizeof(good) / sizeof(*good) : is_huge ? sizeof(huge) / sizeof(*huge) : sizeof(bad) / sizeof(*bad);
 	for (size_t i = 0; i < n; i++)
 		profile_add_comment(&p, lines[i]);
 	struct pf_mapping mp = {0x401000, 0x402000, 0x1000, profile_cstr(&p, "/bin/resident"), 0, true, true, false, false};
@@ -564,6 +573,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "big"))
 		return big(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: mkprof tricky OUT | mkprof big N OUT | mkprof hostile KIND OUT\n"
-			"       mkprof source|binary PATH OUT | mkprof resident good|bad OUT\n");
+			"       mkprof source|binary PATH OUT | mkprof resident good|bad|huge OUT\n");
 	return 2;
 }

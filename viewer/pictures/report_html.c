@@ -163,7 +163,7 @@ static void resident_table(FILE *f, const struct profile *p)
 	      f);
 	int64_t sum = 0;
 	for (int i = 0; i < PPROF_RSS_NROWS; i++) {
-		sum += r.row[i];
+		sum = i64_add(sum, r.row[i]);
 		fputs("<tr><td>", f);
 		esc_xml(f, rssrows_label(i));
 		if (i == 0 && *r.live_error) {
