@@ -99,10 +99,13 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	if (p->nmappings > 0 && p->mappings[0].filename)
 		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
 	report_comments_rewritten(stdout, p, "  ", summary_comment);
+	/* a peak profile (no alloc_space) carries the breakdown taken at the
+	 * end, beside its in-use figures of the peak: not shown there */
 	struct rssrows rss;
-	bool have_rss = rssrows_read(p, &rss);
+	bool read_rss = rssrows_read(p, &rss);
+	bool have_rss = read_rss && profile_sample_type_index(p, "alloc_space") >= 0;
 	char warning[512];
-	if (have_rss && *rssrows_warning(&rss, warning, sizeof(warning)))
+	if (read_rss && *rssrows_warning(&rss, warning, sizeof(warning)))
 		printf("\nWarning: %s.\n", warning);
 	bool sampled = estimate_profile_sampled(p), rough = false;
 	if (sampled)

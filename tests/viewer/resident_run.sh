@@ -11,6 +11,8 @@ check "arena: one warning line in run's summary" \
 	"$(grep -c '^ *warning: unseen allocations: 6[4-6]\.[0-9]*MB of the RSS is anonymous memory mapped outside malloc' "$WORK/arena.err")" "1"
 (cd "$WORK" && "$ALLOCPROF" summary arena.*[0-9].pb.gz) > "$WORK/arena.txt"
 check "arena: summary warns too" "$(grep -c '^Warning: unseen allocations: 6[4-6]\.[0-9]*MB' "$WORK/arena.txt")" "1"
+(cd "$WORK" && "$ALLOCPROF" summary arena.*.peak.pb.gz) > "$WORK/arena_peak.txt"
+check "arena: and so does the peak profile's" "$(grep -c '^Warning: unseen allocations' "$WORK/arena_peak.txt")" "1"
 
 "$ALLOCPROF" run --rate 1 -o "$WORK/heap.%p.pb.gz" "$RES" heap > /dev/null 2> "$WORK/heap.err"
 check "heap: no warning" "$(grep -c 'warning: unseen' "$WORK/heap.err" || true)" "0"
@@ -30,4 +32,7 @@ between "held free" "$(row 'allocator: held free')" 48 52
 between "mapped outside malloc" "$(row 'anonymous, mapped outside malloc')" 30 34
 check "at rate 1 the live heap is exact" "$(grep -c '  exact     live heap' "$WORK/heap.txt")" "1"
 check "the rows make 100% of the RSS" "$(grep -c '^ *[0-9.]*MB    100%            RSS' "$WORK/heap.txt")" "1"
+# the peak profile's in-use figures are of the peak, the breakdown of the end
+(cd "$WORK" && "$ALLOCPROF" summary heap.*.peak.pb.gz) > "$WORK/peak.txt"
+check "no table in the peak profile's summary" "$(grep -c 'Resident memory' "$WORK/peak.txt" || true)" "0"
 finish

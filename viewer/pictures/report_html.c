@@ -157,6 +157,9 @@ static void resident_table(FILE *f, const struct profile *p)
 		esc_xml(f, warning);
 		fputs(".</p>\n", f);
 	}
+	/* a peak profile carries the breakdown of the end: not its moment */
+	if (profile_sample_type_index(p, "alloc_space") < 0)
+		return;
 	fputs("<h3>Resident memory <span class=\"hint\">(when the profile was written; the rows add up to the RSS)"
 	      "</span></h3>\n<table class=\"totals\" id=\"resident\"><thead><tr><th>where</th><th class=\"num\">value</th>"
 	      "<th class=\"num\">share</th><th>how</th></tr></thead><tbody>\n",
