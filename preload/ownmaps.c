@@ -1,7 +1,7 @@
 /* ownmaps: a fixed table of slots, each a (start, size) pair. A slot is
  * claimed by a compare-and-swap of its start from 0, released by storing 0:
- * mappings are made at thread start, by the collector and by the dump,
- * never on the unsampled path, so an atomic and a madvise per mapping cost
+ * mappings are made for a thread's first sample (its ring), by the
+ * collector and by the dump, never on the unsampled path, so an atomic and a madvise per mapping cost
  * nothing that matters, and no lock can be inherited held by a forked
  * child. */
 #include "ownmaps.h"
@@ -28,7 +28,8 @@ void ownmaps_note(void *start, size_t size)
 		uintptr_t expect = 0;
 		if (atomic_load_explicit(&slots[i].start, memory_order_relaxed))
 			continue;
-		/* the size first: a reader that sees the start sees its size */
+		/* claimed with 1 (which readers skip), then the size, then the
+		 * start: a reader that sees the start sees its size */
 		if (atomic_compare_exchange_strong_explicit(&slots[i].start, &expect, (uintptr_t)1,
 							    memory_order_acquire, memory_order_relaxed)) {
 			atomic_store_explicit(&slots[i].size, size, memory_order_relaxed);
