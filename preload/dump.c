@@ -501,9 +501,6 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 	collector_lock();
 	allocator_known = allocstat_inuse(&allocator_inuse, &allocator_lib);
 	collector_drain_all_locked();
-	struct aggregate_totals heap;
-	aggregate_get_totals(&heap);
-	rss_known = rssmap_take(&rss, heap.inuse_bytes, config.rate <= 1);
 	if (why == DUMP_EXIT) {
 		struct capture_stats cs;
 		capture_get_stats(&cs);
@@ -515,6 +512,9 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 			return 0;
 		}
 	}
+	struct aggregate_totals heap;
+	aggregate_get_totals(&heap);
+	rss_known = rssmap_take(&rss, heap.inuse_bytes, config.rate <= 1);
 	unsigned seq = dump_seq++;
 	int rc = path ? (strlen(path) < sizeof(target) ? (strcpy(target, path), 0) : -ENAMETOOLONG)
 		      : outfile_expand(config.out, seq, target, sizeof(target));

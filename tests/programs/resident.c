@@ -7,12 +7,17 @@
  * through malloc: a heap profiler sees almost nothing of it.
  * `resident threads`: 8 threads each touch 1 MiB of their stacks and stay
  * parked while the program exits: 8 MiB of thread stacks at the exit dump.
- * Stays until stdin closes when asked (`wait`), so a test can signal it. */
+ * With `raise`, sends itself SIGUSR1 and waits (a minute at most) for the
+ * dump it asks for, allocprof.resident.PID.pb.gz in the current directory,
+ * before it exits: a test sets ALLOCPROF_SIGNAL=USR1. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
@@ -105,7 +110,7 @@ static void threads(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2 || (strcmp(argv[1], "heap") && strcmp(argv[1], "arena") && strcmp(argv[1], "threads"))) {
-		fprintf(stderr, "usage: resident heap|arena|threads [wait]\n");
+		fprintf(stderr, "usage: resident heap|arena|threads [raise]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "heap"))
@@ -115,8 +120,15 @@ int main(int argc, char **argv)
 	else
 		threads();
 	fflush(stdout);
-	if (argc > 2 && !strcmp(argv[2], "wait"))
-		while (getchar() != EOF)
-			;
+	if (argc > 2 && !strcmp(argv[2], "raise")) {
+		/* the collector thread writes it: exit must not come first */
+		char name[64];
+		struct stat st;
+		snprintf(name, sizeof(name), "allocprof.resident.%d.pb.gz", (int)getpid());
+		raise(SIGUSR1);
+		struct timespec tick = {0, 10000000};
+		for (int i = 0; i < 6000 && stat(name, &st) != 0; i++)
+			nanosleep(&tick, NULL);
+	}
 	return 0;
 }

@@ -61,6 +61,18 @@ within "files: code and data" "$(row exact files)" 1 32
 rows_add_up exact
 check "no warning of unseen allocations" "$(grep -c '^unseen allocations' "$WORK/exact.txt" || true)" "0"
 
+# a dump by signal carries the breakdown too
+mkdir "$WORK/signal"
+(cd "$WORK/signal" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SIGNAL=USR1 ALLOCPROF_SYMBOLIZE=0 \
+	"$PROGS/resident" heap raise > out.txt)
+for f in "$WORK"/signal/*.pb.gz; do
+	"$PFQ" --comments "$f" | grep -q '^reason: signal' && "$PFQ" --comments "$f" > "$WORK/signal.txt"
+done
+check "the signal's dump was written" "$(grep -c '^reason: signal' "$WORK/signal.txt" 2>/dev/null || true)" "1"
+within "at the signal: live heap" "$(row signal live_heap)" 99 101
+within "at the signal: held free" "$(row signal allocator_free)" 48 52
+rows_add_up signal
+
 # sampled: the live heap is an estimate, and the allocator's rows together
 # are its regions whatever the estimate
 run sampled 524288 heap
