@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "../src/mem.h"
+#include "ownmaps.h"
 #include "spin.h"
 
 enum {
@@ -35,13 +36,16 @@ void *pages_map(size_t size)
 	if (p == MAP_FAILED)
 		return NULL;
 	atomic_fetch_add_explicit(&mapped, size, memory_order_relaxed);
+	ownmaps_note(p, size);
 	return p;
 }
 
 void pages_unmap(void *p, size_t size)
 {
-	if (p && munmap(p, size) == 0)
+	if (p && munmap(p, size) == 0) {
 		atomic_fetch_sub_explicit(&mapped, size, memory_order_relaxed);
+		ownmaps_forget(p);
+	}
 }
 
 static size_t page_round(size_t n)
@@ -110,6 +114,8 @@ void *arena_realloc(void *p, size_t old_size, size_t new_size)
 			return NULL;
 		atomic_fetch_add_explicit(&mapped, page_round(new_size) - page_round(old_size),
 					  memory_order_relaxed);
+		ownmaps_forget(p);
+		ownmaps_note(n, page_round(new_size));
 		return n;
 	}
 	if (old_size <= (1u << MAX_SHIFT) && new_size <= (1u << MAX_SHIFT) &&
@@ -177,6 +183,7 @@ void arena_install_crash_bump(void)
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return;
+	ownmaps_note(p, size);
 	bump_cur = p;
 	bump_end = bump_cur + size;
 	mem_set_allocator(&bump_allocator);

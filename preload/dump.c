@@ -34,6 +34,7 @@
 #include "maptab.h"
 #include "outfile.h"
 #include "ring.h"
+#include "rssmap.h"
 #include "shim.h"
 #include "stackfate.h"
 #include "stacktab.h"
@@ -50,6 +51,9 @@ static unsigned dump_seq;
 static bool allocator_known;
 static uint64_t allocator_inuse;
 static const char *allocator_lib;
+/* Where the RSS is, read as the dump begins, with the heap just drained */
+static bool rss_known;
+static struct rssmap rss;
 extern uint64_t shim_start_wall_ns, shim_start_mono_ns;
 
 static const char *const reason_names[] = {"exit", "interval", "signal", "api"};
@@ -138,6 +142,8 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 	 * nodes), not with stacks times their depth */
 	comment(p, "stack table: %llu KiB for %llu frame nodes", (unsigned long long)(stacktab_memory() >> 10),
 		(unsigned long long)frametree_count());
+	if (rss_known)
+		rssmap_comment(p, &rss);
 }
 
 enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 };
@@ -549,6 +555,9 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 			return 0;
 		}
 	}
+	struct aggregate_totals heap;
+	aggregate_get_totals(&heap);
+	rss_known = rssmap_take(&rss, heap.inuse_bytes, config.rate <= 1);
 	unsigned seq = dump_seq++;
 	int rc = path ? (strlen(path) < sizeof(target) ? (strcpy(target, path), 0) : -ENAMETOOLONG)
 		      : outfile_expand(config.out, seq, target, sizeof(target));
@@ -626,6 +635,7 @@ void dump_write_crash(int sig, bool fatal)
 	 * untouched: from here on src/ allocates from a fresh mapping */
 	arena_install_crash_bump();
 	allocator_known = false; /* mallinfo2 takes the allocator's locks */
+	rss_known = false;
 	collector_drain_all_locked();
 	struct capture_stats cs;
 	capture_get_stats(&cs);

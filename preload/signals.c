@@ -17,6 +17,7 @@
 #include "nextsym.h"
 #include "counters.h"
 #include "dump.h"
+#include "ownmaps.h"
 #include "shim.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -240,6 +241,7 @@ void signals_thread_start(void)
 		return;
 	}
 	alt_stack = p;
+	ownmaps_note(p, ALT_STACK_BYTES);
 }
 
 void signals_thread_exit(void)
@@ -251,6 +253,7 @@ void signals_thread_exit(void)
 		stack_t off = {.ss_flags = SS_DISABLE};
 		sigaltstack(&off, NULL);
 		munmap(alt_stack, ALT_STACK_BYTES);
+		ownmaps_forget(alt_stack);
 	}
 	alt_stack = NULL;
 }

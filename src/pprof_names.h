@@ -46,4 +46,21 @@
 		"lifetime_gt_10s",                                                              \
 	}
 
+/* The RSS breakdown of a dump (preload/rssmap.c), as profile comments any
+ * pprof reader shows: "rss total: N bytes (...)", then one
+ * "rss row: KEY N bytes exact|estimate" per row, in PPROF_RSS_ROWS order,
+ * the rows adding up to the total; and, when RSS holds much more than the
+ * heap allocprof sees, "unseen allocations: N bytes ...". */
+#define PPROF_COMMENT_RSS_TOTAL "rss total: "
+#define PPROF_COMMENT_RSS_ROW "rss row: "
+#define PPROF_COMMENT_UNSEEN "unseen allocations: "
+#define PPROF_RSS_EXACT "exact"
+#define PPROF_RSS_ESTIMATE "estimate"
+#define PPROF_RSS_NROWS 7
+#define PPROF_RSS_ROWS                                                                          \
+	{                                                                                       \
+		"live_heap", "allocator_overhead", "allocator_free", "anon_outside_malloc",     \
+		"thread_stacks", "files", "allocprof",                                          \
+	}
+
 #endif

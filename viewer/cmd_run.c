@@ -20,6 +20,7 @@
 #include "estimate.h"
 #include "launch.h"
 #include "pprof_read.h"
+#include "rssrows.h"
 #include "shimpath.h"
 #include "site.h"
 #include "units.h"
@@ -150,6 +151,10 @@ static bool describe(const struct launch_record *prof, const struct launch_recor
 		fprintf(stderr, "           in use at exit %s in %s object%s%s%s\n", figure(&bytes, "bytes", b1),
 			figure(&objs, "count", b2), objs.value == 1 ? "" : "s", samples_note(&bytes, n1), h);
 	}
+	struct rssrows rss;
+	char warning[512];
+	if (rssrows_read(&p, &rss) && *rssrows_warning(&rss, warning, sizeof(warning)))
+		fprintf(stderr, "           warning: %s\n", warning);
 	profile_release(&p);
 	if (peak && pprof_read_file(peak->path, &p, &err) == 0) {
 		char line[1024];

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "estimate.h"
 #include "report.h"
+#include "rssrows.h"
 #include "site.h"
 #include "units.h"
 
@@ -77,6 +78,15 @@ static int sites(struct profile *p, const struct ropts *base, const char *type, 
 	return 0;
 }
 
+/* The comments as summary shows them: the RSS breakdown is a table of its
+ * own, the warning of unseen allocations a line below them. */
+static const char *summary_comment(const struct profile *p, const char *comment, char *buf, size_t cap)
+{
+	if (rssrows_is_breakdown(comment) || !strncmp(comment, PPROF_COMMENT_UNSEEN, strlen(PPROF_COMMENT_UNSEEN)))
+		return NULL;
+	return estimate_comment(p, comment, buf, cap);
+}
+
 static int summary(struct profile *p, const struct cli *c, const char *path)
 {
 	printf("Profile: %s\n", path);
@@ -88,7 +98,15 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	}
 	if (p->nmappings > 0 && p->mappings[0].filename)
 		printf("Program: %s\n", profile_str(p, p->mappings[0].filename));
-	report_comments_rewritten(stdout, p, "  ", estimate_comment);
+	report_comments_rewritten(stdout, p, "  ", summary_comment);
+	/* a peak profile (no alloc_space) carries the breakdown taken at the
+	 * end, beside its in-use figures of the peak: not shown there */
+	struct rssrows rss;
+	bool read_rss = rssrows_read(p, &rss);
+	bool have_rss = read_rss && profile_sample_type_index(p, "alloc_space") >= 0;
+	char warning[512];
+	if (read_rss && *rssrows_warning(&rss, warning, sizeof(warning)))
+		printf("\nWarning: %s.\n", warning);
 	bool sampled = estimate_profile_sampled(p), rough = false;
 	if (sampled)
 		printf("\nTotals (estimated from samples taken every %lld bytes on average; \xc2\xb1 is 95%%):\n",
@@ -120,6 +138,10 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 	}
 	if (rough)
 		printf("  Few samples behind some of these: ALLOCPROF_RATE=1 (allocprof run --rate 1) records every allocation.\n");
+	if (have_rss) {
+		printf("\n");
+		rssrows_print(stdout, &rss, "");
+	}
 	const char *type = r.type;
 	int count = c->r.nodecount > 0 ? c->r.nodecount : 10;
 	rc = sites(p, &c->r, type, "Biggest sites by", count);

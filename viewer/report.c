@@ -74,6 +74,10 @@ void report_comments_rewritten(FILE *out, const struct profile *p, const char *i
 		}
 		const char *c = profile_str(p, p->comments[i]);
 		const char *r = rewrite ? rewrite(p, c, line, sizeof(line)) : c;
+		if (!r) {
+			shown--;
+			continue;
+		}
 		fprintf(out, "%s%.*s\n", indent, (int)(r == c ? len : strlen(r)), r);
 	}
 	if (hidden)

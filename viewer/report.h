@@ -59,7 +59,7 @@ bool report_comment_shown(const struct profile *p, size_t i, size_t *len);
 /* Prints the shown comments, one a line after indent, then how many more. */
 void report_comments(FILE *out, const struct profile *p, const char *indent);
 /* The same, each shown comment passed through rewrite first (which returns
- * it, or its rewritten form in buf). */
+ * it, its rewritten form in buf, or NULL to leave it out). */
 typedef const char *report_rewrite_fn(const struct profile *p, const char *comment, char *buf, size_t cap);
 void report_comments_rewritten(FILE *out, const struct profile *p, const char *indent, report_rewrite_fn *rewrite);
 void report_close(struct report *r);

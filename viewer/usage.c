@@ -197,6 +197,9 @@ static const struct {
 	 "standard errors and the samples behind them (28.38MB \xc2\xb1" "7.44MB (55\n"
 	 "samples)), object counts as ~N; a site's count that rests on fewer than\n"
 	 "20 samples is followed by its spread (objects \xc2\xb1" "45%).\n"
+	 "A profile the shim wrote also gets the table of its resident memory\n"
+	 "(RSS), rows that add up to it, each exact or an estimate, and a warning\n"
+	 "when much of it was mapped outside malloc (docs/memory.md).\n"
 	 "\n" REPORT_OPTS "  -n N                  sites to show (10)\n"},
 	{"leaks", "the sites whose in-use keeps growing over a series of snapshots",
 	 "usage: allocprof leaks [-n N] SNAPSHOTS...\n"

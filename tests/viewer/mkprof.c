@@ -22,7 +22,13 @@
  *   mkprof snapshot SECONDS OUT FUNCTION=BYTES...
  *                       an in-use profile written SECONDS after the start
  *                       of its run, FUNCTION holding BYTES (at leaks.c,
- *                       one line per function), for allocprof leaks */
+ *                       one line per function), for allocprof leaks
+ *   mkprof resident KIND OUT
+ *                       a heap profile with the shim's RSS breakdown in
+ *                       its comments: "good" (rows, a row of a key to come,
+ *                       the warning of unseen allocations), "bad" (rows
+ *                       a reader must refuse) or "huge" (values at the
+ *                       int64 limit) */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -530,10 +536,67 @@ static int snapshot(double seconds, const char *out, int n, char **sites)
 	return rc;
 }
 
+static int resident(const char *kind, const char *out)
+{
+	static const char *const good[] = {
+		"rss total: 209715200 bytes (the sum of /proc/self/smaps Rss; statm: 209719296)",
+		"rss row: live_heap 20971520 bytes exact",
+		"rss row: allocator_overhead 1048576 bytes exact",
+		"rss row: allocator_free 136314880 bytes exact",
+		"rss row: anon_outside_malloc 41943040 bytes estimate",
+		"rss row: thread_stacks 1048576 bytes exact",
+		"rss row: files 5242880 bytes exact",
+		"rss row: allocprof 3145728 bytes exact",
+		"rss row: a_key_to_come 4096 bytes exact",
+		"unseen allocations: 41943040 bytes resident in anonymous memory mapped outside malloc, more than "
+		"the 20971520 bytes of heap allocprof sees: a custom mmap arena, or an allocator linked in statically?",
+	};
+	static const char *const huge[] = {
+		"rss total: 9223372036854775807 bytes (the sum of /proc/self/smaps Rss; statm: 9223372036854775807)",
+		"rss row: live_heap 9223372036854775807 bytes exact",
+		"rss row: allocator_free 9223372036854775807 bytes estimate",
+		"rss row: files 9223372036854775807 bytes exact",
+		"unseen allocations: 9223372036854775807 bytes resident in anonymous memory mapped outside malloc, "
+		"more than the 99999999999999999999 bytes of heap allocprof sees",
+	};
+	static const char *const bad[] = {
+		"rss total: 1000 bytes (the sum of /proc/self/smaps Rss; statm: 1000)",
+		"rss row: live_heap -5 bytes exact",
+		"rss row: files",
+	};
+	bool is_good = !strcmp(kind, "good"), is_huge = !strcmp(kind, "huge");
+	if (!is_good && !is_huge && strcmp(kind, "bad"))
+		return 2;
+	struct profile p;
+	profile_init(&p);
+	profile_add_sample_type(&p, "alloc_objects", "count");
+	profile_add_sample_type(&p, "alloc_space", "bytes");
+	profile_add_sample_type(&p, "inuse_objects", "count");
+	profile_add_sample_type(&p, "inuse_space", "bytes");
+	p.period_type.type = profile_cstr(&p, "space");
+	p.period_type.unit = profile_cstr(&p, "bytes");
+	p.period = 1;
+	profile_add_comment(&p, "resident profile for the viewer tests");
+	const char *const *lines = is_good ? good : is_huge ? huge : bad;
+	size_t n = is_good ? sizeof(good) / sizeof(*good) : is_huge ? sizeof(huge) / sizeof(*huge) : sizeof(bad) / sizeof(*bad);
+	for (size_t i = 0; i < n; i++)
+		profile_add_comment(&p, lines[i]);
+	struct pf_mapping mp = {0x401000, 0x402000, 0x1000, profile_cstr(&p, "/bin/resident"), 0, true, true, false, false};
+	uint32_t m = profile_add_mapping(&p, &mp);
+	uint32_t l = loc(&p, m, 0x401010, 1, fn(&p, "keep_blocks", "resident.c", 30), 33);
+	int64_t v[4] = {20480, 20971520, 20480, 20971520};
+	profile_add_sample(&p, &l, 1, v, NULL, 0);
+	int rc = write_out(&p, out);
+	profile_release(&p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "snapshot"))
 		return snapshot(atof(argv[2]), argv[3], argc - 4, argv + 4);
+	if (argc == 4 && !strcmp(argv[1], "resident"))
+		return resident(argv[2], argv[3]);
 	if (argc == 4 && (!strcmp(argv[1], "source") || !strcmp(argv[1], "binary")))
 		return naming(!strcmp(argv[1], "binary"), argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "hostile"))
@@ -543,6 +606,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "big"))
 		return big(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: mkprof tricky OUT | mkprof big N OUT | mkprof hostile KIND OUT\n"
-			"       mkprof source|binary PATH OUT\n");
+			"       mkprof source|binary PATH OUT | mkprof resident good|bad|huge OUT\n");
 	return 2;
 }

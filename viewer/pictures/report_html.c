@@ -17,6 +17,7 @@
 #include "flame.h"
 #include "ftree.h"
 #include "merge.h"
+#include "rssrows.h"
 #include "site.h"
 #include "timeline.h"
 #include "units.h"
@@ -143,6 +144,47 @@ static void totals_table(FILE *f, const struct report_html_in *in)
 	fputs("</tbody></table>\n", f);
 }
 
+/* The RSS breakdown, rows adding up to the RSS, and the warning of
+ * allocations allocprof cannot see. */
+static void resident_table(FILE *f, const struct profile *p)
+{
+	struct rssrows r;
+	char b1[UNITS_BUF], b2[UNITS_BUF], warning[512];
+	if (!rssrows_read(p, &r))
+		return;
+	if (*rssrows_warning(&r, warning, sizeof(warning))) {
+		fputs("<p class=\"peak\"><b>Warning.</b> ", f);
+		esc_xml(f, warning);
+		fputs(".</p>\n", f);
+	}
+	/* a peak profile carries the breakdown of the end: not its moment */
+	if (profile_sample_type_index(p, "alloc_space") < 0)
+		return;
+	fputs("<h3>Resident memory <span class=\"hint\">(when the profile was written; the rows add up to the RSS)"
+	      "</span></h3>\n<table class=\"totals\" id=\"resident\"><thead><tr><th>where</th><th class=\"num\">value</th>"
+	      "<th class=\"num\">share</th><th>how</th></tr></thead><tbody>\n",
+	      f);
+	int64_t sum = 0;
+	for (int i = 0; i < PPROF_RSS_NROWS; i++) {
+		sum = i64_add(sum, r.row[i]);
+		fputs("<tr><td>", f);
+		esc_xml(f, rssrows_label(i));
+		if (i == 0 && *r.live_error) {
+			fputs(" <span class=\"hint\">", f);
+			esc_xml(f, r.live_error);
+			fputs("</span>", f);
+		}
+		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td></tr>\n",
+			units_label(r.row[i], "bytes", "auto", b1), units_percent(r.row[i], r.total, b2),
+			r.estimate[i] ? PPROF_RSS_ESTIMATE : PPROF_RSS_EXACT);
+	}
+	fputs("<tr><td><b>RSS</b>", f);
+	if (r.statm >= 0)
+		fprintf(f, " <span class=\"hint\">(the kernel's counter: %s)</span>", units_label(r.statm, "bytes", "auto", b1));
+	fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td></td></tr>\n</tbody></table>\n",
+		units_label(sum, "bytes", "auto", b1), units_percent(sum, r.total, b2));
+}
+
 static void summary(FILE *f, const struct report_html_in *in)
 {
 	const struct profile *p = in->p;
@@ -158,8 +200,8 @@ static void summary(FILE *f, const struct report_html_in *in)
 	for (size_t i = 0; i < p->ncomments && shown < REPORT_MAX_COMMENTS; i++) {
 		char line[1024];
 		const char *raw = profile_str(p, p->comments[i]);
-		if (!report_comment_shown(p, i, &len))
-			continue;
+		if (!report_comment_shown(p, i, &len) || rssrows_is_breakdown(raw))
+			continue; /* the breakdown has its table below */
 		shown++;
 		const char *c = estimate_comment(p, raw, line, sizeof(line));
 		if (c != raw)
@@ -208,6 +250,7 @@ static void summary(FILE *f, const struct report_html_in *in)
 		}
 		fputs("</p>\n", f);
 	}
+	resident_table(f, p);
 	fputs("<h3>Biggest sites <span class=\"hint\">(the first frame in the program's own code, by the selected sample type)</span></h3>\n"
 	      "<table class=\"sites\" id=\"sites\"><thead><tr><th class=\"num\">value</th><th class=\"num\">share</th>"
 	      "<th>site</th></tr></thead><tbody></tbody></table>\n</section>\n",
