@@ -116,6 +116,47 @@ else
 fi
 wellformed "big flame is well-formed" big.svg
 
+# --- spread thin: 2000 sites of about 0.04% each ---------------------------
+"$MKTHIN" thin.pb.gz
+"$ALLOCPROF" flame -o thin.svg thin.pb.gz 2> /dev/null
+"$ALLOCPROF" flame --min-width 0 -o thin0.svg thin.pb.gz 2> /dev/null
+wellformed "thin flame is well-formed" thin.svg
+size=$(wc -c < thin.svg) size0=$(wc -c < thin0.svg) drawn=$(grep -c '<g class="f' thin.svg)
+echo "# thin flame: $size bytes, $drawn frames drawn; $size0 bytes with --min-width 0"
+if [ "$size" -lt 1000000 ] && [ "$drawn" -lt 200 ]; then
+	ok "thin flame stays small: the sites merged, their data embedded ($size bytes, $drawn frames)"
+else
+	not_ok "thin flame: $size bytes, $drawn frames"
+fi
+has "thin flame: the data" thin.svg '<metadata class="fdata">{"total":11290976,"unit":"bytes"'
+has "thin flame: a grey frame names its biggest" thin.svg \
+	"<title>[3100 frames narrower than 1px]&#10;236.61kB (2.15%)&#10;biggest: route_1840 5.47kB, route_1160 5.45kB, route_0480 5.44kB</title>"
+if ! have node; then
+	skip "thin flame: the script's search and zoom: node is not installed"
+else
+	fd() { node "$SRC/tests/pictures/flamedata.js" "$@"; }
+	check "thin flame: the data adds up to the total" "$(fd thin.svg sum)" "11290976 11290976 124045"
+	# top's figures: the share of the samples through each matching function
+	focus=$("$ALLOCPROF" top -nodefraction=0 --focus=alloc_site thin.pb.gz |
+		sed -n 's/^Showing nodes accounting for [^,]*, \([0-9.]*%\) of .*/\1/p')
+	check "thin flame: search alloc_site = top --focus=alloc_site ($focus)" "$(fd thin.svg search alloc_site)" \
+		"2000 9710240 $focus"
+	row() {
+		"$ALLOCPROF" top -nodefraction=0 -nodecount=100000 thin.pb.gz | awk -v n="$1" '$6 == n { print $5 }'
+	}
+	for f in alloc_site_0007 alloc_site_1999 handler_03 step_17 big_buffer; do
+		check "thin flame: search ^$f\$ = top's cum% ($(row $f))" "$(fd thin.svg search "^$f\$" | cut -d' ' -f3)" \
+			"$(row $f)"
+	done
+	# a stack counts once, however many of its frames match
+	check "thin flame: search step_ counts each stack once" "$(fd thin.svg search step_ | cut -d' ' -f3)" "$(row step_00)"
+	check "thin flame: the old pixel count would have found nothing" \
+		"$(grep -c '<title>alloc_site_' thin.svg)" "0"
+	check "thin flame: zooming into a grey frame draws what it holds" "$(fd thin.svg merged 0)" \
+		"merged=40 members=50 callers=handler_00>dispatch>main>all first=[3100 frames narrower than 1px] sites=50 site_px=19.95 grey=1 frames=3101"
+	check "flame: search of a small profile from the data" "$(fd ks.svg search site_small)" "1 16000 6.67%"
+fi
+
 # --- timeline --------------------------------------------------------------
 "$ALLOCPROF" timeline -o ks_tl.svg "$KS" 2> /dev/null
 wellformed "timeline svg is well-formed" ks_tl.svg
