@@ -120,6 +120,20 @@ for want in "zoomed=[3100_frames_narrower_than_1px]" "width=1180.00" "callers=4"
 	esac
 done
 
+# a diff flame graph's white labels keep their underscores: drawn inside
+# the dark frame, not on its light bottom edge where they vanished
+"$ALLOCPROF" flame --diff "$DATA/request_after.pb.gz" -o grow.svg "$DATA/request_before.pb.gz" 2> /dev/null
+sed 's|>new_request</text>|>new request</text>|' grow.svg > grow_space.svg
+for f in grow grow_space; do
+	browse --screenshot="$WORK/$f.png" "file://$WORK/$f.svg" --window-size=1200,330 > /dev/null || true
+done
+set -- $(node "$SRC/tests/pictures/underline.js" grow.png grow_space.png)
+if [ "$#" = 3 ] && [ "$3" -lt 150 ] && [ "$2" -gt 100 ]; then
+	ok "diff flame: the underscore of new_request is drawn inside its red frame (row $1, green $2, below it $3)"
+else
+	not_ok "diff flame: the underscore of new_request: $*"
+fi
+
 # hostile names: the page still loads and fills its tables
 "$MKNAMES" names.pb.gz
 "$ALLOCPROF" report -o names.html names.pb.gz 2> /dev/null

@@ -164,7 +164,7 @@ function allocprofFlame(svg) {
   var charw = +svg.getAttribute("data-charw");
   var icicle = svg.getAttribute("data-icicle") === "1";
   var top = +svg.getAttribute("data-top"), fh = +svg.getAttribute("data-fh");
-  var bottom = +svg.getAttribute("data-bottom");
+  var bottom = +svg.getAttribute("data-bottom"), baseline = +svg.getAttribute("data-baseline");
   var width = +svg.getAttribute("width"), height = +svg.getAttribute("height");
   var full = width - 2 * pad;
   var t = D.parse(svg.querySelector("metadata.fdata").textContent);
@@ -250,7 +250,7 @@ function allocprofFlame(svg) {
     rect.setAttribute("fill", f[0]);
     var text = document.createElementNS(NS, "text");
     text.setAttribute("x", (fr.x + 3).toFixed(2));
-    text.setAttribute("y", (y + fh - 4.5).toFixed(0));
+    text.setAttribute("y", (y + baseline).toFixed(0));
     if (f[1]) text.setAttribute("class", "w");
     text.textContent = fit(labelOf(fr), fr.w);
     g.appendChild(title);
