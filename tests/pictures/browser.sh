@@ -120,6 +120,35 @@ for want in "zoomed=[3100_frames_narrower_than_1px]" "width=1180.00" "callers=4"
 	esac
 done
 
+# the call graph pans and zooms in a real browser too
+if have dot; then
+	"$ALLOCPROF" graph -o g.svg "$(profile_of c)" 2> /dev/null
+	sed '/^<\/svg>$/d' g.svg > g_test.svg
+	cat >> g_test.svg <<'JS'
+<script type="text/ecmascript"><![CDATA[
+(function () {
+  var svg = document.documentElement, v = svg.getElementById("viewport"), out = [];
+  out.push(v.getAttribute("transform"));
+  svg.dispatchEvent(new WheelEvent("wheel", { deltaY: -100, clientX: 200, clientY: 100, bubbles: true, cancelable: true }));
+  out.push(v.getAttribute("transform"));
+  svg.setAttribute("data-test", out.join(" "));
+})();
+]]></script>
+</svg>
+JS
+	browse --dump-dom "file://$WORK/g_test.svg" --window-size=1000,600 > g.dom || true
+	got=$(sed -n 's/.*data-test="\([^"]*\)".*/\1/p' g.dom | head -1)
+	s0=$(echo "$got" | sed -n 's/^matrix(\([^,]*\),.*/\1/p')
+	s1=$(echo "$got" | sed -n 's/.* matrix(\([^,]*\),.*/\1/p')
+	if [ -n "$s0" ] && [ -n "$s1" ] && awk -v a="$s0" -v b="$s1" 'BEGIN { exit !(b / a > 1.249 && b / a < 1.251) }'; then
+		ok "graph svg in a browser: fitted, and the wheel zooms by 1.25 ($got)"
+	else
+		not_ok "graph svg in a browser: $got"
+	fi
+else
+	skip "graph svg in a browser: graphviz's dot is not installed"
+fi
+
 # a diff flame graph's white labels keep their underscores: drawn inside
 # the dark frame, not on its light bottom edge where they vanished
 "$ALLOCPROF" flame --diff "$DATA/request_after.pb.gz" -o grow.svg "$DATA/request_before.pb.gz" 2> /dev/null
