@@ -192,6 +192,16 @@ if ! have xmllint; then skip "report: inline SVGs well-formed: xmllint is not in
 elif [ "$bad" = 0 ] && [ "$parts" -ge 2 ]; then ok "report: $parts inline SVGs well-formed"
 else not_ok "report: $bad of $parts inline SVGs not well-formed"; fi
 
+# a peak only where there is one: Go's heap profile has none, ours
+# without a .peak.pb.gz beside it says what is in use at the end
+"$ALLOCPROF" report -o go.html "$DATA/go_heap.pb.gz" 2> /dev/null
+lacks "report of a Go heap profile: no Peak. box" go.html "<b>Peak.</b>"
+lacks "report of a Go heap profile: no talk of a peak profile" go.html "no peak profile"
+lacks "report of a Go heap profile: no in-use box either" go.html '<p class="peak">'
+lacks "report without a peak profile: no Peak. box" ks.html "<b>Peak.</b>"
+has "report without a peak profile: what is in use at the end" ks.html \
+	'<p class="peak"><b>In use at the end.</b> Biggest site: <code>site_leak known_sites.c:25</code> (3.04kB).'
+
 "$ALLOCPROF" report -o diff.html "$N" "$B" 2> /dev/null
 has "report with BASE: changes" diff.html '<section id="diff">'
 has "report with BASE: diff rows" diff.html '"diff":['
