@@ -82,6 +82,23 @@ rgb\(255,*) ok "flame of a diff profile (allocprof diff -o): differential" ;;
 *) not_ok "flame of a diff profile: new_request fill $(fill dprof.svg new_request)" ;;
 esac
 
+# profiles of different kinds are refused as diff refuses them
+run_rc "flame --diff of a CPU profile under a heap profile" 1 "$ALLOCPROF" flame --diff "$DATA/go_cpu.pb.gz" \
+	-o cpu.svg "$DATA/go_heap.pb.gz"
+check "flame --diff CPU/heap: one line, nothing written" \
+	"$(wc -l < "$WORK/err" | tr -d ' ') $(ls cpu.svg 2> /dev/null || echo none)" "1 none"
+has "flame --diff CPU/heap: says why" "$WORK/err" "are different kinds of profile"
+run_rc "report of a heap profile with a CPU base" 1 "$ALLOCPROF" report -o cpu.html "$DATA/go_heap.pb.gz" \
+	"$DATA/go_cpu.pb.gz"
+check "report heap/CPU: one line, nothing written" \
+	"$(wc -l < "$WORK/err" | tr -d ' ') $(ls cpu.html 2> /dev/null || echo none)" "1 none"
+run_rc "flame --diff of a type the base lacks" 1 "$ALLOCPROF" flame --diff "$DATA/go_heap.pb.gz" \
+	-sample_index=short_lived_space -o sl.svg "$KS"
+has "flame --diff of a type the base lacks: says why" "$WORK/err" \
+	"go_heap.pb.gz has no sample type short_lived_space, so it has no change to show"
+run_rc "flame --diff of a type both have, other types one-sided" 0 "$ALLOCPROF" flame --diff "$DATA/go_heap.pb.gz" \
+	-o as.svg "$KS"
+
 # --- escaping --------------------------------------------------------------
 "$MKPROF" tricky tricky.pb.gz
 "$ALLOCPROF" flame -o tricky.svg tricky.pb.gz 2> /dev/null

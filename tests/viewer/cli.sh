@@ -136,6 +136,25 @@ check "diff cpu heap: status, one line, no table" "$status $(wc -l < "$WORK/err"
 grep -q 'different kinds of profile' "$WORK/err" && ok "diff cpu heap: says why" || not_ok "diff cpu heap: says why"
 "$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$P" > /dev/null 2>&1 && ok "diff of two heap profiles still runs" ||
 	not_ok "diff of two heap profiles still runs"
+# types on one side only: the totals count the missing side as 0 (and say
+# so, a line per type), the rows and pictures never show such a type
+status=0
+"$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$DATA/known_sites.pb.gz" > "$WORK/out" 2> "$WORK/err" || status=$?
+check "diff, types on one side: runs, a line per one-sided type" "$status $(wc -l < "$WORK/err")" "0 2"
+grep -q "go_heap.pb.gz has no sample type short_lived_space; its base counts as 0 in the totals" "$WORK/err" &&
+	ok "diff, types on one side: says which" || not_ok "diff, types on one side: $(cat "$WORK/err")"
+grep -q '^short_lived_space *- *76.12kB *76.12kB *-$' "$WORK/out" &&
+	ok "diff, types on one side: the totals show the base as absent" || not_ok "diff totals: $(cat "$WORK/out")"
+"$ALLOCPROF" diff "$DATA/known_sites.pb.gz" "$DATA/go_heap.pb.gz" > /dev/null 2> "$WORK/err" || true
+grep -q "go_heap.pb.gz has no sample type short_lived_objects; left out" "$WORK/err" &&
+	ok "diff, a type the new profile lacks: left out, and said" || not_ok "diff base-only type: $(cat "$WORK/err")"
+status=0
+"$ALLOCPROF" diff -sample_index=short_lived_space "$DATA/go_heap.pb.gz" "$DATA/known_sites.pb.gz" > "$WORK/out" \
+	2> "$WORK/err" || status=$?
+check "diff -sample_index of a one-sided type: refused, one line, no table" \
+	"$status $(wc -l < "$WORK/err") $(wc -c < "$WORK/out")" "1 1 0"
+grep -q "go_heap.pb.gz has no sample type short_lived_space, so it has no change to show" "$WORK/err" &&
+	ok "diff -sample_index of a one-sided type: says why" || not_ok "diff one-sided: $(cat "$WORK/err")"
 usage "top -diff_base" top -diff_base="$P" "$P"
 grep -q "allocprof diff BASE NEW" "$WORK/err" && ok "top -diff_base points at diff" || not_ok "top -diff_base points at diff"
 

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "flame.h"
 #include "ftree.h"
+#include "kinds.h"
 #include "outfile.h"
 #include "report.h"
 #include "units.h"
@@ -79,6 +80,11 @@ static int draw(struct cli *o, struct profile *p, struct profile *base, const ch
 	if (rc) {
 		report_close(&r);
 		return rc;
+	}
+	if (base && (!kinds_comparable("flame", base, o->base_path, p, o->path) ||
+		     !kinds_both_have("flame", r.type, base, o->base_path, p, o->path))) {
+		report_close(&r);
+		return 1;
 	}
 	if (base) {
 		struct ropts bo = o->r;
