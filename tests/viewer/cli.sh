@@ -129,6 +129,30 @@ gzip -dc "$P" > "$WORK/plain.pb"
 "$ALLOCPROF" top "$P" > "$WORK/b"
 same "an uncompressed profile reads as the gzipped one" "$WORK/a" "$WORK/b"
 
+# a file that is no profile: every command that reads one says so in one
+# line that names the file once, and exits 1 without writing anything
+printf 'hello\nworld\n' > "$WORK/bad_text.txt"
+: > "$WORK/bad_empty.pb.gz"
+for f in bad_missing.pb.gz bad_text.txt bad_empty.pb.gz; do
+	for cmd in top list peek traces diff summary hints flame graph timeline report symbolize check; do
+		case $cmd in
+		list | peek) set -- main "$WORK/$f" ;;
+		diff | check) set -- "$P" "$WORK/$f" ;;
+		symbolize) set -- -o "$WORK/bad_out.pb.gz" "$WORK/$f" ;;
+		flame | graph | timeline | report) set -- -o "$WORK/bad_out.x" "$WORK/$f" ;;
+		*) set -- "$WORK/$f" ;;
+		esac
+		status=0
+		"$ALLOCPROF" "$cmd" "$@" > "$WORK/out" 2> "$WORK/err" || status=$?
+		names=$(grep -o "$f" "$WORK/err" | wc -l | tr -d ' ')
+		written=$(ls "$WORK"/bad_out.* 2> /dev/null | wc -l | tr -d ' ')
+		want=1
+		[ "$cmd" = check ] && want=2 # check's usage errors: 2, as for its other bad inputs
+		check "$cmd $f: one line naming the file once, status $want, nothing written" \
+			"$status $(wc -l < "$WORK/err" | tr -d ' ') $names $written" "$want 1 1 0"
+	done
+done
+
 # diff refuses profiles of different kinds, as pprof does; top points at it
 status=0
 "$ALLOCPROF" diff "$DATA/go_cpu.pb.gz" "$P" > "$WORK/out" 2> "$WORK/err" || status=$?
