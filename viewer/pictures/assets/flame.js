@@ -4,10 +4,10 @@
 // standalone SVG document and on SVG elements inline in an HTML page.
 //
 // The drawing is the static picture; the tree's values travel with it in
-// <metadata class="fdata"> (see fdata.h), and search and zoom work from
-// those: a search adds up values, not pixels, and zooming draws the zoomed
-// part afresh from the tree, so what was merged into a grey frame because
-// it was too narrow is drawn once there is room for it.
+// the metadata element of class fdata (see fdata.h), and search and zoom
+// work from those: a search adds up values, not pixels, and zooming draws
+// the zoomed part afresh from the tree, so what was merged into a grey
+// frame because it was too narrow is drawn once there is room for it.
 
 // The pure part, no DOM: reading the data, searching, laying out.
 var allocprofFlameData = (function () {
