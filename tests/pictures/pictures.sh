@@ -165,6 +165,8 @@ else
 		check "thin flame: search ^$f\$ = top's cum% ($(row $f))" "$(fd thin.svg search "^$f\$" | cut -d' ' -f3)" \
 			"$(row $f)"
 	done
+	check "thin flame --min-width 0: the same count (no pixel rounding)" "$(fd thin0.svg search alloc_site)" \
+		"2000 9710240 $focus"
 	# a stack counts once, however many of its frames match
 	check "thin flame: search step_ counts each stack once" "$(fd thin.svg search step_ | cut -d' ' -f3)" "$(row step_00)"
 	check "thin flame: the old pixel count would have found nothing" \
