@@ -8,7 +8,7 @@ BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-
 # the package build and its checks (suite install), gdb (suite attach)
 TEST_PKGS="time golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
- graphviz libxml2-utils chromium fonts-dejavu-core lld mold
+ graphviz libxml2-utils chromium fonts-dejavu-core nodejs lld mold
  debhelper lintian man-db gdb tmux"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "kinds.h"
 #include "merge.h"
 #include "pprof_write.h"
 #include "report.h"
@@ -62,43 +63,6 @@ static int write_profile(const struct profile *p, const char *path)
 	return 0;
 }
 
-static void print_types(const struct profile *p)
-{
-	for (size_t t = 0; t < p->ntypes; t++)
-		fprintf(stderr, "%s%s/%s", t ? ", " : "", profile_str(p, p->sample_types[t].type),
-			profile_str(p, p->sample_types[t].unit));
-	fprintf(stderr, "%s", p->ntypes ? "" : "none");
-}
-
-/* pprof refuses to subtract profiles of different kinds (a CPU profile
- * from a heap profile); so does diff when they share no sample type or a
- * type's unit differs. Profiles of two allocprof versions, one with a type
- * the other lacks, still compare (the missing type counts as 0). */
-static bool comparable(const struct profile *base, const char *base_path, const struct profile *new_,
-		       const char *new_path)
-{
-	size_t shared = 0;
-	bool units_agree = true;
-	for (size_t t = 0; t < new_->ntypes; t++) {
-		int b = profile_sample_type_index(base, profile_str(new_, new_->sample_types[t].type));
-		if (b < 0)
-			continue;
-		shared++;
-		if (strcmp(profile_str(new_, new_->sample_types[t].unit),
-			   profile_str(base, base->sample_types[b].unit)))
-			units_agree = false;
-	}
-	if (shared && units_agree)
-		return true;
-	fprintf(stderr, "allocprof diff: %s and %s are different kinds of profile (sample types ", base_path,
-		new_path);
-	print_types(base);
-	fprintf(stderr, " against ");
-	print_types(new_);
-	fprintf(stderr, "); pprof refuses them too\n");
-	return false;
-}
-
 int cmd_diff(int argc, char **argv)
 {
 	static const struct cli_spec spec = {
@@ -110,14 +74,9 @@ int cmd_diff(int argc, char **argv)
 		return rc;
 	const char *base_path = c.base_path, *new_path = c.path;
 	struct profile *base = &c.base, *new_ = &c.p, diff;
-	if (!comparable(base, base_path, new_, new_path)) {
+	if (!kinds_comparable("diff", base, base_path, new_, new_path)) {
 		cli_release(&c);
 		return 1;
-	}
-	for (size_t t = 0; t < new_->ntypes; t++) {
-		const char *type = profile_str(new_, new_->sample_types[t].type);
-		if (profile_sample_type_index(base, type) < 0)
-			fprintf(stderr, "allocprof: %s has no sample type %s; counting it as 0\n", base_path, type);
 	}
 	if (merge_diff(&diff, base, new_) < 0) {
 		fprintf(stderr, "allocprof: out of memory\n");
@@ -127,7 +86,10 @@ int cmd_diff(int argc, char **argv)
 	}
 	struct report r;
 	rc = report_open(&r, &diff, &c.r);
-	if (!rc) {
+	if (!rc && !kinds_both_have("diff", r.type, base, base_path, new_, new_path))
+		rc = 1;
+	else if (!rc) {
+		kinds_warn_one_sided("diff", base, base_path, new_, new_path);
 		static const char *const per[] = {"function", "file and function", "file", "line", "address"};
 		printf("Base: %s\nNew:  %s\n", base_path, new_path);
 		totals(base, new_);

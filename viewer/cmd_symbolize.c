@@ -80,7 +80,7 @@ int cmd_symbolize(int argc, char **argv)
 	struct profile p;
 	struct pprof_error err;
 	if (pprof_read_file(in, &p, &err) < 0) {
-		fprintf(stderr, "allocprof symbolize: %s: %s\n", in, err.msg);
+		fprintf(stderr, "allocprof symbolize: %s\n", err.msg); /* the message names the file */
 		return 1;
 	}
 	/* the main thread's stack holds the C++ demangler's parse of far longer

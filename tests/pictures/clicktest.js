@@ -6,8 +6,9 @@
   "use strict";
   var out = [];
   function say(k, v) { out.push(k + "=" + v); }
+  // the frames on show: the drawing, or the view a zoom drew from the data
   function frame(svg, name) {
-    var gs = svg.querySelectorAll("g.f");
+    var gs = svg.querySelectorAll(svg.hasAttribute("data-zoomed") ? "g.zoom g.f" : "g.frames:not(.zoom) g.f");
     for (var i = 0; i < gs.length; i++)
       if (gs[i].querySelector("title").textContent.split("\n")[0] === name) return gs[i];
     return null;
@@ -26,13 +27,15 @@
     say("before_width", rect.getAttribute("width"));
     click(rect);
     say("zoomed", svg.getAttribute("data-zoomed"));
+    g = frame(svg, target);
+    rect = g.querySelector("rect");
     say("zoomed_width", rect.getAttribute("width"));
     say("zoomed_x", rect.getAttribute("x"));
     var main = frame(svg, "main");
     say("caller_dimmed", main.classList.contains("anc"));
     say("caller_width", main.querySelector("rect").getAttribute("width"));
     var other = frame(svg, "site_small");
-    say("sibling_hidden", other ? other.style.display === "none" : "absent");
+    say("sibling_hidden", !other && svg.querySelector("g.frames:not(.zoom)").style.display === "none");
     say("label", g.querySelector("text").textContent);
     var input = svg.querySelector("input.search");
     input.focus({ preventScroll: true });
@@ -40,7 +43,7 @@
     input.dispatchEvent(new Event("input", { bubbles: true }));
     say("matched", svg.getAttribute("data-matched"));
     say("matched_text", svg.querySelector("text.matched").textContent);
-    say("highlighted", svg.querySelectorAll("g.f.hl").length);
+    say("highlighted", svg.querySelectorAll("g.frames:not(.zoom) g.f.hl").length);
     // the top table: sort by name, then back to pprof's order by flat
     var table = document.querySelector(".toptable table.top");
     var nameHead = table.querySelector('th[data-key="name"]');

@@ -26,12 +26,12 @@ has "known_sites --by line: label" c_lines.svg 'data-l="site_small known_sites.c
 
 "$ALLOCPROF" flame -alloc_objects -o cxx.svg "$CXX" 2> /dev/null
 wellformed "known_sites_cxx flame is well-formed" cxx.svg
-n=$(grep -F '<title>new_node' cxx.svg | sed -n 's/^<g class="f[^"]*" data-v="\([0-9]*\)".*/\1/p' |
+n=$(grep -F '<title>new_node' cxx.svg | sed -n 's/^<g class="f[^"]*"[^>]* data-v="\([0-9]*\)".*/\1/p' |
 	awk '{ s += $1 } END { print s + 0 }')
 check "known_sites_cxx: new_node objects" "$n" "101"
 "$ALLOCPROF" flame -o cxx_b.svg "$CXX" 2> /dev/null
 check "known_sites_cxx: grow_vector bytes" "$(grep -F '<title>grow_vector' cxx_b.svg | head -1 |
-	sed -n 's/^<g class="f[^"]*" data-v="\([0-9]*\)".*/\1/p')" "16376"
+	sed -n 's/^<g class="f[^"]*"[^>]* data-v="\([0-9]*\)".*/\1/p')" "16376"
 
 # the peak: 10 x 1 MiB at peak_site, all freed, then 4 x 1 MiB kept
 "$ALLOCPROF" timeline -o tl.svg "$PEAK" 2> err.txt
@@ -61,5 +61,9 @@ fi
 
 "$ALLOCPROF" report --peak "$WORK/elsewhere.pb.gz" -o r.html "$PEAK" 2> /dev/null
 has "report: the peak and its site" r.html "The site that held the most then: <code>peak_site lifecycle.c:"
+has "report with a peak profile: the Peak. box" r.html '<p class="peak"><b>Peak.</b> 10MB in use '
+"$ALLOCPROF" report -o r2.html "$PEAK" 2> /dev/null
+lacks "report without its peak profile: no Peak. box" r2.html "<b>Peak.</b>"
+has "report without its peak profile: in use at the end" r2.html '<p class="peak"><b>In use at the end.</b> Biggest site: <code>after_site lifecycle.c:'
 
 finish

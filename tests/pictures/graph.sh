@@ -52,6 +52,32 @@ else
 	has "graph svg: the legend" g.svg "File: known_sites"
 	has "graph svg: label boxes" g.svg "freed_at:main"
 	has "graph: says what it wrote" err.txt "allocprof graph: wrote g.svg"
+	# pan and zoom as pprof -svg has them: the picture fills the window,
+	# the graph in a viewport group the inline script moves
+	has "graph svg: fills the window" g.svg '<svg width="100%" height="100%" xmlns='
+	lacks "graph svg: no fixed viewBox" g.svg 'viewBox='
+	has "graph svg: the viewport" g.svg '<g id="viewport">'
+	has "graph svg: the pan and zoom script" g.svg 'allocprofPan(document.documentElement);'
+	check "graph svg: one script" "$(grep -c '<script' g.svg)" "1"
+	check "graph svg: the viewport closes, then the script" "$(grep -A1 '^</g>$' g.svg | tail -2 | tr '\n' ' ')" \
+		'</g> <script type="text/ecmascript"><![CDATA[ '
+	check "graph svg: the script last" "$(tail -3 g.svg | tr '\n' ' ')" 'allocprofPan(document.documentElement); ]]></script> </svg> ' 
+	if ! have node; then
+		skip "graph svg: pan and zoom: node is not installed"
+	else
+		node "$SRC/tests/pictures/pantest.js" g.svg > pan.txt
+		sed 's/^/# /' pan.txt
+		pan() { sed -n "s/^$1=//p" pan.txt; }
+		check "graph svg: the graph fits the window at first, centred" "$(pan fit_scale)" "1.0000 centred=true"
+		wheel=$(pan under_pointer)
+		check "graph svg: the wheel zooms about the pointer" "${wheel%->*}" "${wheel#*->}"
+		check "graph svg: one wheel notch zooms by 1.25" \
+			"$(awk -v a="$(pan fit | sed 's/matrix(\([^,]*\),.*/\1/')" -v b="$(pan wheel | sed 's/matrix(\([^,]*\),.*/\1/')" 'BEGIN { printf "%.3f", b / a }')" "1.250"
+		check "graph svg: dragging pans by the drag" "$(pan drag)" "50.00,30.00"
+		check "graph svg: key + zooms by 1.25" "$(pan plus)" "1.2500"
+		check "graph svg: key 0 fits again" "$(pan zero)" "$(pan fit)"
+		check "graph svg: key ArrowLeft pans 50 px" "$(pan left)" "50.00,0.00"
+	fi
 	"$ALLOCPROF" graph -o - "$KS" > g2.svg 2> /dev/null
 	check "graph -o -: SVG on stdout" "$(grep -c '<svg' g2.svg)" "1"
 	"$MKNAMES" names.pb.gz

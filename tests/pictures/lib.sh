@@ -8,12 +8,13 @@ SHIM="$BUILD/preload/liballocprof.so"
 PROGS="$BUILD/tests/programs"
 MKPROF="$BUILD/tests/viewer/mkprof"
 MKNAMES="$BUILD/tests/pictures/mknames"
+MKTHIN="$BUILD/tests/pictures/mkthin"
 
 have() { command -v "$1" > /dev/null 2>&1; }
 
 # frames SVG NAME: the value (data-v) of every flame frame named NAME
 frames() {
-	grep -F "<title>$2&#10;" "$1" | sed -n 's/^<g class="f[^"]*" data-v="\(-\{0,1\}[0-9]*\)".*/\1/p'
+	grep -F "<title>$2&#10;" "$1" | sed -n 's/^<g class="f[^"]*"[^>]* data-v="\(-\{0,1\}[0-9]*\)".*/\1/p'
 }
 # frame_sum SVG NAME: their sum (a function can be a frame on several paths)
 frame_sum() { frames "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }

@@ -82,6 +82,23 @@ rgb\(255,*) ok "flame of a diff profile (allocprof diff -o): differential" ;;
 *) not_ok "flame of a diff profile: new_request fill $(fill dprof.svg new_request)" ;;
 esac
 
+# profiles of different kinds are refused as diff refuses them
+run_rc "flame --diff of a CPU profile under a heap profile" 1 "$ALLOCPROF" flame --diff "$DATA/go_cpu.pb.gz" \
+	-o cpu.svg "$DATA/go_heap.pb.gz"
+check "flame --diff CPU/heap: one line, nothing written" \
+	"$(wc -l < "$WORK/err" | tr -d ' ') $(ls cpu.svg 2> /dev/null || echo none)" "1 none"
+has "flame --diff CPU/heap: says why" "$WORK/err" "are different kinds of profile"
+run_rc "report of a heap profile with a CPU base" 1 "$ALLOCPROF" report -o cpu.html "$DATA/go_heap.pb.gz" \
+	"$DATA/go_cpu.pb.gz"
+check "report heap/CPU: one line, nothing written" \
+	"$(wc -l < "$WORK/err" | tr -d ' ') $(ls cpu.html 2> /dev/null || echo none)" "1 none"
+run_rc "flame --diff of a type the base lacks" 1 "$ALLOCPROF" flame --diff "$DATA/go_heap.pb.gz" \
+	-sample_index=short_lived_space -o sl.svg "$KS"
+has "flame --diff of a type the base lacks: says why" "$WORK/err" \
+	"go_heap.pb.gz has no sample type short_lived_space, so it has no change to show"
+run_rc "flame --diff of a type both have, other types one-sided" 0 "$ALLOCPROF" flame --diff "$DATA/go_heap.pb.gz" \
+	-o as.svg "$KS"
+
 # --- escaping --------------------------------------------------------------
 "$MKPROF" tricky tricky.pb.gz
 "$ALLOCPROF" flame -o tricky.svg tricky.pb.gz 2> /dev/null
@@ -115,6 +132,49 @@ else
 	not_ok "big flame: $size bytes, $size0 with every frame"
 fi
 wellformed "big flame is well-formed" big.svg
+
+# --- spread thin: 2000 sites of about 0.04% each ---------------------------
+"$MKTHIN" thin.pb.gz
+"$ALLOCPROF" flame -o thin.svg thin.pb.gz 2> /dev/null
+"$ALLOCPROF" flame --min-width 0 -o thin0.svg thin.pb.gz 2> /dev/null
+wellformed "thin flame is well-formed" thin.svg
+size=$(wc -c < thin.svg) size0=$(wc -c < thin0.svg) drawn=$(grep -c '<g class="f' thin.svg)
+echo "# thin flame: $size bytes, $drawn frames drawn; $size0 bytes with --min-width 0"
+if [ "$size" -lt 1000000 ] && [ "$drawn" -lt 200 ]; then
+	ok "thin flame stays small: the sites merged, their data embedded ($size bytes, $drawn frames)"
+else
+	not_ok "thin flame: $size bytes, $drawn frames"
+fi
+has "thin flame: the data" thin.svg '<metadata class="fdata">{"total":11290976,"unit":"bytes"'
+has "thin flame: a grey frame names its biggest" thin.svg \
+	"<title>[3100 frames narrower than 1px]&#10;236.61kB (2.15%)&#10;biggest: route_1840 5.47kB, route_1160 5.45kB, route_0480 5.44kB</title>"
+if ! have node; then
+	skip "thin flame: the script's search and zoom: node is not installed"
+else
+	fd() { node "$SRC/tests/pictures/flamedata.js" "$@"; }
+	check "thin flame: the data adds up to the total" "$(fd thin.svg sum)" "11290976 11290976 124045"
+	# top's figures: the share of the samples through each matching function
+	focus=$("$ALLOCPROF" top -nodefraction=0 --focus=alloc_site thin.pb.gz |
+		sed -n 's/^Showing nodes accounting for [^,]*, \([0-9.]*%\) of .*/\1/p')
+	check "thin flame: search alloc_site = top --focus=alloc_site ($focus)" "$(fd thin.svg search alloc_site)" \
+		"2000 9710240 $focus"
+	row() {
+		"$ALLOCPROF" top -nodefraction=0 -nodecount=100000 thin.pb.gz | awk -v n="$1" '$6 == n { print $5 }'
+	}
+	for f in alloc_site_0007 alloc_site_1999 handler_03 step_17 big_buffer; do
+		check "thin flame: search ^$f\$ = top's cum% ($(row $f))" "$(fd thin.svg search "^$f\$" | cut -d' ' -f3)" \
+			"$(row $f)"
+	done
+	check "thin flame --min-width 0: the same count (no pixel rounding)" "$(fd thin0.svg search alloc_site)" \
+		"2000 9710240 $focus"
+	# a stack counts once, however many of its frames match
+	check "thin flame: search step_ counts each stack once" "$(fd thin.svg search step_ | cut -d' ' -f3)" "$(row step_00)"
+	check "thin flame: the old pixel count would have found nothing" \
+		"$(grep -c '<title>alloc_site_' thin.svg)" "0"
+	check "thin flame: zooming into a grey frame draws what it holds" "$(fd thin.svg merged 0)" \
+		"merged=40 members=50 callers=handler_00>dispatch>main>all first=[3100 frames narrower than 1px] sites=50 site_px=19.95 grey=1 frames=3101"
+	check "flame: search of a small profile from the data" "$(fd ks.svg search site_small)" "1 16000 6.67%"
+fi
 
 # --- timeline --------------------------------------------------------------
 "$ALLOCPROF" timeline -o ks_tl.svg "$KS" 2> /dev/null
@@ -150,6 +210,16 @@ for p in part*.svg; do xmllint --noout "$p" 2> /dev/null || bad=$((bad + 1)); do
 if ! have xmllint; then skip "report: inline SVGs well-formed: xmllint is not installed"
 elif [ "$bad" = 0 ] && [ "$parts" -ge 2 ]; then ok "report: $parts inline SVGs well-formed"
 else not_ok "report: $bad of $parts inline SVGs not well-formed"; fi
+
+# a peak only where there is one: Go's heap profile has none, ours
+# without a .peak.pb.gz beside it says what is in use at the end
+"$ALLOCPROF" report -o go.html "$DATA/go_heap.pb.gz" 2> /dev/null
+lacks "report of a Go heap profile: no Peak. box" go.html "<b>Peak.</b>"
+lacks "report of a Go heap profile: no talk of a peak profile" go.html "no peak profile"
+lacks "report of a Go heap profile: no in-use box either" go.html '<p class="peak">'
+lacks "report without a peak profile: no Peak. box" ks.html "<b>Peak.</b>"
+has "report without a peak profile: what is in use at the end" ks.html \
+	'<p class="peak"><b>In use at the end.</b> Biggest site: <code>site_leak known_sites.c:25</code> (3.04kB).'
 
 "$ALLOCPROF" report -o diff.html "$N" "$B" 2> /dev/null
 has "report with BASE: changes" diff.html '<section id="diff">'

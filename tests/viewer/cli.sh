@@ -139,6 +139,30 @@ gzip -dc "$P" > "$WORK/plain.pb"
 "$ALLOCPROF" top "$P" > "$WORK/b"
 same "an uncompressed profile reads as the gzipped one" "$WORK/a" "$WORK/b"
 
+# a file that is no profile: every command that reads one says so in one
+# line that names the file once, and exits 1 without writing anything
+printf 'hello\nworld\n' > "$WORK/bad_text.txt"
+: > "$WORK/bad_empty.pb.gz"
+for f in bad_missing.pb.gz bad_text.txt bad_empty.pb.gz; do
+	for cmd in top list peek traces diff summary hints flame graph timeline report symbolize check; do
+		case $cmd in
+		list | peek) set -- main "$WORK/$f" ;;
+		diff | check) set -- "$P" "$WORK/$f" ;;
+		symbolize) set -- -o "$WORK/bad_out.pb.gz" "$WORK/$f" ;;
+		flame | graph | timeline | report) set -- -o "$WORK/bad_out.x" "$WORK/$f" ;;
+		*) set -- "$WORK/$f" ;;
+		esac
+		status=0
+		"$ALLOCPROF" "$cmd" "$@" > "$WORK/out" 2> "$WORK/err" || status=$?
+		names=$(grep -o "$f" "$WORK/err" | wc -l | tr -d ' ')
+		written=$(ls "$WORK"/bad_out.* 2> /dev/null | wc -l | tr -d ' ')
+		want=1
+		[ "$cmd" = check ] && want=2 # check's usage errors: 2, as for its other bad inputs
+		check "$cmd $f: one line naming the file once, status $want, nothing written" \
+			"$status $(wc -l < "$WORK/err" | tr -d ' ') $names $written" "$want 1 1 0"
+	done
+done
+
 # diff refuses profiles of different kinds, as pprof does; top points at it
 status=0
 "$ALLOCPROF" diff "$DATA/go_cpu.pb.gz" "$P" > "$WORK/out" 2> "$WORK/err" || status=$?
@@ -146,6 +170,25 @@ check "diff cpu heap: status, one line, no table" "$status $(wc -l < "$WORK/err"
 grep -q 'different kinds of profile' "$WORK/err" && ok "diff cpu heap: says why" || not_ok "diff cpu heap: says why"
 "$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$P" > /dev/null 2>&1 && ok "diff of two heap profiles still runs" ||
 	not_ok "diff of two heap profiles still runs"
+# types on one side only: the totals count the missing side as 0 (and say
+# so, a line per type), the rows and pictures never show such a type
+status=0
+"$ALLOCPROF" diff "$DATA/go_heap.pb.gz" "$DATA/known_sites.pb.gz" > "$WORK/out" 2> "$WORK/err" || status=$?
+check "diff, types on one side: runs, a line per one-sided type" "$status $(wc -l < "$WORK/err")" "0 2"
+grep -q "go_heap.pb.gz has no sample type short_lived_space; its base counts as 0 in the totals" "$WORK/err" &&
+	ok "diff, types on one side: says which" || not_ok "diff, types on one side: $(cat "$WORK/err")"
+grep -q '^short_lived_space *- *76.12kB *76.12kB *-$' "$WORK/out" &&
+	ok "diff, types on one side: the totals show the base as absent" || not_ok "diff totals: $(cat "$WORK/out")"
+"$ALLOCPROF" diff "$DATA/known_sites.pb.gz" "$DATA/go_heap.pb.gz" > /dev/null 2> "$WORK/err" || true
+grep -q "go_heap.pb.gz has no sample type short_lived_objects; left out" "$WORK/err" &&
+	ok "diff, a type the new profile lacks: left out, and said" || not_ok "diff base-only type: $(cat "$WORK/err")"
+status=0
+"$ALLOCPROF" diff -sample_index=short_lived_space "$DATA/go_heap.pb.gz" "$DATA/known_sites.pb.gz" > "$WORK/out" \
+	2> "$WORK/err" || status=$?
+check "diff -sample_index of a one-sided type: refused, one line, no table" \
+	"$status $(wc -l < "$WORK/err") $(wc -c < "$WORK/out")" "1 1 0"
+grep -q "go_heap.pb.gz has no sample type short_lived_space, so it has no change to show" "$WORK/err" &&
+	ok "diff -sample_index of a one-sided type: says why" || not_ok "diff one-sided: $(cat "$WORK/err")"
 usage "top -diff_base" top -diff_base="$P" "$P"
 grep -q "allocprof diff BASE NEW" "$WORK/err" && ok "top -diff_base points at diff" || not_ok "top -diff_base points at diff"
 

@@ -6,5 +6,6 @@
 extern const char pic_asset_flame_js[];
 extern const char pic_asset_report_js[];
 extern const char pic_asset_report_css[];
+extern const char pic_asset_graphpan_js[];
 
 #endif

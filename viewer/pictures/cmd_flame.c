@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "flame.h"
 #include "ftree.h"
+#include "kinds.h"
 #include "outfile.h"
 #include "report.h"
 #include "units.h"
@@ -22,7 +23,11 @@ static void help(FILE *f)
 	      "callees. Open it in a browser: hovering shows a frame's value and share,\n"
 	      "clicking a frame zooms into it (click the bottom frame or 'Reset zoom' to\n"
 	      "go back), the search box marks the frames whose name matches a regular\n"
-	      "expression and says what share of the graph they make up.\n"
+	      "expression and says how much of the total passes through them, counted\n"
+	      "from the values the file carries (a stack counts once): the share\n"
+	      "'allocprof top' gives, frames too narrow to draw included. Frames\n"
+	      "narrower than --min-width are merged into grey frames; clicking one\n"
+	      "draws what it holds.\n"
 	      "\n"
 	      "  -o, --output OUT      where to write (default: the profile's name with\n"
 	      "                        .flame.svg for .pb.gz, in the current directory;\n"
@@ -79,6 +84,11 @@ static int draw(struct cli *o, struct profile *p, struct profile *base, const ch
 	if (rc) {
 		report_close(&r);
 		return rc;
+	}
+	if (base && (!kinds_comparable("flame", base, o->base_path, p, o->path) ||
+		     !kinds_both_have("flame", r.type, base, o->base_path, p, o->path))) {
+		report_close(&r);
+		return 1;
 	}
 	if (base) {
 		struct ropts bo = o->r;

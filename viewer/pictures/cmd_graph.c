@@ -1,6 +1,7 @@
 /* cmd_graph: `allocprof graph`, the call graph of a profile as go tool pprof
  * draws it: the DOT of pprof -dot, line for line, turned into SVG by
  * graphviz's dot when it is installed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "outfile.h"
 #include "pgraph.h"
 #include "report.h"
+#include "svgpan.h"
 
 static void help(FILE *f)
 {
@@ -24,7 +26,9 @@ static void help(FILE *f)
 	      "the samples (freed_at, ...). The DOT text is the same as pprof -dot's for\n"
 	      "the same profile and options; graphviz's `dot` (Debian's graphviz) turns it\n"
 	      "into SVG. Without dot installed, the DOT file is written instead and a\n"
-	      "line on stderr says so.\n"
+	      "line on stderr says so. Like pprof's, the SVG fills the browser window and\n"
+	      "pans and zooms: the mouse wheel zooms about the pointer, dragging pans,\n"
+	      "+ and - zoom, the arrow keys pan, 0 fits the whole graph again.\n"
 	      "\n"
 	      "  -o, --output OUT      where to write: OUT.svg (through dot) or OUT.dot\n"
 	      "                        (default: the profile's name with .graph.svg for\n"
@@ -73,6 +77,24 @@ static int write_text(const char *out, const char *text, size_t len)
 	return 0;
 }
 
+/* The whole of f, from its start, into a malloc'd buffer. 0 or -1. */
+static int slurp(FILE *f, char **buf, size_t *len)
+{
+	long n;
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		return -1;
+	*buf = malloc((size_t)n + 1);
+	if (!*buf || fread(*buf, 1, (size_t)n, f) != (size_t)n) {
+		if (*buf)
+			errno = EIO;
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
 static int write_svg(const char *out, const char *dot, const char *text, size_t len)
 {
 	struct outfile of;
@@ -81,7 +103,26 @@ static int write_svg(const char *out, const char *dot, const char *text, size_t 
 		fprintf(stderr, "allocprof graph: cannot write %s: %s\n", out, strerror(-e));
 		return 1;
 	}
-	if (dotgraph_render(dot, text, len, of.f) < 0) {
+	/* graphviz's SVG, then pprof's pan and zoom added to it */
+	FILE *tmp = tmpfile();
+	char *svg = NULL;
+	size_t svglen = 0;
+	int bad = 0;
+	if (!tmp) {
+		fprintf(stderr, "allocprof graph: no temporary file for graphviz's output: %s\n", strerror(errno));
+		bad = 1;
+	} else if (dotgraph_render(dot, text, len, tmp) < 0) {
+		bad = 1; /* it said why */
+	} else if (slurp(tmp, &svg, &svglen) < 0) {
+		fprintf(stderr, "allocprof graph: cannot read graphviz's output: %s\n", strerror(errno));
+		bad = 1;
+	} else {
+		svgpan_write(of.f, svg, svglen); /* a write error shows at the commit */
+	}
+	if (tmp)
+		fclose(tmp);
+	free(svg);
+	if (bad) {
 		outfile_abort(&of);
 		return 1;
 	}

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "flame.h"
+#include "kinds.h"
 #include "outfile.h"
 #include "peak.h"
 #include "report_html.h"
@@ -81,6 +82,11 @@ int cmd_report(int argc, char **argv)
 	if (!out) {
 		fprintf(stderr, "allocprof: out of memory\n");
 		goto done;
+	}
+	if (o.has_base) {
+		if (!kinds_comparable("report", &o.base, base_path, &o.p, path))
+			goto done;
+		kinds_warn_one_sided("report", &o.base, base_path, &o.p, path);
 	}
 	if (peak_find(path, o.peak, &o.p, &pk))
 		goto done;

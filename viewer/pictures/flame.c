@@ -12,11 +12,19 @@
 
 #include "assets.h"
 #include "esc.h"
+#include "fdata.h"
 #include "units.h"
 #include "mem.h"
 
 enum { FRAME_H = 16, FONT = 12, PAD = 10, TOP = 70, BOTTOM = 30 };
+/* The labels' baseline, from a frame's top. An underscore is drawn about
+ * 2.5 px below it: at 12 (11.5 rounded) it fell on the last row of the
+ * 15 px box, under its light border, and white labels (the dark frames of
+ * a diff) lost their underscores. At 11 it sits well inside. */
+enum { BASELINE = 11 };
 #define CHAR_W (FONT * 0.6)
+
+enum { MERGED_SHOWN = 3 };
 
 struct frame {
 	uint32_t node;   /* FT_NONE: a merged frame */
@@ -24,6 +32,8 @@ struct frame {
 	double x, w;
 	size_t count;    /* merged: how many frames */
 	int64_t value, base;
+	uint32_t parent; /* merged: the caller whose children these are */
+	uint32_t biggest[MERGED_SHOWN]; /* merged: the widest of them, FT_NONE-padded */
 };
 
 struct layout {
@@ -68,6 +78,18 @@ static int64_t gone_value(const struct ftree *t)
 	return gone;
 }
 
+/* Keeps the MERGED_SHOWN children with the biggest values, biggest first. */
+static void keep_biggest(const struct ftree *t, uint32_t *biggest, uint32_t node)
+{
+	for (size_t i = 0; i < MERGED_SHOWN; i++) {
+		if (biggest[i] == FT_NONE || t->n[node].value > t->n[biggest[i]].value) {
+			memmove(biggest + i + 1, biggest + i, (MERGED_SHOWN - 1 - i) * sizeof(*biggest));
+			biggest[i] = node;
+			return;
+		}
+	}
+}
+
 struct todo {
 	uint32_t node;
 	double x;
@@ -91,7 +113,8 @@ static int layout(const struct ftree *t, const struct flame_opts *o, struct layo
 	while (sp && rc == 0) {
 		struct todo cur = todo[--sp];
 		const struct fnode *n = &t->n[cur.node];
-		struct frame fr = {cur.node, n->depth, cur.x, (double)n->value * scale, 0, n->value, n->base};
+		struct frame fr = {cur.node, n->depth, cur.x, (double)n->value * scale, 0, n->value, n->base, FT_NONE,
+				   {FT_NONE, FT_NONE, FT_NONE}};
 		if (cur.node == 0)
 			fr.w = full;
 		if ((rc = push_frame(l, &fr)))
@@ -110,6 +133,7 @@ static int layout(const struct ftree *t, const struct flame_opts *o, struct layo
 		double x = cur.x;
 		int64_t merged = 0, merged_base = 0;
 		size_t merged_count = 0, first = sp;
+		uint32_t biggest[MERGED_SHOWN] = {FT_NONE, FT_NONE, FT_NONE};
 		for (size_t i = 0; i < nc; i++) {
 			const struct fnode *c = &t->n[kids[i]];
 			if (c->value <= 0)
@@ -119,6 +143,7 @@ static int layout(const struct ftree *t, const struct flame_opts *o, struct layo
 				merged = i64_add(merged, c->value);
 				merged_base = i64_add(merged_base, c->base);
 				merged_count += subtree_size(t, kids[i], scratch);
+				keep_biggest(t, biggest, kids[i]);
 				continue;
 			}
 			todo[sp++] = (struct todo){kids[i], x};
@@ -135,7 +160,7 @@ static int layout(const struct ftree *t, const struct flame_opts *o, struct layo
 			st->merged += merged_count;
 			st->merged_value = i64_add(st->merged_value, merged);
 			struct frame m = {FT_NONE, n->depth + 1, x, (double)merged * scale, merged_count, merged,
-					  merged_base};
+					  merged_base, cur.node, {biggest[0], biggest[1], biggest[2]}};
 			if (m.w >= 0.05)
 				rc = push_frame(l, &m);
 		}
@@ -218,7 +243,8 @@ static void fit_text(FILE *f, const char *label, double w)
 }
 
 static void write_frame(FILE *f, const struct ftree *t, const struct flame_opts *o,
-			const struct frame *fr, double y, int64_t maxdelta, const char *merged_name)
+			const struct frame *fr, double y, int64_t maxdelta, const char *merged_name,
+			const uint32_t *index)
 {
 	char fill[32];
 	bool dark = false;
@@ -232,7 +258,8 @@ static void write_frame(FILE *f, const struct ftree *t, const struct flame_opts 
 		snprintf(fill, sizeof(fill), "rgb(215,215,215)");
 	else
 		hot(fill, name);
-	fprintf(f, "<g class=\"f%s\" data-v=\"%lld\"", fr->node == FT_NONE ? " m" : "", (long long)fr->value);
+	fprintf(f, "<g class=\"f%s\" data-n=\"%u\" data-v=\"%lld\"", fr->node == FT_NONE ? " m" : "",
+		index[fr->node == FT_NONE ? fr->parent : fr->node], (long long)fr->value);
 	if (t->has_base)
 		fprintf(f, " data-b=\"%lld\"", (long long)fr->base);
 	if (strcmp(label, name)) {
@@ -244,9 +271,16 @@ static void write_frame(FILE *f, const struct ftree *t, const struct flame_opts 
 	esc_xml(f, name);
 	fputs("&#10;", f);
 	value_text(f, t, o, fr->value, fr->base);
+	/* what a merged frame holds, readable without the script */
+	for (size_t i = 0; fr->node == FT_NONE && i < MERGED_SHOWN && fr->biggest[i] != FT_NONE; i++) {
+		char b1[UNITS_BUF];
+		fputs(i ? ", " : "&#10;biggest: ", f);
+		esc_xml(f, ftree_name(t, fr->biggest[i]));
+		fprintf(f, " %s", units_label(t->n[fr->biggest[i]].value, o->unit, "auto", b1));
+	}
 	fprintf(f, "</title><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>", fr->x, y,
 		fr->w, FRAME_H - 1, fill);
-	fprintf(f, "<text x=\"%.2f\" y=\"%.0f\"%s>", fr->x + 3, y + FRAME_H - 4.5, dark ? " class=\"w\"" : "");
+	fprintf(f, "<text x=\"%.2f\" y=\"%.0f\"%s>", fr->x + 3, y + BASELINE, dark ? " class=\"w\"" : "");
 	fit_text(f, label, fr->w);
 	fputs("</text></g>\n", f);
 }
@@ -267,6 +301,12 @@ int flame_write(FILE *f, const struct ftree *t, const struct flame_opts *o, stru
 		free(l.f);
 		return rc;
 	}
+	uint32_t *index;
+	size_t numbered;
+	if (fdata_number(t, FLAME_MAX_DEPTH, &index, &numbered) < 0) {
+		free(l.f);
+		return -ENOMEM;
+	}
 	st->drawn = l.n;
 	if (t->has_base)
 		st->gone = gone_value(t);
@@ -282,8 +322,9 @@ int flame_write(FILE *f, const struct ftree *t, const struct flame_opts *o, stru
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n", f);
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" class=\"flame\" id=\"%s\" width=\"%d\" "
 		   "height=\"%d\" viewBox=\"0 0 %d %d\" data-pad=\"%d\" data-charw=\"%.2f\" data-icicle=\"%d\" "
+		   "data-top=\"%d\" data-fh=\"%d\" data-bottom=\"%d\" data-baseline=\"%d\" "
 		   "font-family=\"DejaVu Sans Mono,Menlo,Consolas,monospace\" font-size=\"%d\">\n",
-		o->id, W, height, W, height, PAD, CHAR_W, o->icicle, FONT);
+		o->id, W, height, W, height, PAD, CHAR_W, o->icicle, TOP, FRAME_H, BOTTOM, BASELINE, FONT);
 	fprintf(f, "<style><![CDATA[%s]]></style>\n", style);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fafafa\"/>\n");
 	fprintf(f, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"16\" font-family=\"sans-serif\">", W / 2);
@@ -333,9 +374,18 @@ int flame_write(FILE *f, const struct ftree *t, const struct flame_opts *o, stru
 		if (fr->node == FT_NONE)
 			snprintf(merged_name, sizeof(merged_name), "[%zu frame%s narrower than %gpx]", fr->count,
 				 fr->count == 1 ? "" : "s", o->min_width);
-		write_frame(f, t, o, fr, y, maxdelta, merged_name);
+		write_frame(f, t, o, fr, y, maxdelta, merged_name, index);
 	}
 	fputs("</g>\n", f);
+	/* what search and zoom count from: the values, not the drawn pixels */
+	fputs("<metadata class=\"fdata\">", f);
+	rc = fdata_write(f, t, index, o->unit, o->min_width, maxdelta);
+	fputs("</metadata>\n", f);
+	free(index);
+	if (rc) {
+		free(l.f);
+		return rc;
+	}
 	fprintf(f, "<text class=\"det\" x=\"%d\" y=\"%d\" font-family=\"sans-serif\"> </text>\n", PAD, height - 10);
 	if (o->standalone) {
 		fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s\nallocprofFlame(document.documentElement);\n]]></script>\n",

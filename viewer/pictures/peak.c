@@ -79,6 +79,7 @@ int peak_find(const char *path, const char *explicit_peak, struct profile *p, st
 {
 	memset(pk, 0, sizeof(*pk));
 	pk->bytes = pk->ms = -1;
+	pk->ours = comment_with(p, "allocprof ") && comment_with(p, "pid: ");
 	struct profile q;
 	if (explicit_peak) {
 		if (cli_load(explicit_peak, &q))

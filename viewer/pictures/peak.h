@@ -19,6 +19,9 @@ struct peak_info {
 	char *site;          /* "function file:line", NULL when unknown */
 	int64_t site_value, site_total; /* its inuse_space, and the total */
 	char *source;        /* one line saying where the figures come from */
+	bool ours;           /* the profile was written by allocprof's shim (its
+				comments say so): without a peak profile, what
+				is in use at the end still means something */
 };
 
 /* Looks for the peak profile of the profile at path (p, already loaded):

@@ -225,8 +225,10 @@ static void summary(FILE *f, const struct report_html_in *in)
 	fprintf(f, "<dt>sample records</dt><dd>%zu</dd>\n", p->nsamples);
 	fputs("</dl></div></div>\n", f);
 	const struct peak_info *pk = in->pk;
-	if (pk && (pk->bytes >= 0 || pk->site)) {
-		fputs("<p class=\"peak\"><b>Peak.</b> ", f);
+	/* "Peak." only with a peak to show: a profile of some other origin (Go's
+	 * runtime, ...) has no peak, and what it holds in use is no peak */
+	if (pk && (pk->from_peak || (pk->ours && pk->site))) {
+		fputs(pk->from_peak ? "<p class=\"peak\"><b>Peak.</b> " : "<p class=\"peak\"><b>In use at the end.</b> ", f);
 		if (pk->bytes >= 0) {
 			char eb[ESTIMATE_BUF];
 			struct estimate e = pk->estimate;
@@ -239,7 +241,7 @@ static void summary(FILE *f, const struct report_html_in *in)
 			fprintf(f, " in use %lld ms after the start. ", (long long)pk->ms);
 		}
 		if (pk->site) {
-			fputs(pk->from_peak ? "The site that held the most then: <code>" : "Biggest site in use at the end: <code>", f);
+			fputs(pk->from_peak ? "The site that held the most then: <code>" : "Biggest site: <code>", f);
 			esc_xml(f, pk->site);
 			fprintf(f, "</code> (%s). ", units_label(pk->site_value, "bytes", "auto", b1));
 		}
