@@ -145,7 +145,7 @@ int fdata_write(FILE *f, const struct ftree *t, const uint32_t *index, const cha
 	fputs("\",\"names\":[", f);
 	for (size_t i = 0; i < nnames; i++) {
 		fputs(i ? ",\"" : "\"", f);
-		esc_json(f, intern_get(&t->names, order[i]));
+		esc_json(f, strtab_get(&t->names, order[i]));
 		fputc('"', f);
 	}
 	fputs("],\"labels\":[", f);
@@ -157,7 +157,7 @@ int fdata_write(FILE *f, const struct ftree *t, const uint32_t *index, const cha
 			fputs("null", f);
 		} else {
 			fputc('"', f);
-			esc_json(f, intern_get(&t->names, l));
+			esc_json(f, strtab_get(&t->names, l));
 			fputc('"', f);
 		}
 	}
