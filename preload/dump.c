@@ -28,6 +28,7 @@
 #include "evclock.h"
 #include "exact.h"
 #include "frametree.h"
+#include "labels.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -132,13 +133,17 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
 		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
+	uint64_t sets, unlabelled;
+	labels_counts(&sets, &unlabelled);
+	comment(p, "label sets: %llu, samples without labels: %llu", (unsigned long long)sets,
+		(unsigned long long)unlabelled);
 	/* what the stacks cost: it grows with distinct call paths (frame
 	 * nodes), not with stacks times their depth */
 	comment(p, "stack table: %llu KiB for %llu frame nodes", (unsigned long long)(stacktab_memory() >> 10),
 		(unsigned long long)frametree_count());
 }
 
-enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 };
+enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE };
 
 /* The samples of a dump, one per stack, made while the profile is encoded
  * (pprof_write.h): a sample holds its stack's location ids, so a table of
@@ -367,6 +372,7 @@ static bool next_sample(void *ctx, struct pprof_sample *out)
 		out->values = st->values;
 		out->labels = st->labels;
 		out->nlabels = st->peak ? 0 : fate_labels(st, s, (uint32_t)out->nlocs);
+		out->nlabels += labels_export(st->p, labels_of_stack(stacktab_index(s)), st->labels + out->nlabels);
 		return true;
 	}
 	return false;
