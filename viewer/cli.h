@@ -34,6 +34,8 @@ enum {
 	 * hints; --min-share (--nodefraction) and --tsv; an option of another
 	 * command is unknown rather than misplaced */
 	CLI_HINTS = 1 << 16,
+	CLI_TAGS = 1 << 17,  /* --tags: the labels report instead of the table */
+	CLI_MERGE = 1 << 18, /* several PROFILEs, merged as go tool pprof merges them */
 };
 
 /* What a command's operands are. */
@@ -63,10 +65,13 @@ struct cli {
 	/* hints */
 	double min_share;
 	bool tsv;
+	bool tags;   /* --tags */
 	char **args; /* the operands, in order */
 	int nargs;
-	/* what cli_start loaded */
+	/* what cli_start loaded: with CLI_MERGE, paths[0..npaths) merged into p */
 	const char *path, *base_path; /* base_path NULL: no base */
+	const char *const *paths;
+	int npaths;
 	struct profile p, base;
 	struct rx re; /* CLI_REGEX_PROFILE */
 	bool loaded, has_base, has_re;

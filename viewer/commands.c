@@ -17,6 +17,7 @@ static const struct {
 	{"peek", cmd_peek},
 	{"traces", cmd_traces},
 	{"diff", cmd_diff},
+	{"merge", cmd_merge},
 	{"summary", cmd_summary},
 	{"hints", cmd_hints},
 	{"flame", cmd_flame},

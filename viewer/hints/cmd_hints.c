@@ -152,7 +152,7 @@ static int hints(struct profile *p, struct cli *o)
 
 int cmd_hints(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_HINTS, CLI_PROFILE, usage};
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_HINTS | CLI_MERGE, CLI_PROFILE, usage};
 	struct cli c;
 	int rc;
 	if (!cli_start(argc, argv, &spec, &c, &rc))

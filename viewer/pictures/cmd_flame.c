@@ -144,7 +144,7 @@ out_reports:
 int cmd_flame(int argc, char **argv)
 {
 	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_OUTPUT | CLI_DIFF | CLI_ICICLE |
-						     CLI_BASE | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+						     CLI_BASE | CLI_WIDTH | CLI_MINW | CLI_TITLE | CLI_MERGE,
 					     CLI_PROFILE, help};
 	struct cli c;
 	int rc;

@@ -154,7 +154,7 @@ static int graph(struct cli *o, struct profile *p, const char *path)
 
 int cmd_graph(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DOT,
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DOT | CLI_MERGE,
 					     CLI_PROFILE, help};
 	struct cli c;
 	int rc;

@@ -66,7 +66,7 @@ static void help(FILE *f)
 int cmd_report(int argc, char **argv)
 {
 	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF |
-						     CLI_BASE | CLI_PEAK | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+						     CLI_BASE | CLI_PEAK | CLI_WIDTH | CLI_MINW | CLI_TITLE | CLI_MERGE,
 					     CLI_PROFILE_BASE, help};
 	struct cli o;
 	int rc;
