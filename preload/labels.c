@@ -30,12 +30,13 @@ struct label_set {
 	char user[LABELS_TEXT_MAX];
 };
 
-enum { CHUNK_SETS = 1024, CHUNKS = LABELS_SETS_MAX / CHUNK_SETS, INDEX_SLOTS = 2 * LABELS_SETS_MAX };
+enum { CHUNK_SETS = 256, CHUNKS = LABELS_SETS_MAX / CHUNK_SETS };
 
 static spinlock lock = SPINLOCK_INIT;
 static struct label_set *_Atomic chunks[CHUNKS];
 static _Atomic uint32_t nsets = 1; /* set 0 is "no labels" */
-static uint32_t *index_slots;      /* set id, 0 empty */
+static uint32_t *index_slots;      /* set id, 0 empty; only interning reads it */
+static size_t index_cap;
 static _Atomic uint64_t unlabelled;
 static uint32_t *stack_sets;       /* collector's: the set of each stack record */
 static size_t cap_stack_sets;
@@ -68,15 +69,37 @@ static bool same(const struct label_set *s, uint64_t h, uint32_t tid, const char
 	       !memcmp(s->user, user, ulen);
 }
 
+/* Doubled at half load, from one page. */
+static bool grow_index(void)
+{
+	size_t ncap = index_cap ? 2 * index_cap : 1024;
+	uint32_t *n = pages_map(ncap * sizeof(*n));
+	if (!n)
+		return false;
+	for (size_t i = 0; i < index_cap; i++) {
+		if (!index_slots[i])
+			continue;
+		size_t k = set_at(index_slots[i])->hash & (ncap - 1);
+		while (n[k])
+			k = (k + 1) & (ncap - 1);
+		n[k] = index_slots[i];
+	}
+	if (index_slots)
+		pages_unmap(index_slots, index_cap * sizeof(*index_slots));
+	index_slots = n;
+	index_cap = ncap;
+	return true;
+}
+
 static uint32_t intern(uint32_t tid, const char *name, const char *user, uint32_t ulen, uint32_t nuser)
 {
 	uint64_t h = hash_set(tid, name, user, ulen);
 	spin_lock(&lock);
 	uint32_t id = 0;
-	if (!index_slots && !(index_slots = pages_map(INDEX_SLOTS * sizeof(uint32_t))))
+	if (2 * (size_t)atomic_load_explicit(&nsets, memory_order_relaxed) >= index_cap && !grow_index())
 		goto out;
-	size_t i = h & (INDEX_SLOTS - 1);
-	for (; index_slots[i]; i = (i + 1) & (INDEX_SLOTS - 1))
+	size_t i = h & (index_cap - 1);
+	for (; index_slots[i]; i = (i + 1) & (index_cap - 1))
 		if (same(set_at(index_slots[i]), h, tid, name, user, ulen)) {
 			id = index_slots[i];
 			goto out;
@@ -184,7 +207,7 @@ size_t labels_memory(void)
 	for (unsigned c = 0; c < CHUNKS; c++)
 		chunks_used += atomic_load_explicit(&chunks[c], memory_order_relaxed) != NULL;
 	return chunks_used * CHUNK_SETS * sizeof(struct label_set) +
-	       (index_slots ? INDEX_SLOTS * sizeof(uint32_t) : 0) + cap_stack_sets * sizeof(*stack_sets);
+	       index_cap * sizeof(*index_slots) + cap_stack_sets * sizeof(*stack_sets);
 }
 
 void labels_fork_child(void)
