@@ -15,6 +15,7 @@
 #include "../src/mem.h"
 #include "allocprof.h"
 #include "arena.h"
+#include "config.h"
 #include "evclock.h"
 #include "spin.h"
 
@@ -93,6 +94,8 @@ static bool grow_index(void)
 
 static uint32_t intern(uint32_t tid, const char *name, const char *user, uint32_t ulen, uint32_t nuser)
 {
+	if (!tid && !ulen)
+		return 0; /* nothing to label */
 	uint64_t h = hash_set(tid, name, user, ulen);
 	spin_lock(&lock);
 	uint32_t id = 0;
@@ -133,7 +136,9 @@ uint32_t labels_refresh(uint32_t tid, uint64_t now)
 {
 	struct labels_thread *l = &labels_tls;
 	bool renamed = false;
-	if (l->tid != tid || !l->name_read || now - l->name_read >= labels_name_every) {
+	if (!config.thread_labels) {
+		l->name_read = now;
+	} else if (l->tid != tid || !l->name_read || now - l->name_read >= labels_name_every) {
 		char name[16] = {0};
 		l->name_read = now ? now : 1;
 		if (prctl(PR_GET_NAME, name, 0, 0, 0) == 0 && strncmp(name, l->name, 16)) {
@@ -141,17 +146,19 @@ uint32_t labels_refresh(uint32_t tid, uint64_t now)
 			renamed = true;
 		}
 	}
-	bool same_thread = l->set && l->tid == tid && !renamed;
+	bool same_thread = l->interned && l->tid == tid && !renamed;
 	if (same_thread && l->set_gen == l->gen)
 		return l->set;
+	uint32_t set_tid = config.thread_labels ? tid : 0;
 	if (l->writing) {
 		/* the API was interrupted halfway by a signal whose handler
 		 * allocates: the last whole set, or one without user labels */
-		return same_thread ? l->set : intern(tid, l->name, "", 0, 0);
+		return same_thread ? l->set : intern(set_tid, l->name, "", 0, 0);
 	}
 	uint32_t gen = l->gen;
 	atomic_signal_fence(memory_order_acquire);
-	l->set = intern(tid, l->name, l->user, l->ulen, l->nuser);
+	l->set = intern(set_tid, l->name, l->user, l->ulen, l->nuser);
+	l->interned = 1;
 	l->tid = tid;
 	l->set_gen = gen;
 	return l->set;
@@ -183,9 +190,10 @@ size_t labels_export(struct profile *p, uint32_t set, struct pf_label *l)
 	char name[17];
 	memcpy(name, s->name, 16);
 	name[16] = 0;
-	if (name[0])
+	if (s->tid && name[0])
 		l[n++] = (struct pf_label){profile_cstr(p, "thread"), profile_cstr(p, name), 0, 0};
-	l[n++] = (struct pf_label){profile_cstr(p, "tid"), 0, s->tid, 0};
+	if (s->tid)
+		l[n++] = (struct pf_label){profile_cstr(p, "tid"), 0, s->tid, 0};
 	const char *u = s->user, *end = s->user + s->ulen;
 	for (uint32_t k = 0; k < s->nuser && u < end; k++) {
 		const char *key = u, *val = key + strlen(key) + 1;

@@ -22,7 +22,8 @@ enum {
  * user labels have not changed (gen), the thread id is the same (a fork) and
  * the name was read less than a while ago (a rename is seen within it). */
 struct labels_thread {
-	uint32_t set;        /* interned set, 0 while none */
+	uint32_t interned;   /* set is valid (0 is a valid set: no labels) */
+	uint32_t set;        /* interned set */
 	uint32_t tid;        /* the thread id it was interned for */
 	uint32_t gen;        /* bumped by each change of the user labels */
 	uint32_t set_gen;    /* gen when set was interned */
@@ -41,11 +42,12 @@ void labels_init(void);
 uint32_t labels_refresh(uint32_t tid, uint64_t now);
 
 /* The label set of the calling thread for an event it makes at now (capture
- * clock). Sampled path only; 0 when the table is full. */
+ * clock). Sampled path only; 0 (no labels) when the table is full, or with
+ * ALLOCPROF_THREAD_LABELS=0 and no labels of the program's. */
 static inline uint32_t labels_current(uint32_t tid, uint64_t now)
 {
 	struct labels_thread *l = &labels_tls;
-	if (__builtin_expect(l->set && l->tid == tid && l->set_gen == l->gen &&
+	if (__builtin_expect(l->interned && l->tid == tid && l->set_gen == l->gen &&
 				     now - l->name_read < labels_name_every,
 			     1))
 		return l->set;

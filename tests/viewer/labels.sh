@@ -76,6 +76,22 @@ done
 check "--tags: worker-2's share" "$(grep ': worker-2$' "$WORK/t.txt" | awk '{ print $1 }')" 3000.0
 check "--tags: POST's share" "$(grep ': POST /users$' "$WORK/t.txt" | awk '{ print $1, $2 }')" "2000.0 (66.67%):"
 
+# ALLOCPROF_THREAD_LABELS=0: no thread or tid, one record per stack; the
+# program's own labels stay
+mkdir "$WORK/c"
+(cd "$WORK/c" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_THREAD_LABELS=0 ALLOCPROF_OUT="$WORK/c/p.pb.gz" \
+	"$PROGS/labelled" 3 1000 > out.txt)
+"$ALLOCPROF" top --tags -alloc_objects "$WORK/c/p.pb.gz" > "$WORK/t.txt"
+check "THREAD_LABELS=0: no thread label" "$(grep -c '^ *thread:' "$WORK/t.txt" || true)" 0
+check "THREAD_LABELS=0: no tid label" "$(grep -c '^ *tid:' "$WORK/t.txt" || true)" 0
+check "THREAD_LABELS=0: request labels stay" "$(grep ': POST /users$' "$WORK/t.txt" | awk '{ print $1 }')" 2000.0
+top -tagfocus=request=GET "$WORK/c/p.pb.gz"
+check "THREAD_LABELS=0: request=GET /users: 1000" "$(row "$WORK/t.txt" request_site)" 1000
+# worker_site: one stack, so one sample for the three threads
+check "THREAD_LABELS=0: one worker_site sample" \
+	"$("$ALLOCPROF" traces "$WORK/c/p.pb.gz" | grep -c '^ *[0-9].*worker_site$')" 1
+check "with thread labels: three" "$("$ALLOCPROF" traces "$a" | grep -c '^ *[0-9].*worker_site$')" 3
+
 # merging: a and b as one
 top "$a" "$b"
 check "merged: worker_site 1000*(1+2+3) + 500*(1+2)" "$(row "$WORK/t.txt" worker_site)" 7500
