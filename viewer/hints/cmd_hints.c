@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: allocprof hints [OPTIONS] PROFILE\n"
+	fputs("usage: allocprof hints [OPTIONS] PROFILE...\n"
 	      "\n"
 	      "Lists the allocation sites (the program's own line, as `allocprof top --by\n"
 	      "site` names them) where a common fix would remove allocations: the fix, the\n"

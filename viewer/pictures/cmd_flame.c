@@ -14,7 +14,7 @@
 
 static void help(FILE *f)
 {
-	fputs("usage: allocprof flame [OPTIONS] [-o OUT.svg] PROFILE\n"
+	fputs("usage: allocprof flame [OPTIONS] [-o OUT.svg] PROFILE...\n"
 	      "\n"
 	      "Draws a flame graph of PROFILE as one self-contained SVG file (script and\n"
 	      "style inline, nothing fetched): one box per stack frame, as wide as the\n"

@@ -14,7 +14,7 @@
 
 static void help(FILE *f)
 {
-	fputs("usage: allocprof graph [OPTIONS] [-o OUT.svg|OUT.dot] PROFILE\n"
+	fputs("usage: allocprof graph [OPTIONS] [-o OUT.svg|OUT.dot] PROFILE...\n"
 	      "\n"
 	      "Draws the call graph of PROFILE the way `go tool pprof -svg` does: a box\n"
 	      "per function (or line, file, ...) with its flat and cum values, sized by\n"

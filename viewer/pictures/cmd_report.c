@@ -15,6 +15,10 @@
 static void help(FILE *f)
 {
 	fputs("usage: allocprof report [OPTIONS] [-o OUT.html] PROFILE [BASE]\n"
+	      "       allocprof report [OPTIONS] [-o OUT.html] [--diff BASE] PROFILE...\n"
+	      "\n"
+	      "Two operands are PROFILE and BASE; three or more, or any number with\n"
+	      "--diff BASE, are profiles merged into one, as go tool pprof merges them.\n"
 	      "\n"
 	      "Writes one HTML file that opens from disk in any browser with no network\n"
 	      "and no server (style, script and pictures inline):\n"
