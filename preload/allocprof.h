@@ -64,8 +64,9 @@ extern int allocprof_thread_counters(struct allocprof_counters *c) __attribute__
  * Setting a key that is set replaces its value; a NULL value removes the
  * key. Key and value are copied (at most 8 labels and 192 bytes of keys and
  * values per thread: -ENOSPC past that; -EINVAL for an empty key). Only the
- * calling thread's own memory is written: no lock, no allocation, a few
- * nanoseconds. Without the shim the inline wrappers below do nothing. */
+ * calling thread's own memory is written: no lock, no allocation, about 150
+ * instructions a call. Without the shim the inline wrappers below do
+ * nothing but test the weak symbol. */
 extern int allocprof_label_set(const char *key, const char *value) __attribute__((weak));
 extern void allocprof_label_clear(void) __attribute__((weak));
 

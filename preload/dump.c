@@ -151,7 +151,7 @@ enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE };
 struct sample_stream {
 	struct profile *p;
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
-	bool peak;             /* the in-use profile at the peak: two values, no labels */
+	bool peak;             /* the in-use profile at the peak: two values, labels of the set only */
 	size_t next;           /* the stack to look at next */
 	uint64_t frames[CONFIG_DEPTH_MAX + 1];
 	uint32_t locs[CONFIG_DEPTH_MAX + 1];
