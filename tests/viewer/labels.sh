@@ -135,5 +135,14 @@ st=0
 "$ALLOCPROF" top "$a" "$WORK/a/p.peak.pb.gz" > /dev/null 2> "$WORK/e.txt" || st=$?
 check "the peak profile (two sample types) does not merge: status 1" "$st" 1
 grep -q 'incompatible sample types' "$WORK/e.txt" && ok "and says why" || not_ok "said: $(cat "$WORK/e.txt")"
+# run names the merged view of a run of several processes, and it works
+mkdir "$WORK/run"
+"$ALLOCPROF" run --rate 1 -o "$WORK/run" sh -c "'$PROGS/labelled' 2 100; '$PROGS/labelled' 1 100" \
+	> /dev/null 2> "$WORK/run/err.txt"
+merged=$(sed -n 's/^allocprof: all of them: allocprof top //p' "$WORK/run/err.txt")
+check "run: the merged view names 3 profiles" "$(echo "$merged" | wc -w)" 3
+# shellcheck disable=SC2086
+top $merged
+check "run: the merged view's worker_site is both runs' 100*(1+2) + 100*1" "$(row "$WORK/t.txt" worker_site)" 400
 check "merge without -o: usage" "$("$ALLOCPROF" merge "$a" "$b" > /dev/null 2>&1 || echo $?)" 2
 finish
