@@ -2,11 +2,15 @@
  * carries. Worker k, named "worker-k" by itself, makes k+1 times PER blocks
  * of 40 bytes at worker_site; main, labelled request=GET /users then
  * request=POST /users, makes PER and 2*PER blocks of 24 bytes at
- * request_site, then PER unlabelled ones.
- * usage: labelled NWORKERS PER */
+ * request_site, then PER unlabelled ones. With "rename", one more thread
+ * named "before" makes PER blocks at rename_site, renames itself "after",
+ * sleeps 30 ms (the shim reads a name again after 10 ms) and makes 2*PER.
+ * usage: labelled NWORKERS PER [rename] */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "allocprof.h"
@@ -15,6 +19,22 @@ static int per = 1000;
 
 __attribute__((noinline)) static void *worker_site(void) { return malloc(40); }
 __attribute__((noinline)) static void *request_site(void) { return malloc(24); }
+__attribute__((noinline)) static void *rename_site(void) { return malloc(56); }
+
+static void *renamer(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "before");
+	for (int i = 0; i < per; i++)
+		free(rename_site());
+	pthread_setname_np(pthread_self(), "after");
+	struct timespec ts = {0, 30000000};
+	while (nanosleep(&ts, &ts))
+		;
+	for (int i = 0; i < 2 * per; i++)
+		free(rename_site());
+	return NULL;
+}
 
 static void *worker(void *arg)
 {
@@ -46,6 +66,11 @@ int main(int argc, char **argv)
 		pthread_create(&t[i], NULL, worker, (void *)i);
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
+	if (argc > 3 && !strcmp(argv[3], "rename")) {
+		pthread_t r;
+		pthread_create(&r, NULL, renamer, NULL);
+		pthread_join(r, NULL);
+	}
 	serve("GET /users", per);
 	serve("POST /users", 2 * per);
 	for (int i = 0; i < per; i++)

@@ -60,6 +60,14 @@ else
 	not_ok "tid=$tid:...: worker_site $lo"
 fi
 
+# a rename is seen by the samples taken 10 ms or more after it
+mkdir "$WORK/r"
+(cd "$WORK/r" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_OUT="$WORK/r/p.pb.gz" "$PROGS/labelled" 1 1000 rename > out.txt)
+top -tagfocus=thread=before "$WORK/r/p.pb.gz"
+check "rename: 1000 blocks under the first name" "$(row "$WORK/t.txt" rename_site)" 1000
+top -tagfocus=thread=after "$WORK/r/p.pb.gz"
+check "rename: 2000 under the new one, 30 ms later" "$(row "$WORK/t.txt" rename_site)" 2000
+
 # --tags is pprof's -tags, filters too
 for args in "-sample_index=alloc_objects" "" "-tagfocus=thread=main -sample_index=alloc_objects"; do
 	# shellcheck disable=SC2086
