@@ -46,6 +46,9 @@ static void usage(FILE *f)
 	      "                        name, file name or binary)\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
 	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE   keep only samples with a label KEY matching RE\n"
+	      "                        (thread=worker-2, request=GET; see allocprof help top)\n"
+	      "  --tagignore [KEY=]RE  drop samples with such a label\n"
 	      "  --tsv                 tab-separated rows with every figure of each site,\n"
 	      "                        for scripts\n"
 	      "\n", f);

@@ -48,7 +48,9 @@ static void help(FILE *f)
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
-	      "  --hide RE             take the frames matching RE out of the stacks\n",
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE, --tagignore [KEY=]RE\n"
+	      "                        keep or drop samples by label (see allocprof help top)\n",
 	      f);
 }
 

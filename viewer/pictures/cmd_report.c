@@ -61,6 +61,8 @@ static void help(FILE *f)
 	      "  --focus RE, --ignore RE\n"
 	      "                        keep only / drop samples with a frame matching RE\n"
 	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE, --tagignore [KEY=]RE\n"
+	      "                        keep or drop samples by label (see allocprof help top)\n"
 	      "  --width PX            width of the flame graphs (1200)\n"
 	      "  --min-width PX        flame frames narrower than this are merged (1)\n"
 	      "  --title TEXT          the page's title\n",
