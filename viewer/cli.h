@@ -43,7 +43,8 @@ enum cli_operands {
 	CLI_PROFILE,       /* PROFILE (and the base of --diff when given) */
 	CLI_REGEX_PROFILE, /* REGEX PROFILE: list, peek */
 	CLI_BASE_NEW,      /* BASE NEW, or NEW with --diff-base: diff */
-	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report */
+	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report (with CLI_MERGE,
+			    * three PROFILEs or more, or --diff BASE, merge) */
 };
 
 struct cli_spec {
