@@ -19,6 +19,7 @@
 #include "evclock.h"
 #include "event.h"
 #include "exact.h"
+#include "labels.h"
 #include "livetab.h"
 #include "ring_fast.h"
 #include "signals.h"
@@ -42,6 +43,7 @@ void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
 	evclock_init();
+	labels_init();
 	rss_every = evclock_nominal_ticks(10000000); /* 10 ms */
 	if (exact_mode())
 		exact_capture_init();
@@ -189,6 +191,8 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 				   ring_own_unwind_cache(t->ring));
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
+	uint32_t set = labels_current(t->tid, now);
+	h = labels_mix(h, set);
 	e->kind = EVENT_ALLOC;
 	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	e->tid = t->tid;
@@ -198,7 +202,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->alloc_time = now;
 	e->rss = maybe_rss(t, now);
 	e->free_time = 0;
-	e->free_tid = 0;
+	e->label_set = set;
 	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
 	e->free_pc = 0;
 	size_t len = sizeof(*e);

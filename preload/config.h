@@ -30,6 +30,7 @@ struct config {
 	bool on_crash;
 	bool on_term;           /* write the profile on a signal that ends the program */
 	bool unwind_cache;      /* exact mode: read call chains seen before back from the stack */
+	bool thread_labels;     /* samples carry the labels thread and tid */
 	bool stat;              /* counts only: no sampling, no unwinding (counters.h) */
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */
 	char manifest[CONFIG_PATH_MAX]; /* file that `allocprof run` reads, or "" */

@@ -12,6 +12,7 @@
 #include "evclock.h"
 #include "event.h"
 #include "exact.h"
+#include "labels.h"
 #include "pace.h"
 #include "ring.h"
 #include "stacktab.h"
@@ -25,6 +26,7 @@ static void on_event(struct ring *r, const struct event *e)
 						      e->nframes, e->flags & EVENT_TRUNCATED);
 		if (!s)
 			return;
+		labels_note_stack(stacktab_index(s), e->label_set);
 		if (exact_mode())
 			exact_alloc(r, s, e);
 		else

@@ -29,6 +29,7 @@
 #include "evclock.h"
 #include "exact.h"
 #include "frametree.h"
+#include "labels.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -138,6 +139,10 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		(unsigned long long)ring_count());
 	comment(p, "unique stacks: %llu, live sampled blocks: %llu", (unsigned long long)stacktab_count(),
 		(unsigned long long)(exact_mode() ? exact_live_blocks() : livetab_count()));
+	uint64_t sets, unlabelled;
+	labels_counts(&sets, &unlabelled);
+	comment(p, "label sets: %llu, samples without labels: %llu", (unsigned long long)sets,
+		(unsigned long long)unlabelled);
 	/* what the stacks cost: it grows with distinct call paths (frame
 	 * nodes), not with stacks times their depth */
 	comment(p, "stack table: %llu KiB for %llu frame nodes", (unsigned long long)(stacktab_memory() >> 10),
@@ -146,7 +151,7 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		rssmap_comment(p, &rss);
 }
 
-enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 };
+enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE };
 
 /* The samples of a dump, one per stack, made while the profile is encoded
  * (pprof_write.h): a sample holds its stack's location ids, so a table of
@@ -154,7 +159,7 @@ enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 };
 struct sample_stream {
 	struct profile *p;
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
-	bool peak;             /* the in-use profile at the peak: two values, no labels */
+	bool peak;             /* the in-use profile at the peak: two values, labels of the set only */
 	bool peak_only;        /* no full profile: only the stacks in use at the peak */
 	size_t next;           /* the stack to look at next */
 	uint64_t frames[CONFIG_DEPTH_MAX + 1];
@@ -392,6 +397,7 @@ static bool next_sample(void *ctx, struct pprof_sample *out)
 		out->values = st->values;
 		out->labels = st->labels;
 		out->nlabels = st->peak ? 0 : fate_labels(st, s, (uint32_t)out->nlocs);
+		out->nlabels += labels_export(st->p, labels_of_stack(stacktab_index(s)), st->labels + out->nlabels);
 		return true;
 	}
 	return false;

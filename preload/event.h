@@ -29,7 +29,10 @@ struct event {
 	uint64_t stack_hash; /* names the stack; the collector interns by it */
 	uint64_t alloc_time; /* event clock (evclock_now) after the real malloc */
 	uint64_t free_time;  /* FREE: capture clock before the real free */
-	uint32_t free_tid;   /* FREE: thread that freed */
+	union {
+		uint32_t free_tid;  /* FREE: thread that freed */
+		uint32_t label_set; /* ALLOC: the thread's label set (labels.h) */
+	};
 	uint32_t realloc_depth; /* how many reallocs moved this block so far */
 	uint64_t free_pc;    /* FREE: return address of free's caller, or 0 */
 	uint64_t rss;        /* the process's RSS in bytes when this event was made, or 0 */

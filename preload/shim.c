@@ -26,6 +26,7 @@
 #include "config.h"
 #include "counters.h"
 #include "dump.h"
+#include "labels.h"
 #include "livetab.h"
 #include "log.h"
 #include "maptab.h"
@@ -74,6 +75,7 @@ static void fork_child(void)
 	arena_reset_lock();
 	livetab_reset_locks();
 	collector_fork_child();
+	labels_fork_child();
 	shim_pid = getpid();
 	if (t->initialized)
 		t->tid = (uint32_t)syscall(SYS_gettid);

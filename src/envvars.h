@@ -54,6 +54,10 @@ enum envvar_type {
 	X(UNWIND_CACHE, unwind_cache, ENVVAR_BOOL, 1, "1", 0, 0,                                      \
 	  "with ALLOCPROF_RATE=1, a call chain seen before is checked against the stack and read "    \
 	  "back instead of unwound again; 0 unwinds every stack with libunwind")                      \
+	X(THREAD_LABELS, thread_labels, ENVVAR_BOOL, 1, "1", 0, 0,                                    \
+	  "0 leaves the labels thread and tid off the samples (the program's own labels stay): "     \
+	  "one stack record per stack instead of one per stack and thread, for programs with many " \
+	  "threads running the same code at ALLOCPROF_RATE=1")                                       \
 	X(SHORT_NS, short_ns, ENVVAR_SIZE, 1000000, "1000000", 0, UINT64_MAX,                         \
 	  "a block freed within this many nanoseconds counts in "                                     \
 	  "short_lived_objects/short_lived_space")                                                    \

@@ -14,6 +14,7 @@
 #include "figures.h"
 #include "filter.h"
 #include "pprof_read.h"
+#include "merge.h"
 #include "suggest.h"
 #include "usage.h"
 
@@ -24,6 +25,7 @@ enum {
 	O_ONCE, O_COUNT, O_INTERVAL, O_TIMEOUT,
 	O_RATE, O_SEED, O_QUIET, O_JSON, O_BUDGET, O_WRITE_BUDGET, O_MAX_INCREASE, O_MAX_FIGURE, O_SITES,
 	O_JUNIT,
+	O_TAGFOCUS, O_TAGIGNORE, O_TAGS,
 };
 
 static const struct {
@@ -54,6 +56,9 @@ static const struct {
 	{"focus", true, O_FOCUS, CLI_FILTER},
 	{"ignore", true, O_IGNORE, CLI_FILTER},
 	{"hide", true, O_HIDE, CLI_FILTER},
+	{"tagfocus", true, O_TAGFOCUS, CLI_FILTER},
+	{"tagignore", true, O_TAGIGNORE, CLI_FILTER},
+	{"tags", false, O_TAGS, CLI_TAGS},
 	{"o", true, O_OUTPUT, CLI_OUTPUT},
 	{"output", true, O_OUTPUT, CLI_OUTPUT},
 	{"source_path", true, O_SOURCE, CLI_SOURCE},
@@ -246,6 +251,15 @@ static int apply(const char *cmd, int k, const char *val, unsigned groups, struc
 		break;
 	case O_HIDE:
 		c->r.hide = val;
+		break;
+	case O_TAGFOCUS:
+		c->r.tagfocus = val;
+		break;
+	case O_TAGIGNORE:
+		c->r.tagignore = val;
+		break;
+	case O_TAGS:
+		c->tags = true;
 		break;
 	case O_OUTPUT:
 		c->output = val;
@@ -457,17 +471,25 @@ int cli_load(const char *path, struct profile *p)
  * usage error printed. */
 static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 {
+	bool merge = s->groups & CLI_MERGE;
+	c->paths = &c->path;
+	c->npaths = 1;
 	switch (s->operands) {
 	case CLI_PROFILE:
-		if (c->nargs != 1)
+		if (c->nargs != 1 && !(merge && c->nargs > 1))
 			return cli_usage_error(cmd, c->nargs ? "one profile at a time" : "no profile given");
 		c->path = c->args[0];
 		c->base_path = c->diff_base;
+		c->paths = (const char *const *)c->args;
+		c->npaths = c->nargs;
 		break;
 	case CLI_REGEX_PROFILE:
-		if (c->nargs != 2)
-			return cli_usage_error(cmd, "expects a regular expression and one profile");
+		if (c->nargs != 2 && !(merge && c->nargs > 2))
+			return cli_usage_error(cmd, merge ? "expects a regular expression and profiles"
+							  : "expects a regular expression and one profile");
 		c->path = c->args[1];
+		c->paths = (const char *const *)c->args + 1;
+		c->npaths = c->nargs - 1;
 		break;
 	case CLI_BASE_NEW:
 		if (c->diff_base && c->nargs == 1) {
@@ -481,10 +503,14 @@ static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 		}
 		break;
 	case CLI_PROFILE_BASE:
-		if (c->nargs < 1 || c->nargs > 2 || (c->nargs == 2 && c->diff_base))
+		/* PROFILE BASE is a diff; PROFILE... --diff BASE, or three or
+		 * more, merge the profiles */
+		if (c->nargs < 1 || (c->nargs == 2 && c->diff_base && !merge) || (c->nargs > 2 && !merge))
 			return cli_usage_error(cmd, c->nargs ? "expects PROFILE and at most one BASE" : "no profile given");
 		c->path = c->args[0];
-		c->base_path = c->nargs == 2 ? c->args[1] : c->diff_base;
+		c->base_path = c->nargs == 2 && !c->diff_base ? c->args[1] : c->diff_base;
+		c->paths = (const char *const *)c->args;
+		c->npaths = c->nargs == 2 && !c->diff_base ? 1 : c->nargs;
 		break;
 	case CLI_PROGRAM:
 		if (!c->nargs)
@@ -501,6 +527,36 @@ static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 	}
 	}
 	return 0;
+}
+
+/* paths[0..n) read and merged into p (go tool pprof a b c). 0 or 1. */
+static int load_merged(const char *const *paths, int n, struct profile *p)
+{
+	if (n == 1)
+		return cli_load(paths[0], p);
+	struct profile *in = calloc((size_t)n, sizeof(*in));
+	struct profile **ptrs = calloc((size_t)n, sizeof(*ptrs));
+	int loaded = 0, rc = 1;
+	if (!in || !ptrs) {
+		fprintf(stderr, "allocprof: out of memory\n");
+		goto out;
+	}
+	for (; loaded < n; loaded++) {
+		if (cli_load(paths[loaded], &in[loaded]))
+			goto out;
+		ptrs[loaded] = &in[loaded];
+	}
+	char err[300];
+	if (merge_profiles(p, ptrs, (size_t)n, err, sizeof(err)) < 0)
+		fprintf(stderr, "allocprof: cannot merge %s and the other profiles: %s\n", paths[0], err);
+	else
+		rc = 0;
+out:
+	for (int i = 0; i < loaded; i++)
+		profile_release(&in[i]);
+	free(in);
+	free(ptrs);
+	return rc;
 }
 
 bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, int *status)
@@ -530,7 +586,7 @@ bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, i
 			goto fail;
 		c->has_base = true;
 	}
-	if (cli_load(c->path, &c->p))
+	if (load_merged(c->paths, c->npaths, &c->p))
 		goto fail;
 	c->loaded = true;
 	if (!base_first && c->base_path) {

@@ -41,6 +41,8 @@ enum {
 	CLI_JSON = 1 << 18,  /* --json */
 	CLI_CHECK = 1 << 19, /* --budget, --write-budget, --max-*, --sites, --junit */
 	CLI_LEAKS = 1 << 21, /* leaks: -n only */
+	CLI_TAGS = 1 << 22,  /* --tags: the labels report instead of the table */
+	CLI_MERGE = 1 << 23, /* several PROFILEs, merged as go tool pprof merges them */
 };
 
 enum { CLI_NFIGURES = 4 }; /* check's figures: allocs, bytes, peak, inuse */
@@ -50,7 +52,8 @@ enum cli_operands {
 	CLI_PROFILE,       /* PROFILE (and the base of --diff when given) */
 	CLI_REGEX_PROFILE, /* REGEX PROFILE: list, peek */
 	CLI_BASE_NEW,      /* BASE NEW, or NEW with --diff-base: diff */
-	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report */
+	CLI_PROFILE_BASE,  /* PROFILE [BASE], or --diff BASE: report (with CLI_MERGE,
+			    * three PROFILEs or more, or --diff BASE, merge) */
 	/* nothing loaded: the command reads its operands itself */
 	CLI_PROGRAM,       /* PROG [ARGS...]: run, stat; options end at PROG */
 	CLI_FIGURES,       /* BASELINE NEW, or NEW with --budget or --write-budget: check */
@@ -85,10 +88,13 @@ struct cli {
 	const char *budget, *write_budget, *junit;
 	const char *max_increase, *max_figure[CLI_NFIGURES]; /* --max-allocs ... in FIG_* order */
 	int sites;
+	bool tags;   /* --tags */
 	char **args; /* the operands, in order */
 	int nargs;
-	/* what cli_start loaded */
+	/* what cli_start loaded: with CLI_MERGE, paths[0..npaths) merged into p */
 	const char *path, *base_path; /* base_path NULL: no base */
+	const char *const *paths;
+	int npaths;
 	struct profile p, base;
 	struct rx re; /* CLI_REGEX_PROFILE */
 	bool loaded, has_base, has_re;

@@ -235,7 +235,7 @@ out:
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_SOURCE | CLI_FILTER | CLI_NODES, CLI_REGEX_PROFILE,
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_SOURCE | CLI_FILTER | CLI_NODES | CLI_MERGE, CLI_REGEX_PROFILE,
 					     NULL};
 	struct cli c;
 	int rc;

@@ -64,7 +64,7 @@ static int peek(struct report *r, const struct rx *re, const char *pattern)
 
 int cmd_peek(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_FILTER, CLI_REGEX_PROFILE, NULL};
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_SORT | CLI_FILTER | CLI_MERGE, CLI_REGEX_PROFILE, NULL};
 	struct cli c;
 	int rc;
 	if (!cli_start(argc, argv, &spec, &c, &rc))

@@ -29,6 +29,9 @@
 /* What the shim's ALLOCPROF_RATE accepts: a positive number, then k, m or
  * g (and an optional b). Checked here so a typo fails before the program
  * runs instead of being replaced by the default. */
+/* Up to this many processes with profiles, run names the merged view. */
+enum { MERGE_SUGGEST_UP_TO = 8 };
+
 static bool valid_rate(const char *s)
 {
 	bool nonzero = false;
@@ -386,6 +389,13 @@ static int report_profiles(int fd, pid_t child, const char *prog, const char *di
 	if (next != SIZE_MAX)
 		fprintf(stderr, "allocprof: next: allocprof top %s%s\n", shell_path(recs[last[next]].path, q, sizeof(q)),
 			next == direct ? "" : "   (the largest profile; the program run wrote none)");
+	if (nlast > 1 && nlast <= MERGE_SUGGEST_UP_TO) {
+		/* the whole run as one profile, as go tool pprof merges them */
+		fprintf(stderr, "allocprof: all of them: allocprof top");
+		for (size_t k = 0; k < nlast; k++)
+			fprintf(stderr, " %s", shell_path(recs[last[k]].path, q, sizeof(q)));
+		fprintf(stderr, "\n");
+	}
 	int count = (int)nlast;
 	free(last);
 	free(empty);

@@ -153,7 +153,7 @@ static int summary(struct profile *p, const struct cli *c, const char *path)
 
 int cmd_summary(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_NODES, CLI_PROFILE, NULL};
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_NODES | CLI_MERGE, CLI_PROFILE, NULL};
 	struct cli c;
 	int rc;
 	if (!cli_start(argc, argv, &spec, &c, &rc))

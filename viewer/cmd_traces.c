@@ -169,7 +169,7 @@ static int traces(struct report *r)
 
 int cmd_traces(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER, CLI_PROFILE, NULL};
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_MERGE, CLI_PROFILE, NULL};
 	struct cli c;
 	int rc;
 	if (!cli_start(argc, argv, &spec, &c, &rc))

@@ -18,6 +18,7 @@ static const struct {
 	{"peek", cmd_peek},
 	{"traces", cmd_traces},
 	{"diff", cmd_diff},
+	{"merge", cmd_merge},
 	{"summary", cmd_summary},
 	{"leaks", cmd_leaks},
 	{"hints", cmd_hints},

@@ -13,6 +13,7 @@ int cmd_list(int argc, char **argv);
 int cmd_peek(int argc, char **argv);
 int cmd_traces(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_symbolize(int argc, char **argv);

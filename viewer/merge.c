@@ -1,9 +1,11 @@
 /* merge: copies each profile's mappings, functions and locations into the
  * output with its string and index references translated; functions are
- * interned, so a function present in both profiles appears once. */
+ * interned, so a function present in several profiles appears once. Equal
+ * samples stay apart: every report merges them (filter_merge), as pprof. */
 #include "merge.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,5 +152,97 @@ out:
 	xlate_free(&xb);
 	free(same);
 	free(base_of);
+	return rc;
+}
+
+static bool same_type(const struct profile *a, const struct pf_value_type *ta, const struct profile *b,
+		      const struct pf_value_type *tb)
+{
+	return !strcmp(profile_str(a, ta->type), profile_str(b, tb->type)) &&
+	       !strcmp(profile_str(a, ta->unit), profile_str(b, tb->unit));
+}
+
+/* pprof's compatible(): the same period type and the same sample types in
+ * the same order. */
+static bool compatible(const struct profile *a, const struct profile *b, char *err, size_t errlen)
+{
+	if (!same_type(a, &a->period_type, b, &b->period_type)) {
+		snprintf(err, errlen, "incompatible period types %s/%s and %s/%s",
+			 profile_str(a, a->period_type.type), profile_str(a, a->period_type.unit),
+			 profile_str(b, b->period_type.type), profile_str(b, b->period_type.unit));
+		return false;
+	}
+	bool ok = a->ntypes == b->ntypes;
+	for (size_t t = 0; ok && t < a->ntypes; t++)
+		ok = same_type(a, &a->sample_types[t], b, &b->sample_types[t]);
+	if (!ok)
+		snprintf(err, errlen, "incompatible sample types (%zu types, first %s, and %zu, first %s)",
+			 a->ntypes, a->ntypes ? profile_str(a, a->sample_types[0].type) : "none", b->ntypes,
+			 b->ntypes ? profile_str(b, b->sample_types[0].type) : "none");
+	return ok;
+}
+
+/* pprof's combineHeaders: the earliest time, the durations summed, the
+ * largest period, every comment once, the first default sample type. */
+static void combine_headers(struct profile *out, struct profile *const *ins, size_t n)
+{
+	const struct profile *f = ins[0];
+	out->drop_frames = profile_cstr(out, profile_str(f, f->drop_frames));
+	out->keep_frames = profile_cstr(out, profile_str(f, f->keep_frames));
+	out->period_type.type = profile_cstr(out, profile_str(f, f->period_type.type));
+	out->period_type.unit = profile_cstr(out, profile_str(f, f->period_type.unit));
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = ins[i];
+		if (!out->time_nanos || (p->time_nanos && p->time_nanos < out->time_nanos))
+			out->time_nanos = p->time_nanos;
+		out->duration_nanos += p->duration_nanos;
+		if (p->period > out->period)
+			out->period = p->period;
+		if (!out->default_sample_type && p->default_sample_type)
+			out->default_sample_type = profile_cstr(out, profile_str(p, p->default_sample_type));
+		for (size_t c = 0; c < p->ncomments; c++) {
+			const char *text = profile_str(p, p->comments[c]);
+			bool seen = false;
+			for (size_t k = 0; k < out->ncomments && !seen; k++)
+				seen = !strcmp(profile_str(out, out->comments[k]), text);
+			if (!seen)
+				profile_add_comment(out, text);
+		}
+	}
+}
+
+int merge_profiles(struct profile *out, struct profile *const *ins, size_t n, char *err, size_t errlen)
+{
+	profile_init(out);
+	snprintf(err, errlen, "out of memory");
+	if (!n)
+		return -EINVAL;
+	for (size_t i = 1; i < n; i++)
+		if (!compatible(ins[0], ins[i], err, errlen))
+			return -EINVAL;
+	int *same = malloc((ins[0]->ntypes + 1) * sizeof(int));
+	if (!same)
+		return -ENOMEM;
+	for (size_t t = 0; t < ins[0]->ntypes; t++) {
+		const struct pf_value_type *vt = &ins[0]->sample_types[t];
+		profile_add_sample_type(out, profile_str(ins[0], vt->type), profile_str(ins[0], vt->unit));
+		same[t] = (int)t;
+	}
+	combine_headers(out, ins, n);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct xlate x;
+		rc = copy_tables(out, ins[i], &x);
+		if (!rc)
+			rc = copy_samples(out, ins[i], &x, same, false);
+		xlate_free(&x);
+	}
+	free(same);
+	if (!rc && out->failed)
+		rc = -ENOMEM;
+	if (rc < 0) {
+		profile_release(out);
+		profile_init(out);
+	}
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "gopath.h"
 #include "site.h"
+#include "tags.h"
 #include "units.h"
 
 static int sample_index(const struct profile *p, const char *want)
@@ -130,6 +131,11 @@ int report_open(struct report *r, struct profile *p, const struct ropts *o)
 		fprintf(stderr, "allocprof: no frame matches --focus '%s'\n", o->focus);
 	if (o->ignore && !any_ignore)
 		fprintf(stderr, "allocprof: no frame matches --ignore '%s'\n", o->ignore);
+	int trc = tags_select(p, o->tagfocus, o->tagignore, &r->sample_on);
+	if (trc == 1)
+		goto nomem;
+	if (trc)
+		return trc;
 	/* no warning when nothing matches: a second report over the same
 	 * profile finds the frames already hidden */
 	bool any_hide;
@@ -291,7 +297,7 @@ void report_labels(const struct report *r, FILE *out, bool profile_labels)
 		report_profile_labels(r, out);
 	else
 		fprintf(out, "Type: %s\n", r->type);
-	if (r->o.focus || r->o.ignore || r->o.hide) {
+	if (r->o.focus || r->o.ignore || r->o.hide || r->o.tagfocus || r->o.tagignore) {
 		fprintf(out, "Active filters:\n");
 		if (r->o.focus)
 			active_filter(out, "focus", r->o.focus);
@@ -299,6 +305,10 @@ void report_labels(const struct report *r, FILE *out, bool profile_labels)
 			active_filter(out, "ignore", r->o.ignore);
 		if (r->o.hide)
 			active_filter(out, "hide", r->o.hide);
+		if (r->o.tagfocus)
+			active_filter(out, "tagfocus", r->o.tagfocus);
+		if (r->o.tagignore)
+			active_filter(out, "tagignore", r->o.tagignore);
 	}
 	int64_t flat = 0;
 	for (size_t i = 0; i < r->norder; i++)

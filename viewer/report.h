@@ -25,6 +25,7 @@ struct ropts {
 	bool rawpaths;            /* traces: do not trim build prefixes */
 	bool by_site;             /* rows are sites (site.h), at line granularity */
 	const char *hide;         /* pprof's -hide: frames taken out of the stacks */
+	const char *tagfocus, *tagignore; /* applied by cli_start (tags.h); shown here */
 };
 
 struct report {

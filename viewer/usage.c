@@ -44,7 +44,14 @@ const size_t usage_nenvvars = sizeof(usage_envvars) / sizeof(usage_envvars[0]);
 	"                        name, file name or binary)\n" \
 	"  --ignore RE           drop samples with a frame matching RE\n" \
 	"  --hide RE             take the frames matching RE out of the stacks (pprof's\n" \
-	"                        -hide); a sample left without frames goes\n"
+	"                        -hide); a sample left without frames goes\n" \
+	"  --tagfocus [KEY=]RE[,RE...]\n" \
+	"                        keep only samples with a label KEY whose value\n" \
+	"                        matches RE (thread=worker-2, request=GET); without\n" \
+	"                        KEY, a label \"key:value\" matching every RE; a number\n" \
+	"                        or range instead of RE compares numeric labels\n" \
+	"                        (tid=1234, tid=1000:2000, size_min=64kb:)\n" \
+	"  --tagignore [KEY=]RE  drop samples with such a label\n"
 #define NODE_OPTS \
 	"  -n, --nodecount N     show at most N rows\n" \
 	"  --nodefraction F      hide rows whose cum is below F of the total (0.005)\n" \
@@ -137,15 +144,20 @@ static const struct {
 	 "  --json                the verdict as JSON on stdout instead of the table\n"
 	 "  --junit FILE          also a JUnit XML report, a test case per figure\n"},
 	{"top", "the functions (or lines, files) that allocate most",
-	 "usage: allocprof top [OPTIONS] PROFILE\n"
+	 "usage: allocprof top [OPTIONS] PROFILE...\n"
 	 "\n"
 	 "Prints a table like `go tool pprof -top`: flat (allocated in the row itself),\n"
 	 "flat%, sum% (running total), cum (including what it calls), cum%, name.\n"
-	 "Counts print as exact integers, bytes in pprof's units (2.29MB).\n"
+	 "Counts print as exact integers, bytes in pprof's units (2.29MB). Several\n"
+	 "profiles are merged first, as `go tool pprof -top A B C` merges them.\n"
 	 "\n" REPORT_OPTS BY_OPTS SITE_OPTS
-	 "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
+	 "  --cum                 sort by cum instead of flat\n"
+	 "  --tags                instead of the table, the samples' labels (thread, tid,\n"
+	 "                        the program's own, the lifetimes): per label, the\n"
+	 "                        total and its split by value (`go tool pprof -tags`)\n"
+	 NODE_OPTS FILTER_OPTS},
 	{"list", "annotated source of the functions matching a pattern",
-	 "usage: allocprof list [OPTIONS] REGEX PROFILE\n"
+	 "usage: allocprof list [OPTIONS] REGEX PROFILE...\n"
 	 "\n"
 	 "For every function whose name matches REGEX, prints its source file with\n"
 	 "flat and cum beside each line, showing the lines that allocate and a few\n"
@@ -159,14 +171,14 @@ static const struct {
 	 "  -n N                  only the N matching functions with the biggest flat\n"
 	 "                        (then cum), biggest first\n" FILTER_OPTS},
 	{"peek", "callers and callees of the functions matching a pattern",
-	 "usage: allocprof peek [OPTIONS] REGEX PROFILE\n"
+	 "usage: allocprof peek [OPTIONS] REGEX PROFILE...\n"
 	 "\n"
 	 "Like `go tool pprof -peek`: for every row matching REGEX, its callers above\n"
 	 "it and its callees below it, each with its value and its share of the row's\n"
 	 "cum.\n"
 	 "\n" REPORT_OPTS BY_OPTS "  --cum                 sort by cum instead of flat\n" FILTER_OPTS},
 	{"traces", "every sampled stack with its value",
-	 "usage: allocprof traces [OPTIONS] PROFILE\n"
+	 "usage: allocprof traces [OPTIONS] PROFILE...\n"
 	 "\n"
 	 "Like `go tool pprof -traces`: each sample's labels, value and stack, leaf\n"
 	 "first.\n"
@@ -187,8 +199,20 @@ static const struct {
 	 "                        samples negated and labelled pprof::base) that\n"
 	 "                        `go tool pprof` opens\n"
 	 REPORT_OPTS BY_OPTS SITE_OPTS "  --cum                 sort by cum instead of flat\n" NODE_OPTS FILTER_OPTS},
+	{"merge", "several profiles merged into one file",
+	 "usage: allocprof merge -o OUT PROFILE...\n"
+	 "\n"
+	 "Writes one profile holding the samples of all PROFILEs, as\n"
+	 "`go tool pprof -proto A B C > OUT` merges them: profiles of one kind (the\n"
+	 "same sample types and period type, else status 1), the earliest start\n"
+	 "time, the durations summed, the largest period, each comment once. The\n"
+	 "timelines of in-use bytes and RSS are not merged. top, list, peek, traces,\n"
+	 "summary, hints, flame, graph and report merge the profiles they are given\n"
+	 "the same way.\n"
+	 "\n"
+	 "  -o, --output FILE     where to write it (required)\n"},
 	{"summary", "totals, what was in use at exit, the biggest sites",
-	 "usage: allocprof summary [OPTIONS] PROFILE\n"
+	 "usage: allocprof summary [OPTIONS] PROFILE...\n"
 	 "\n"
 	 "Prints the total of every sample type, what was still in use when the\n"
 	 "profile was written (at exit: the leaks), and the ten biggest allocation\n"

@@ -276,6 +276,6 @@ run_rc "timeline --icicle" 2 "$ALLOCPROF" timeline --icicle "$KS"
 has "timeline --icicle: does not apply" "$WORK/err" "does not apply to this command"
 run_rc "flame --sample-index=nope" 2 "$ALLOCPROF" flame --sample-index=nope -o x.svg "$KS"
 run_rc "flame --min-width=x" 2 "$ALLOCPROF" flame --min-width=x "$KS"
-run_rc "report with three profiles" 2 "$ALLOCPROF" report "$KS" "$KS" "$KS"
+run_rc "report with three profiles merges them" 0 "$ALLOCPROF" report -o "$WORK/three.html" "$KS" "$KS" "$KS"
 
 finish

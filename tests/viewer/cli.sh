@@ -52,7 +52,10 @@ usage "bad focus expression" top --focus '[' "$P"
 usage "unknown sample type" top --sample-index bogus "$P"
 usage "sample index out of range" top -sample_index=9 "$P"
 usage "option of another command" traces --cum "$P"
-usage "two profiles to top" top "$P" "$P"
+usage "two profiles to timeline" timeline "$P" "$P"
+usage "list with a pattern only" list main
+usage "bad tagfocus expression" top --tagfocus "thread=[" "$P"
+usage "--tags is top's" traces --tags "$P"
 usage "run --rate 0" run --rate 0 true
 usage "run --rate 12x" run --rate 12x true
 usage "run --seed x" run --seed x true

@@ -61,4 +61,23 @@ for args in "" "-sample_index=alloc_objects" "-lines -sample_index=alloc_objects
 	same "diff -o $args, read by pprof" "$WORK/c.txt" "$WORK/b.txt"
 done
 
+# labels: --tags is -tags on every committed profile; numeric tag filters
+# (values, ranges, units) and string ones on ours; two profiles merged
+for f in "$DATA"/*.pb.gz "$WORK/tricky.pb.gz"; do
+	"$ALLOCPROF" top --tags "$f" > "$WORK/a.txt" 2> /dev/null || true
+	gopprof -tags "$f" > "$WORK/b.txt" 2> /dev/null || true
+	same "$(basename "$f" .pb.gz) --tags = pprof -tags" "$WORK/a.txt" "$WORK/b.txt"
+done
+f="$DATA/known_sites.pb.gz"
+for args in "-tagfocus=size_min=64b:" "-tagfocus=size_max=:1kb -sample_index=alloc_objects" \
+	"-tagfocus=size_max=100b:10kb" "-tagignore=lifetime_le_1us=1:" "-tagfocus=live_max=1" \
+	"-tagfocus=freed_at=main" "-tagignore=freed_at:site" "-tagfocus=size_min=1:2:3"; do
+	# shellcheck disable=SC2086
+	compare "known_sites top $args" "$f" -top $args
+done
+compare "known_sites traces -tagfocus" "$f" -traces -tagfocus=size_min=100b:
+"$ALLOCPROF" top -lines "$DATA/request_before.pb.gz" "$DATA/request_after.pb.gz" > "$WORK/a.txt" 2> /dev/null
+gopprof -top -lines "$DATA/request_before.pb.gz" "$DATA/request_after.pb.gz" > "$WORK/b.txt" 2> /dev/null
+same "top of two profiles = pprof's merge" "$WORK/a.txt" "$WORK/b.txt"
+
 finish

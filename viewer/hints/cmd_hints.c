@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: allocprof hints [OPTIONS] PROFILE\n"
+	fputs("usage: allocprof hints [OPTIONS] PROFILE...\n"
 	      "\n"
 	      "Lists the allocation sites (the program's own line, as `allocprof top --by\n"
 	      "site` names them) where a common fix would remove allocations: the fix, the\n"
@@ -46,6 +46,9 @@ static void usage(FILE *f)
 	      "                        name, file name or binary)\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
 	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE   keep only samples with a label KEY matching RE\n"
+	      "                        (thread=worker-2, request=GET; see allocprof help top)\n"
+	      "  --tagignore [KEY=]RE  drop samples with such a label\n"
 	      "  --tsv                 tab-separated rows with every figure of each site,\n"
 	      "                        for scripts\n"
 	      "\n", f);
@@ -152,7 +155,7 @@ static int hints(struct profile *p, struct cli *o)
 
 int cmd_hints(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_HINTS, CLI_PROFILE, usage};
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_HINTS | CLI_MERGE, CLI_PROFILE, usage};
 	struct cli c;
 	int rc;
 	if (!cli_start(argc, argv, &spec, &c, &rc))

@@ -138,7 +138,7 @@ static void concurrency(FILE *out, const struct hint *h)
 			share(s->recursive, s->objects, b));
 	if (h->many_live && s->live_thread_stacks > 0 && s->live_thread_stacks == s->live_stacks)
 		fprintf(out, ", up to %s%s live at once in one thread", count(s->live_max_thread, b),
-			s->live_thread_stacks > 1 ? " (summed over its stacks)" : "");
+			s->live_thread_summed > 1 ? " (summed over its stacks)" : "");
 	else if (h->many_live && s->live_known && s->live_stacks > 1)
 		fprintf(out, ", up to %s live at once (the sum of its %d stacks' peaks)", count(s->live_max, b),
 			s->live_stacks);

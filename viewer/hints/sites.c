@@ -23,6 +23,7 @@ const char *const site_life_bounds[SITE_LIFE_BUCKETS] = {
 enum key {
 	K_OTHER, K_SIZE_MIN, K_SIZE_MAX, K_FREED, K_SAME_THREAD, K_SAME_FUNCTION, K_MOVED,
 	K_CHAINS, K_CHAIN_MOVES, K_CHAIN_BYTES, K_FREED_AT, K_LIVE_MAX, K_LIVE_MAX_SAMPLED, K_LIVE_MAX_THREAD,
+	K_TID,
 	K_LIFE, /* K_LIFE + bucket */
 	K_UNSEEN = 0x7f,
 };
@@ -35,6 +36,7 @@ static const char *const key_names[] = {
 	[K_FREED_AT] = PPROF_LABEL_FREED_AT,
 	[K_LIVE_MAX] = PPROF_LABEL_LIVE_MAX, [K_LIVE_MAX_SAMPLED] = PPROF_LABEL_LIVE_MAX_SAMPLED,
 	[K_LIVE_MAX_THREAD] = PPROF_LABEL_LIVE_MAX_THREAD,
+	[K_TID] = "tid",
 };
 
 static uint8_t classify(const char *k)
@@ -69,7 +71,19 @@ struct where {
 };
 enum { WHERE_MAX = 8 };
 
+/* live_max_thread per thread: a stack run by several threads is one sample
+ * per thread (the shim's thread labels), and blocks of two threads are
+ * never held by one; past THREADS_MAX threads the rest count as one. */
+enum { THREADS_MAX = 16 };
+struct thread_live {
+	int64_t tid;
+	double live;
+	int samples;
+};
+
 struct acc {
+	struct thread_live threads[THREADS_MAX + 1]; /* the last: every other thread */
+	int nthreads;
 	struct where where[WHERE_MAX];
 	double in_caller[WHERE_MAX];
 	int depth[WHERE_MAX];
@@ -97,7 +111,22 @@ static double clamp0(int64_t v)
 	return v > 0 ? (double)v : 0;
 }
 
-static void add_label(struct site *st, struct acc *a, uint8_t k, double v)
+static void add_thread_live(struct acc *a, int64_t tid, double v)
+{
+	int i = 0;
+	while (i < a->nthreads && a->threads[i].tid != tid)
+		i++;
+	if (i == a->nthreads) {
+		if (a->nthreads < THREADS_MAX)
+			a->threads[a->nthreads++].tid = tid;
+		else
+			i = THREADS_MAX;
+	}
+	a->threads[i].live += v;
+	a->threads[i].samples++;
+}
+
+static void add_label(struct site *st, struct acc *a, uint8_t k, double v, int64_t tid)
 {
 	switch (k) {
 	case K_SIZE_MIN:
@@ -124,7 +153,7 @@ static void add_label(struct site *st, struct acc *a, uint8_t k, double v)
 		break;
 	case K_LIVE_MAX_SAMPLED: st->live_max_sampled += v; break;
 	case K_LIVE_MAX_THREAD:
-		st->live_max_thread += v;
+		add_thread_live(a, tid, v);
 		st->live_thread_stacks++;
 		break;
 	default:
@@ -144,6 +173,11 @@ static int finish(struct sites *s, const struct profile *p, struct acc *accs)
 	for (size_t i = 0; i < s->n; i++) {
 		struct site *st = &s->v[i];
 		const struct acc *a = &accs[i];
+		for (int k = 0; k <= THREADS_MAX; k++)
+			if (a->threads[k].samples && a->threads[k].live >= st->live_max_thread) {
+				st->live_max_thread = a->threads[k].live;
+				st->live_thread_summed = a->threads[k].samples;
+			}
 		for (int b = 0; s->duration_ns > 0 && b < SITE_LIFE_BUCKETS; b++)
 			st->live_mean_floor += st->life[b] * life_floor(b) / ((double)s->duration_ns / 1e9);
 		int best = -1;
@@ -231,7 +265,7 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			uint32_t key = ls[k].key;
 			if (key < p->strings.n && kinds[key] == K_UNSEEN)
 				kinds[key] = classify(profile_str(p, key));
-			if (key < p->strings.n && kinds[key] != K_OTHER) {
+			if (key < p->strings.n && kinds[key] != K_OTHER && kinds[key] != K_TID) {
 				s->fate_labels = true;
 				if (kinds[key] == K_FREED_AT || kinds[key] == K_SAME_FUNCTION)
 					freed_at_seen = true;
@@ -270,6 +304,10 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			st->recursive += objects;
 		double freed = 0, same_function = 0;
 		uint32_t where = 0;
+		int64_t tid = 0;
+		for (uint32_t k = 0; k < sm->nlabels; k++)
+			if (ls[k].key < p->strings.n && kinds[ls[k].key] == K_TID && !ls[k].str)
+				tid = ls[k].num;
 		for (uint32_t k = 0; k < sm->nlabels; k++) {
 			const struct pf_label *l = &ls[k];
 			uint8_t kind = l->key < p->strings.n ? kinds[l->key] : K_OTHER;
@@ -288,7 +326,8 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 				same_function += clamp0(l->num);
 				continue;
 			}
-			add_label(st, a, kind, clamp0(l->num));
+			if (kind != K_TID)
+				add_label(st, a, kind, clamp0(l->num), tid);
 		}
 		int depth = -1;
 		if (where) {

@@ -36,10 +36,13 @@ struct site {
 	double live_max, live_max_sampled;
 	bool live_known;
 	int live_stacks;          /* stacks whose peaks live_max sums */
-	/* the most sampled blocks one thread held at once, summed likewise;
-	 * known when every stack with live_max has it */
+	/* the most sampled blocks one thread held at once, summed likewise
+	 * over the stacks of one thread (label tid; samples without it are one
+	 * thread), the most of any thread; known when every stack with
+	 * live_max has it */
 	double live_max_thread;
 	int live_thread_stacks;
+	int live_thread_summed;   /* samples summed into live_max_thread */
 	double recursive;         /* objects of stacks calling the site's function again */
 	/* blocks live at once on average over the run, at least: each freed
 	 * block counted for the lower bound of its lifetime bucket (Little's

@@ -15,7 +15,7 @@
 
 static void help(FILE *f)
 {
-	fputs("usage: allocprof flame [OPTIONS] [-o OUT.svg] PROFILE\n"
+	fputs("usage: allocprof flame [OPTIONS] [-o OUT.svg] PROFILE...\n"
 	      "\n"
 	      "Draws a flame graph of PROFILE as one self-contained SVG file (script and\n"
 	      "style inline, nothing fetched): one box per stack frame, as wide as the\n"
@@ -57,7 +57,9 @@ static void help(FILE *f)
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
-	      "  --hide RE             take the frames matching RE out of the stacks\n",
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE, --tagignore [KEY=]RE\n"
+	      "                        keep or drop samples by label (see allocprof help top)\n",
 	      f);
 }
 
@@ -154,7 +156,7 @@ out_reports:
 int cmd_flame(int argc, char **argv)
 {
 	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_FILTER | CLI_OUTPUT | CLI_DIFF | CLI_ICICLE |
-						     CLI_BASE | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+						     CLI_BASE | CLI_WIDTH | CLI_MINW | CLI_TITLE | CLI_MERGE,
 					     CLI_PROFILE, help};
 	struct cli c;
 	int rc;

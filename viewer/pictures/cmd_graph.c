@@ -16,7 +16,7 @@
 
 static void help(FILE *f)
 {
-	fputs("usage: allocprof graph [OPTIONS] [-o OUT.svg|OUT.dot] PROFILE\n"
+	fputs("usage: allocprof graph [OPTIONS] [-o OUT.svg|OUT.dot] PROFILE...\n"
 	      "\n"
 	      "Draws the call graph of PROFILE the way `go tool pprof -svg` does: a box\n"
 	      "per function (or line, file, ...) with its flat and cum values, sized by\n"
@@ -52,7 +52,9 @@ static void help(FILE *f)
 	      "                        inlined into\n"
 	      "  --focus RE            keep only samples with a frame matching RE\n"
 	      "  --ignore RE           drop samples with a frame matching RE\n"
-	      "  --hide RE             take the frames matching RE out of the stacks\n",
+	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE, --tagignore [KEY=]RE\n"
+	      "                        keep or drop samples by label (see allocprof help top)\n",
 	      f);
 }
 
@@ -195,7 +197,7 @@ static int graph(struct cli *o, struct profile *p, const char *path)
 
 int cmd_graph(int argc, char **argv)
 {
-	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DOT,
+	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DOT | CLI_MERGE,
 					     CLI_PROFILE, help};
 	struct cli c;
 	int rc;

@@ -16,6 +16,10 @@
 static void help(FILE *f)
 {
 	fputs("usage: allocprof report [OPTIONS] [-o OUT.html] PROFILE [BASE]\n"
+	      "       allocprof report [OPTIONS] [-o OUT.html] [--diff BASE] PROFILE...\n"
+	      "\n"
+	      "Two operands are PROFILE and BASE; three or more, or any number with\n"
+	      "--diff BASE, are profiles merged into one, as go tool pprof merges them.\n"
 	      "\n"
 	      "Writes one HTML file that opens from disk in any browser with no network\n"
 	      "and no server (style, script and pictures inline):\n"
@@ -59,6 +63,8 @@ static void help(FILE *f)
 	      "  --focus RE, --ignore RE\n"
 	      "                        keep only / drop samples with a frame matching RE\n"
 	      "  --hide RE             take the frames matching RE out of the stacks\n"
+	      "  --tagfocus [KEY=]RE, --tagignore [KEY=]RE\n"
+	      "                        keep or drop samples by label (see allocprof help top)\n"
 	      "  --width PX            width of the flame graphs (1200)\n"
 	      "  --min-width PX        flame frames narrower than this are merged (1)\n"
 	      "  --title TEXT          the page's title\n",
@@ -68,7 +74,7 @@ static void help(FILE *f)
 int cmd_report(int argc, char **argv)
 {
 	static const struct cli_spec spec = {CLI_SAMPLE | CLI_BY | CLI_NODES | CLI_FILTER | CLI_OUTPUT | CLI_DIFF |
-						     CLI_BASE | CLI_PEAK | CLI_WIDTH | CLI_MINW | CLI_TITLE,
+						     CLI_BASE | CLI_PEAK | CLI_WIDTH | CLI_MINW | CLI_TITLE | CLI_MERGE,
 					     CLI_PROFILE_BASE, help};
 	struct cli o;
 	int rc;
