@@ -32,10 +32,11 @@ static bool has_prefix(const char *s, const char *prefix)
 /* /rustc/<commit hash>/library/... */
 static bool rust_library(const char *file)
 {
-	if (!has_prefix(file, "/rustc/"))
+	static const char rustc[] = "/rustc/";
+	if (strncmp(file, rustc, sizeof(rustc) - 1))
 		return false;
-	const char *slash = strchr(file + 7, '/');
-	return slash && has_prefix(slash, "/library/");
+	size_t hash = strcspn(file + sizeof(rustc) - 1, "/");
+	return has_prefix(file + sizeof(rustc) - 1 + hash, "/library/");
 }
 
 static bool library_file(const char *file)
