@@ -28,25 +28,14 @@ struct load_order {
 	int index, self_at, libc_at;
 };
 
-static bool holds(const struct dl_phdr_info *info, uintptr_t addr)
-{
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && addr >= start && addr < start + ph->p_memsz)
-			return true;
-	}
-	return false;
-}
-
 static int note_order(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct load_order *o = data;
 	o->index++;
-	if (holds(info, o->self))
+	if (inject_module_holds(info, o->self))
 		o->self_at = o->index;
-	if (holds(info, o->libc))
+	if (inject_module_holds(info, o->libc))
 		o->libc_at = o->index;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "livetab.h"
 #include "ring_fast.h"
 #include "signals.h"
+#include "statm.h"
 #include "unwind.h"
 
 static pthread_key_t exit_key;
@@ -56,28 +57,13 @@ void capture_init(void)
 }
 
 /* The RSS for the timeline, read at most every ~10 ms per thread and only on
- * the sampled path. The file is opened for each reading: a descriptor kept
- * open would be the program's to close, and the number it then reuses for
- * its own file would be ours to read (a few microseconds per 10 ms). */
+ * the sampled path (a few microseconds per 10 ms). */
 static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 {
 	if (now - t->rss_time < rss_every)
 		return 0;
 	t->rss_time = now;
-	char buf[128];
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	const char *p = strchr(buf, ' ');
-	uint64_t pages = 0;
-	for (p = p ? p + 1 : buf + n; *p >= '0' && *p <= '9'; p++)
-		pages = pages * 10 + (uint64_t)(*p - '0');
-	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	return statm_rss_bytes();
 }
 
 static struct ring *thread_ring(struct thread_state *t)

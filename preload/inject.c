@@ -81,7 +81,7 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static bool holds(const struct dl_phdr_info *info, uintptr_t addr)
+bool inject_module_holds(const struct dl_phdr_info *info, uintptr_t addr)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -97,7 +97,7 @@ static bool holds(const struct dl_phdr_info *info, uintptr_t addr)
 static bool skipped(const struct dl_phdr_info *info)
 {
 	const char *base = base_name(info->dlpi_name);
-	return holds(info, self_fn) || holds(info, libc_fn) || !strncmp(base, "ld-", 3) ||
+	return inject_module_holds(info, self_fn) || inject_module_holds(info, libc_fn) || !strncmp(base, "ld-", 3) ||
 	       !strncmp(base, "ld64", 4) || !strncmp(base, "linux-vdso", 10) || !strncmp(base, "linux-gate", 10) ||
 	       strstr(base, "liballocprof");
 }

@@ -5,6 +5,10 @@
 #ifndef ALLOCPROF_INJECT_H
 #define ALLOCPROF_INJECT_H
 
+#include <link.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 /* Points the slots of every module but the shim, the C library and the
  * dynamic loader at the shim, and does the same to modules the program
  * dlopens later. The number of slots rewritten, or -EEXIST when one already
@@ -16,5 +20,7 @@ void inject_restore_all(void);
 /* The same in a fork child, where the lock may belong to a thread that
  * was not copied. */
 void inject_restore_in_child(void);
+/* Whether one of the module's PT_LOAD segments holds addr. */
+bool inject_module_holds(const struct dl_phdr_info *info, uintptr_t addr);
 
 #endif

@@ -15,6 +15,7 @@
 #include "dump.h"
 #include "evclock.h"
 #include "log.h"
+#include "statm.h"
 
 enum { SHARE_FLOOR = 1 << 20, RSS_EVERY_NS = 10000000 };
 
@@ -128,15 +129,6 @@ static void start(void)
 	}
 }
 
-static uint64_t rss_now(void)
-{
-	char buf[128];
-	if (read_small("/proc/self/statm", buf, sizeof(buf)) <= 0)
-		return 0;
-	const char *s = strchr(buf, ' ');
-	return s ? to_u64(s + 1) * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
-}
-
 static uint64_t next_step(void)
 {
 	const struct config_amount *step = &config.peak_step;
@@ -165,7 +157,7 @@ void peakwatch_poll(void)
 		uint64_t now = evclock_mono_ns();
 		if (now - rss_read_ns >= RSS_EVERY_NS) {
 			rss_read_ns = now;
-			uint64_t rss = rss_now();
+			uint64_t rss = statm_rss_bytes();
 			if (rss >= rss_limit) {
 				if (config.verbose)
 					log_line("RSS %llu bytes reached ALLOCPROF_PEAK_RSS (%llu bytes)",

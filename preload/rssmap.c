@@ -22,6 +22,7 @@
 #include "allocstat.h"
 #include "log.h"
 #include "ownmaps.h"
+#include "statm.h"
 
 enum { LIVE, OVERHEAD, FREE, ANON, STACKS, FILES, OWN };
 _Static_assert(OWN + 1 == PPROF_RSS_NROWS, "a row per key of PPROF_RSS_ROWS");
@@ -188,21 +189,6 @@ static bool read_smaps(struct tally *t)
 	return ok;
 }
 
-static uint64_t statm_rss(void)
-{
-	char buf[128];
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	const char *s = strchr(buf, ' ');
-	return s ? dec(&s) * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
-}
-
 static uint64_t take(uint64_t *from, uint64_t want)
 {
 	uint64_t n = want < *from ? want : *from;
@@ -217,7 +203,7 @@ bool rssmap_take(struct rssmap *m, double live_bytes, bool live_exact)
 	memset(m, 0, sizeof(*m));
 	if (!read_smaps(&t))
 		return false;
-	m->statm = statm_rss();
+	m->statm = statm_rss_bytes();
 	m->total = t.files + t.stacks + t.heap + t.anon + t.own;
 	m->row[OWN] = t.own;
 	/* with the table full, any "dd" mapping counts as the shim's */
