@@ -12,7 +12,6 @@
  * recorded once keeps its tables, so it stays loaded and inert. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,7 +30,6 @@
 #include "commands.h"
 #include "launch.h"
 #include "shimpath.h"
-#include "usage.h"
 
 /* Copies of the shim live in directories named so, which tells them from
  * a preloaded shim in /proc/PID/maps. */
@@ -49,30 +47,6 @@ static void on_stop_signal(int sig)
 		/* the flag alone still ends the wait at its next timeout */
 	}
 	errno = saved;
-}
-
-static bool valid_rate(const char *s)
-{
-	bool nonzero = false;
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-		nonzero |= *s != '0';
-	if (*s && strchr("kKmMgG", *s))
-		s++;
-	if (*s == 'b' || *s == 'B')
-		s++;
-	return nonzero && *s == 0;
-}
-
-static bool parse_duration(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v > 0 && v < 1e7))
-		return false;
-	*out = v;
-	return true;
 }
 
 /* The process's name, from /proc/PID/comm. */
@@ -667,50 +641,16 @@ static int attach(struct session *s, const char *gdb, const char *shim_src, cons
 
 int cmd_attach(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rate", required_argument, NULL, 'r'},
-		{"duration", required_argument, NULL, 'd'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *rate = NULL, *out = NULL;
-	double seconds = 0;
-	int ch;
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (!valid_rate(optarg))
-				return cli_usage_error("attach", "--rate wants a positive number of bytes, not '%s'",
-						       optarg);
-			rate = optarg;
-			break;
-		case 'd':
-			if (!parse_duration(optarg, &seconds))
-				return cli_usage_error("attach", "--duration wants seconds above 0, not '%s'", optarg);
-			break;
-		case 'o':
-			if (!*optarg)
-				return cli_usage_error("attach", "-o wants a file name");
-			out = optarg;
-			break;
-		case 'h':
-			usage_print(stdout, "attach");
-			return 0;
-		case ':':
-			return cli_usage_error("attach", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error("attach", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("attach", optind == argc ? "which process? give its PID" : "one PID only");
-	char *end;
-	long pid = strtol(argv[optind], &end, 10);
-	if (!*argv[optind] || *end || pid <= 0 || pid > 0x3fffffff)
-		return cli_usage_error("attach", "'%s' is not a process id", argv[optind]);
+	static const struct cli_spec spec = {CLI_ATTACH | CLI_OUTPUT, CLI_PID, NULL};
+	struct cli c;
+	int status;
+	if (!cli_start(argc, argv, &spec, &c, &status))
+		return status;
+	const char *rate = c.rate, *out = c.output;
+	double seconds = c.duration;
+	long pid = c.pid;
+	if (out && !*out)
+		return cli_usage_error("attach", "-o wants a file name");
 	struct session s = {.pid = pid};
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/%ld", pid);

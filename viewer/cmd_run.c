@@ -23,25 +23,6 @@
 #include "shimpath.h"
 #include "site.h"
 #include "units.h"
-#include "usage.h"
-
-/* What the shim's ALLOCPROF_RATE accepts: a positive number, then k, m or
- * g (and an optional b). Checked here so a typo fails before the program
- * runs instead of being replaced by the default. */
-static bool valid_rate(const char *s)
-{
-	bool nonzero = false;
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-		nonzero |= *s != '0';
-	bool suffix = *s && strchr("kKmMgG", *s);
-	if (suffix)
-		s++;
-	if (suffix && (*s == 'b' || *s == 'B'))
-		s++;
-	return nonzero && *s == 0;
-}
 
 /* A path as the user can paste it into a shell: as is when it is made of
  * ordinary characters, else in $'...' with every other byte escaped, so a
@@ -461,8 +442,6 @@ int cmd_run(int argc, char **argv)
 	const char *rate = c.rate, *out = c.output, *seed = c.seed;
 	bool quiet = c.quiet;
 	char **prog = c.args;
-	if (rate && !valid_rate(rate))
-		return cli_usage_error("run", "--rate takes a number of bytes (1 or more, k/m/g suffixes), not '%s'", rate);
 	if (seed && strspn(seed, "0123456789") != strlen(seed))
 		return cli_usage_error("run", "--seed takes a decimal number, not '%s'", seed);
 
