@@ -106,32 +106,17 @@ static int shim_in_maps(long pid)
 	return found;
 }
 
-static int ptrace_scope(void)
+/* The number a file begins with (ptrace_scope, a lock's holder), or -1. */
+static long file_number(const char *path)
 {
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	int v = -1;
+	FILE *f = fopen(path, "r");
+	long v = -1;
 	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
+		if (fscanf(f, "%ld", &v) != 1)
 			v = -1;
 		fclose(f);
 	}
 	return v;
-}
-
-static bool find_gdb(char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *s = path; *s;) {
-		size_t n = strcspn(s, ":");
-		if (n && (size_t)snprintf(out, cap, "%.*s/gdb", (int)n, s) < cap && access(out, X_OK) == 0)
-			return true;
-		s += n;
-		if (*s == ':')
-			s++;
-	}
-	return false;
 }
 
 /* True, with one line on stderr saying why, when pid cannot be attached to. */
@@ -163,9 +148,9 @@ static bool refused(long pid, const char *name)
 				"trace it\n", pid, name, uid);
 		return true;
 	}
-	int scope = ptrace_scope();
+	long scope = file_number("/proc/sys/kernel/yama/ptrace_scope");
 	if ((scope == 1 || scope == 2) && geteuid() != 0) {
-		fprintf(stderr, "allocprof attach: kernel.yama.ptrace_scope is %d: only %s may trace process %ld; "
+		fprintf(stderr, "allocprof attach: kernel.yama.ptrace_scope is %ld: only %s may trace process %ld; "
 				"run as root, or 'sysctl kernel.yama.ptrace_scope=0'\n", scope,
 			scope == 1 ? "its ancestors and root" : "root", pid);
 		return true;
@@ -193,18 +178,6 @@ static int take_lock(long pid, char *path, size_t cap)
 	if (ftruncate(fd, 0) == 0)
 		dprintf(fd, "%ld\n", (long)getpid());
 	return fd;
-}
-
-static long lock_holder(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
 }
 
 static int copy_file(const char *from, const char *to)
@@ -666,7 +639,7 @@ int cmd_attach(int argc, char **argv)
 	if (refused(pid, s.name))
 		return 1;
 	char gdb[PATH_MAX];
-	if (!find_gdb(gdb, sizeof(gdb))) {
+	if (!launch_which("gdb", gdb, sizeof(gdb))) {
 		fprintf(stderr, "allocprof attach: gdb is not in PATH: attach needs it to load the profiler into "
 				"the process (apt install gdb)\n");
 		return 1;
@@ -693,7 +666,7 @@ int cmd_attach(int argc, char **argv)
 	char lockpath[128];
 	int lock = take_lock(pid, lockpath, sizeof(lockpath));
 	if (lock == -EBUSY) {
-		long holder = lock_holder(lockpath);
+		long holder = file_number(lockpath);
 		fprintf(stderr, "allocprof attach: process %ld (%s) is already being profiled by allocprof attach%s",
 			pid, s.name, holder > 0 ? "" : "\n");
 		if (holder > 0)

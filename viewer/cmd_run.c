@@ -393,22 +393,6 @@ static int out_template(const char *out, char *tmpl, char *dir)
 	return 0;
 }
 
-/* The file execvp would run for name, or false. */
-static bool which(const char *name, char *out, size_t cap)
-{
-	if (strchr(name, '/'))
-		return snprintf(out, cap, "%s", name) < (int)cap;
-	const char *path = getenv("PATH");
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		const char *e = strchr(p, ':');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (snprintf(out, cap, "%.*s/%s", (int)n, n ? p : ".", name) < (int)cap && access(out, X_OK) == 0)
-			return true;
-		p += n + (e ? 1 : 0);
-	}
-	return false;
-}
-
 /* Says up front why a program cannot be profiled: LD_PRELOAD never reaches a
  * statically linked one, the loader ignores it for setuid/setgid programs,
  * and a Go program's heap belongs to the Go runtime. It still runs. */
@@ -417,7 +401,7 @@ static void warn_unprofilable(const char *name)
 	char path[PATH_MAX];
 	struct elf_facts f;
 	struct stat st;
-	if (!which(name, path, sizeof(path)) || elf_facts_path(path, &f) < 0 || !f.elf)
+	if (!launch_which(name, path, sizeof(path)) || elf_facts_path(path, &f) < 0 || !f.elf)
 		return; /* not found (exec will say so), or a script: its interpreter is profiled */
 	if (f.go)
 		fprintf(stderr, "allocprof: %s is a Go program: the Go runtime manages its heap%s; "
