@@ -22,7 +22,7 @@ enum {
 	O_SAMPLE = 256, O_SAMPLE_NAMED, O_BY, O_GRAN, O_NOINLINES, O_CUM, O_FLAT, O_NODECOUNT,
 	O_NODEFRACTION, O_EDGEFRACTION, O_FOCUS, O_IGNORE, O_OUTPUT, O_SOURCE, O_CONTEXT, O_DIFF,
 	O_HELP, O_ICICLE, O_BASE, O_PEAK, O_WIDTH, O_MINW, O_TITLE, O_DOT, O_MINSHARE, O_TSV, O_HIDE, O_HTTP,
-	O_ONCE, O_COUNT, O_INTERVAL, O_TIMEOUT,
+	O_ONCE, O_COUNT, O_INTERVAL, O_TIMEOUT, O_DURATION,
 	O_RATE, O_SEED, O_QUIET, O_JSON, O_BUDGET, O_WRITE_BUDGET, O_MAX_INCREASE, O_MAX_FIGURE, O_SITES,
 	O_JUNIT,
 	O_TAGFOCUS, O_TAGIGNORE, O_TAGS,
@@ -81,7 +81,8 @@ static const struct {
 	{"count", true, O_COUNT, CLI_LIVE},
 	{"interval", true, O_INTERVAL, CLI_LIVE},
 	{"timeout", true, O_TIMEOUT, CLI_LIVE},
-	{"rate", true, O_RATE, CLI_RUN},
+	{"rate", true, O_RATE, CLI_RUN | CLI_ATTACH},
+	{"duration", true, O_DURATION, CLI_ATTACH},
 	{"seed", true, O_SEED, CLI_RUN},
 	{"q", false, O_QUIET, CLI_RUN},
 	{"quiet", false, O_QUIET, CLI_RUN},
@@ -166,6 +167,25 @@ static bool parse_px(const char *s, double lo, double hi, double *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* What the shim's ALLOCPROF_RATE accepts (preload/config.c): a positive
+ * number, then k, m or g and an optional b. Checked here so a typo fails
+ * before the program runs or the process is attached to, instead of being
+ * replaced by the default. */
+static bool valid_rate(const char *s)
+{
+	bool nonzero = false;
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++)
+		nonzero |= *s != '0';
+	bool suffix = *s && strchr("kKmMgG", *s);
+	if (suffix)
+		s++;
+	if (suffix && (*s == 'b' || *s == 'B'))
+		s++;
+	return nonzero && *s == 0;
 }
 
 /* The table entry for name (its first len characters), or -1. */
@@ -316,7 +336,14 @@ static int apply(const char *cmd, int k, const char *val, unsigned groups, struc
 		*(table[k].code == O_INTERVAL ? &c->interval : &c->timeout) = px;
 		break;
 	case O_RATE:
+		if (!valid_rate(val))
+			return cli_usage_error(cmd, "--rate takes a number of bytes (1 or more, k/m/g suffixes), not '%s'",
+					       val);
 		c->rate = val;
+		break;
+	case O_DURATION:
+		if (!parse_px(val, 0, 1e7, &c->duration) || !(c->duration > 0))
+			return cli_usage_error(cmd, "--duration wants seconds above 0, not '%s'", val);
 		break;
 	case O_SEED:
 		c->seed = val;
@@ -525,6 +552,15 @@ static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 							: "give two profiles or stat --json files: BASELINE NEW");
 		break;
 	}
+	case CLI_PID: {
+		if (c->nargs != 1)
+			return cli_usage_error(cmd, c->nargs ? "one PID only" : "which process? give its PID");
+		char *end;
+		c->pid = strtol(c->args[0], &end, 10);
+		if (!*c->args[0] || *end || c->pid <= 0 || c->pid > 0x3fffffff)
+			return cli_usage_error(cmd, "'%s' is not a process id", c->args[0]);
+		break;
+	}
 	}
 	return 0;
 }
@@ -568,7 +604,7 @@ bool cli_start(int argc, char **argv, const struct cli_spec *s, struct cli *c, i
 		*status = rc < 0 ? 0 : rc;
 		return false;
 	}
-	if (s->operands == CLI_PROGRAM || s->operands == CLI_FIGURES)
+	if (s->operands == CLI_PROGRAM || s->operands == CLI_FIGURES || s->operands == CLI_PID)
 		return true; /* nothing to load, nothing held */
 	if (s->operands == CLI_REGEX_PROFILE) {
 		char err[300];

@@ -38,6 +38,7 @@ enum {
 	CLI_LIVE = 1 << 20,
 	/* the commands that run a program or compare figures */
 	CLI_RUN = 1 << 17,   /* --rate, --seed, -q */
+	CLI_ATTACH = 1 << 21, /* --duration, and --rate as run's */
 	CLI_JSON = 1 << 18,  /* --json */
 	CLI_CHECK = 1 << 19, /* --budget, --write-budget, --max-*, --sites, --junit */
 	CLI_LEAKS = 1 << 21, /* leaks: -n only */
@@ -57,6 +58,7 @@ enum cli_operands {
 	/* nothing loaded: the command reads its operands itself */
 	CLI_PROGRAM,       /* PROG [ARGS...]: run, stat; options end at PROG */
 	CLI_FIGURES,       /* BASELINE NEW, or NEW with --budget or --write-budget: check */
+	CLI_PID,           /* PID, a process id in c->pid: attach */
 };
 
 struct cli_spec {
@@ -82,8 +84,13 @@ struct cli {
 	bool once;
 	int count;                 /* 0: until q (on a terminal), else 1 */
 	double interval, timeout;  /* seconds; 0: the default */
+	/* run, attach: the shim's ALLOCPROF_RATE, checked here */
+	const char *rate;
+	/* attach */
+	double duration; /* seconds; 0: until a signal */
+	long pid;
 	/* run, stat, check; values checked by the command */
-	const char *rate, *seed;
+	const char *seed;
 	bool quiet, json;
 	const char *budget, *write_budget, *junit;
 	const char *max_increase, *max_figure[CLI_NFIGURES]; /* --max-allocs ... in FIG_* order */

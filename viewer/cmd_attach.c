@@ -12,7 +12,6 @@
  * recorded once keeps its tables, so it stays loaded and inert. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,7 +30,6 @@
 #include "commands.h"
 #include "launch.h"
 #include "shimpath.h"
-#include "usage.h"
 
 /* Copies of the shim live in directories named so, which tells them from
  * a preloaded shim in /proc/PID/maps. */
@@ -49,30 +47,6 @@ static void on_stop_signal(int sig)
 		/* the flag alone still ends the wait at its next timeout */
 	}
 	errno = saved;
-}
-
-static bool valid_rate(const char *s)
-{
-	bool nonzero = false;
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-		nonzero |= *s != '0';
-	if (*s && strchr("kKmMgG", *s))
-		s++;
-	if (*s == 'b' || *s == 'B')
-		s++;
-	return nonzero && *s == 0;
-}
-
-static bool parse_duration(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v > 0 && v < 1e7))
-		return false;
-	*out = v;
-	return true;
 }
 
 /* The process's name, from /proc/PID/comm. */
@@ -132,32 +106,17 @@ static int shim_in_maps(long pid)
 	return found;
 }
 
-static int ptrace_scope(void)
+/* The number a file begins with (ptrace_scope, a lock's holder), or -1. */
+static long file_number(const char *path)
 {
-	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
-	int v = -1;
+	FILE *f = fopen(path, "r");
+	long v = -1;
 	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
+		if (fscanf(f, "%ld", &v) != 1)
 			v = -1;
 		fclose(f);
 	}
 	return v;
-}
-
-static bool find_gdb(char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *s = path; *s;) {
-		size_t n = strcspn(s, ":");
-		if (n && (size_t)snprintf(out, cap, "%.*s/gdb", (int)n, s) < cap && access(out, X_OK) == 0)
-			return true;
-		s += n;
-		if (*s == ':')
-			s++;
-	}
-	return false;
 }
 
 /* True, with one line on stderr saying why, when pid cannot be attached to. */
@@ -189,9 +148,9 @@ static bool refused(long pid, const char *name)
 				"trace it\n", pid, name, uid);
 		return true;
 	}
-	int scope = ptrace_scope();
+	long scope = file_number("/proc/sys/kernel/yama/ptrace_scope");
 	if ((scope == 1 || scope == 2) && geteuid() != 0) {
-		fprintf(stderr, "allocprof attach: kernel.yama.ptrace_scope is %d: only %s may trace process %ld; "
+		fprintf(stderr, "allocprof attach: kernel.yama.ptrace_scope is %ld: only %s may trace process %ld; "
 				"run as root, or 'sysctl kernel.yama.ptrace_scope=0'\n", scope,
 			scope == 1 ? "its ancestors and root" : "root", pid);
 		return true;
@@ -219,18 +178,6 @@ static int take_lock(long pid, char *path, size_t cap)
 	if (ftruncate(fd, 0) == 0)
 		dprintf(fd, "%ld\n", (long)getpid());
 	return fd;
-}
-
-static long lock_holder(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
 }
 
 static int copy_file(const char *from, const char *to)
@@ -667,50 +614,16 @@ static int attach(struct session *s, const char *gdb, const char *shim_src, cons
 
 int cmd_attach(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rate", required_argument, NULL, 'r'},
-		{"duration", required_argument, NULL, 'd'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *rate = NULL, *out = NULL;
-	double seconds = 0;
-	int ch;
-	opterr = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (!valid_rate(optarg))
-				return cli_usage_error("attach", "--rate wants a positive number of bytes, not '%s'",
-						       optarg);
-			rate = optarg;
-			break;
-		case 'd':
-			if (!parse_duration(optarg, &seconds))
-				return cli_usage_error("attach", "--duration wants seconds above 0, not '%s'", optarg);
-			break;
-		case 'o':
-			if (!*optarg)
-				return cli_usage_error("attach", "-o wants a file name");
-			out = optarg;
-			break;
-		case 'h':
-			usage_print(stdout, "attach");
-			return 0;
-		case ':':
-			return cli_usage_error("attach", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error("attach", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage_error("attach", optind == argc ? "which process? give its PID" : "one PID only");
-	char *end;
-	long pid = strtol(argv[optind], &end, 10);
-	if (!*argv[optind] || *end || pid <= 0 || pid > 0x3fffffff)
-		return cli_usage_error("attach", "'%s' is not a process id", argv[optind]);
+	static const struct cli_spec spec = {CLI_ATTACH | CLI_OUTPUT, CLI_PID, NULL};
+	struct cli c;
+	int status;
+	if (!cli_start(argc, argv, &spec, &c, &status))
+		return status;
+	const char *rate = c.rate, *out = c.output;
+	double seconds = c.duration;
+	long pid = c.pid;
+	if (out && !*out)
+		return cli_usage_error("attach", "-o wants a file name");
 	struct session s = {.pid = pid};
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/%ld", pid);
@@ -726,7 +639,7 @@ int cmd_attach(int argc, char **argv)
 	if (refused(pid, s.name))
 		return 1;
 	char gdb[PATH_MAX];
-	if (!find_gdb(gdb, sizeof(gdb))) {
+	if (!launch_which("gdb", gdb, sizeof(gdb))) {
 		fprintf(stderr, "allocprof attach: gdb is not in PATH: attach needs it to load the profiler into "
 				"the process (apt install gdb)\n");
 		return 1;
@@ -753,7 +666,7 @@ int cmd_attach(int argc, char **argv)
 	char lockpath[128];
 	int lock = take_lock(pid, lockpath, sizeof(lockpath));
 	if (lock == -EBUSY) {
-		long holder = lock_holder(lockpath);
+		long holder = file_number(lockpath);
 		fprintf(stderr, "allocprof attach: process %ld (%s) is already being profiled by allocprof attach%s",
 			pid, s.name, holder > 0 ? "" : "\n");
 		if (holder > 0)

@@ -26,26 +26,8 @@
 #include "units.h"
 #include "usage.h"
 
-/* What the shim's ALLOCPROF_RATE accepts: a positive number, then k, m or
- * g (and an optional b). Checked here so a typo fails before the program
- * runs instead of being replaced by the default. */
 /* Up to this many processes with profiles, run names the merged view. */
 enum { MERGE_SUGGEST_UP_TO = 8 };
-
-static bool valid_rate(const char *s)
-{
-	bool nonzero = false;
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++)
-		nonzero |= *s != '0';
-	bool suffix = *s && strchr("kKmMgG", *s);
-	if (suffix)
-		s++;
-	if (suffix && (*s == 'b' || *s == 'B'))
-		s++;
-	return nonzero && *s == 0;
-}
 
 /* A path as the user can paste it into a shell: as is when it is made of
  * ordinary characters, else in $'...' with every other byte escaped, so a
@@ -441,22 +423,6 @@ static int out_template(const char *out, char *tmpl, char *dir)
 	return 0;
 }
 
-/* The file execvp would run for name, or false. */
-static bool which(const char *name, char *out, size_t cap)
-{
-	if (strchr(name, '/'))
-		return snprintf(out, cap, "%s", name) < (int)cap;
-	const char *path = getenv("PATH");
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		const char *e = strchr(p, ':');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (snprintf(out, cap, "%.*s/%s", (int)n, n ? p : ".", name) < (int)cap && access(out, X_OK) == 0)
-			return true;
-		p += n + (e ? 1 : 0);
-	}
-	return false;
-}
-
 /* Says up front why a program cannot be profiled: LD_PRELOAD never reaches a
  * statically linked one, the loader ignores it for setuid/setgid programs,
  * and a Go program's heap belongs to the Go runtime. It still runs. */
@@ -465,7 +431,7 @@ static void warn_unprofilable(const char *name)
 	char path[PATH_MAX];
 	struct elf_facts f;
 	struct stat st;
-	if (!which(name, path, sizeof(path)) || elf_facts_path(path, &f) < 0 || !f.elf)
+	if (!launch_which(name, path, sizeof(path)) || elf_facts_path(path, &f) < 0 || !f.elf)
 		return; /* not found (exec will say so), or a script: its interpreter is profiled */
 	if (f.go)
 		fprintf(stderr, "allocprof: %s is a Go program: the Go runtime manages its heap%s; "
@@ -490,8 +456,6 @@ int cmd_run(int argc, char **argv)
 	const char *rate = c.rate, *out = c.output, *seed = c.seed;
 	bool quiet = c.quiet;
 	char **prog = c.args;
-	if (rate && !valid_rate(rate))
-		return cli_usage_error("run", "--rate takes a number of bytes (1 or more, k/m/g suffixes), not '%s'", rate);
 	if (seed && strspn(seed, "0123456789") != strlen(seed))
 		return cli_usage_error("run", "--seed takes a decimal number, not '%s'", seed);
 

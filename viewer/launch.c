@@ -184,3 +184,19 @@ int launch_profiled(const char *shim, char **argv, const char *const *env, pid_t
 	}
 	return code;
 }
+
+/* The file execvp would run for name, or false. */
+bool launch_which(const char *name, char *out, size_t cap)
+{
+	if (strchr(name, '/'))
+		return snprintf(out, cap, "%s", name) < (int)cap;
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (snprintf(out, cap, "%.*s/%s", (int)n, n ? p : ".", name) < (int)cap && access(out, X_OK) == 0)
+			return true;
+		p += n + (e ? 1 : 0);
+	}
+	return false;
+}

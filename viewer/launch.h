@@ -1,9 +1,11 @@
 /* launch: a program started with liballocprof.so preloaded, and the manifest
  * (ALLOCPROF_MANIFEST) every process of it appends its records to. Shared by
- * `allocprof run` and `allocprof stat`. */
+ * `allocprof run` and `allocprof stat`; attach reads the manifest and finds
+ * gdb as run finds a program. */
 #ifndef ALLOCPROF_LAUNCH_H
 #define ALLOCPROF_LAUNCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -36,5 +38,9 @@ int launch_run(char **argv, pid_t *pid, int *status);
  * (its name already removed), or -1 when the program did not run (said on
  * stderr); returns the status as launch_run does, 1 if nothing ran. */
 int launch_profiled(const char *shim, char **argv, const char *const *env, pid_t *pid, int *status, int *mfd);
+
+/* The file execvp would run for name (a PATH search unless it has a '/'),
+ * or false. */
+bool launch_which(const char *name, char *out, size_t cap);
 
 #endif

@@ -36,7 +36,9 @@ start_attachee "$d" 0
 fds() { ls -l /proc/$APID/fd | awk 'NR > 1 { print $9, $10, $11 }'; }
 fds > "$d/fds.before"
 status=0
-"$ALLOCPROF" attach --duration 2 -o "$d/p.pb.gz" "$APID" 2> "$d/attach.err" || status=$?
+# pprof's spellings and options after the PID, as every command takes them
+# (the later attaches use the GNU ones)
+"$ALLOCPROF" attach "$APID" -duration=2 -o="$d/p.pb.gz" 2> "$d/attach.err" || status=$?
 fds > "$d/fds.after"
 same "its descriptors are what they were" "$d/fds.after" "$d/fds.before"
 check "attach --duration 2: status" "$status" 0

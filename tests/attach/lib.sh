@@ -48,7 +48,10 @@ say() {
 attach_bg() {
 	local d=$1 f=$2
 	shift 2
-	"$ALLOCPROF" attach "$@" -o "$f" "$APID" 2> "$d/attach.err" &
+	# emptied here, not by the background redirection: that one may come
+	# after wait_for has read the last attach's "attached" line
+	: > "$d/attach.err"
+	"$ALLOCPROF" attach "$@" -o "$f" "$APID" 2>> "$d/attach.err" &
 	ATTACH_PID=$!
 	wait_for "$d/attach.err" 'attached to process\|allocprof attach:'
 }

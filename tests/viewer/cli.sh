@@ -70,6 +70,25 @@ grep -q "did you mean '--max-bytes'" "$WORK/err" && ok "check --max-byts: did yo
 	not_ok "check --max-byts: did you mean --max-bytes"
 usage "run --focus (an option of top)" run --focus x true
 
+# attach too: its PID checked before any process is looked at, a rate the
+# shim would not take refused (512b: b goes only after k, m or g), the
+# nearest option for a typo, run's --seed not its own; the PID is
+# one no process has, so that a check that let an option through ends
+# at "no process", status 1
+NOPID=1073741823
+usage "attach without a PID" attach
+usage "attach two PIDs" attach "$NOPID" "$NOPID"
+usage "attach x" attach x
+usage "attach --rate 512b" attach --rate 512b "$NOPID"
+usage "attach -rate=0" attach -rate=0 "$NOPID"
+usage "attach --duration 0" attach --duration 0 "$NOPID"
+usage "attach -o ''" attach -o '' "$NOPID"
+usage "attach --duratoin" attach --duratoin 3 "$NOPID"
+grep -q "did you mean '--duration'" "$WORK/err" && ok "attach --duratoin: did you mean --duration" ||
+	not_ok "attach --duratoin: did you mean --duration"
+usage "attach --seed (an option of run)" attach --seed 1 "$NOPID"
+"$ALLOCPROF" attach --help | grep -q 'usage: allocprof attach' && ok "attach --help" || not_ok "attach --help"
+
 # both spellings, and options after the operand
 "$ALLOCPROF" top --sample-index alloc_objects --by line -n 3 "$P" > "$WORK/gnu"
 "$ALLOCPROF" top -sample_index=alloc_objects -lines -nodecount=3 "$P" > "$WORK/pprof"
