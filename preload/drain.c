@@ -18,6 +18,12 @@
 
 static void on_event(struct ring *r, const struct event *e)
 {
+	if (e->kind == EVENT_FREE_SHORT) {
+		const struct event_free *f = (const struct event_free *)e;
+		struct exact_free x = {f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags};
+		exact_free(r, &x);
+		return;
+	}
 	if (e->rss)
 		aggregate_rss(e);
 	if (e->kind == EVENT_ALLOC) {
@@ -31,7 +37,8 @@ static void on_event(struct ring *r, const struct event *e)
 			aggregate_alloc(s, e);
 	} else if (e->kind == EVENT_FREE) {
 		if (exact_mode()) {
-			exact_free(r, e);
+			struct exact_free x = {e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+			exact_free(r, &x);
 			return;
 		}
 		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
@@ -42,7 +49,14 @@ static void on_event(struct ring *r, const struct event *e)
 
 static uint64_t event_time(const struct event *e)
 {
+	if (e->kind == EVENT_FREE_SHORT)
+		return ((const struct event_free *)e)->free_time;
 	return e->kind == EVENT_FREE ? e->free_time : e->alloc_time;
+}
+
+static bool is_free(const struct event *e)
+{
+	return e->kind == EVENT_FREE || e->kind == EVENT_FREE_SHORT;
 }
 
 enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
@@ -52,7 +66,7 @@ enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
 static bool before(const struct event *a, const struct event *b)
 {
 	uint64_t ta = event_time(a), tb = event_time(b);
-	return ta < tb || (ta == tb && a->kind == EVENT_FREE && b->kind != EVENT_FREE);
+	return ta < tb || (ta == tb && is_free(a) && !is_free(b));
 }
 
 size_t drain_rings(bool all)

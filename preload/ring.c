@@ -162,6 +162,11 @@ uint64_t ring_inflight(const struct ring *r)
 	return atomic_load_explicit(&r->inflight, memory_order_acquire);
 }
 
+uint32_t ring_owner_tid(const struct ring *r)
+{
+	return r->owner_tid;
+}
+
 uint32_t *ring_consumer_word(struct ring *r)
 {
 	return &r->consumer_word;
