@@ -93,18 +93,35 @@ size_t drain_rings(bool all)
 			k++;
 		}
 		for (;;) {
+			/* the earliest head, and the earliest of the others */
 			int best = -1;
-			for (unsigned i = 0; i < k; i++)
-				if (heads[i] && (best < 0 || before(heads[i], heads[best])))
+			const struct event *second = NULL;
+			for (unsigned i = 0; i < k; i++) {
+				if (!heads[i])
+					continue;
+				if (best < 0 || before(heads[i], heads[best])) {
+					if (best >= 0)
+						second = heads[best];
 					best = (int)i;
+				} else if (!second || before(heads[i], second)) {
+					second = heads[i];
+				}
+			}
 			if (best < 0 || event_time(heads[best]) >= limit)
 				break;
-			on_event(rings[best], heads[best]);
-			events++;
-			ring_span_pop(rings[best], &spans[best]);
-			if (prefetch)
-				exact_prefetch(ring_span_ahead(rings[best], &spans[best]));
-			heads[best] = ring_span_peek(rings[best], &spans[best]);
+			/* the best ring's events that come strictly before every
+			 * other head are taken in a run, without choosing again (a
+			 * tie goes back to the choice above, as it always did) */
+			struct ring *br = rings[best];
+			const struct event *e = heads[best];
+			do {
+				on_event(br, e);
+				events++;
+				e = ring_span_next(br, &spans[best]);
+				if (prefetch)
+					exact_prefetch(ring_span_ahead(br, &spans[best]));
+			} while (e && event_time(e) < limit && (!second || before(e, second)));
+			heads[best] = e;
 		}
 		for (unsigned i = 0; i < k; i++)
 			ring_span_end(rings[i], &spans[i]);

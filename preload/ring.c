@@ -142,6 +142,13 @@ void ring_span_pop(struct ring *r, struct ring_span *s)
 	s->tail += e->len;
 }
 
+const struct event *ring_span_next(struct ring *r, struct ring_span *s)
+{
+	const struct event *e = (const struct event *)(r->data + (s->tail & (r->size - 1)));
+	s->tail += e->len;
+	return ring_span_peek(r, s);
+}
+
 void ring_span_end(struct ring *r, struct ring_span *s)
 {
 	atomic_store_explicit(&r->tail, s->tail, memory_order_release);

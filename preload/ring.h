@@ -45,6 +45,8 @@ bool ring_span_begin(struct ring *r, struct ring_span *s);
  * NULL at the end; ring_span_pop consumes it. */
 const struct event *ring_span_peek(struct ring *r, struct ring_span *s);
 void ring_span_pop(struct ring *r, struct ring_span *s);
+/* ring_span_pop, then ring_span_peek. */
+const struct event *ring_span_next(struct ring *r, struct ring_span *s);
 /* The next event at or after s->ahead (moving it past it), or NULL. */
 const struct event *ring_span_ahead(struct ring *r, struct ring_span *s);
 void ring_span_end(struct ring *r, struct ring_span *s);
