@@ -58,6 +58,20 @@ uint64_t evclock_to_ns(uint64_t t)
 	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * ns_per_tick);
 }
 
+uint64_t evclock_last_tick_before(uint64_t ns)
+{
+	if (!evclock_tsc)
+		return ns ? ns - 1 : 0;
+	if (ns <= mono0 + 1)
+		return 0;
+	/* the inverse, then down past its rounding: evclock_to_ns only grows */
+	uint64_t t = tick0 + (uint64_t)((double)(ns - mono0) / ns_per_tick);
+	for (int i = 0; i < 16; i++, t--)
+		if (t <= tick0 || evclock_to_ns(t) < ns)
+			return t > tick0 ? t : 0;
+	return 0;
+}
+
 double evclock_ns_per_tick(void)
 {
 	return evclock_tsc ? ns_per_tick : 1.0;
