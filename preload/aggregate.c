@@ -37,6 +37,28 @@ void aggregate_snapshot_if_peak(void)
 	}
 }
 
+/* Most events fall in the timeline's open bucket without raising its
+ * value, and change nothing there: they are told apart by their event time
+ * against the bucket's end in ticks, at the clock rate it was computed
+ * with, instead of by a conversion and a call each. */
+static struct {
+	uint64_t until; /* event times up to this one fall in the open bucket */
+	double max;     /* the bucket's value */
+	double ns_per_tick;
+} open_bucket;
+
+static void timeline_point(uint64_t t)
+{
+	double v = totals.inuse_bytes;
+	double rate = evclock_ns_per_tick();
+	if (t <= open_bucket.until && v <= open_bucket.max && rate == open_bucket.ns_per_tick)
+		return;
+	timeline_inuse(evclock_to_ns(t), v);
+	uint64_t end = timeline_inuse_open(&open_bucket.max);
+	open_bucket.until = end ? evclock_last_tick_before(end) : 0;
+	open_bucket.ns_per_tick = rate;
+}
+
 void aggregate_get_totals(struct aggregate_totals *t)
 {
 	*t = totals;
@@ -115,7 +137,7 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e)
 	if (totals.inuse_bytes > totals.peak_inuse_bytes)
 		totals.peak_inuse_bytes = totals.inuse_bytes;
 	maybe_snapshot_peak(e->alloc_time);
-	timeline_inuse(evclock_to_ns(e->alloc_time), totals.inuse_bytes);
+	timeline_point(e->alloc_time);
 }
 
 void aggregate_free(struct stack_rec *s, const struct event *e)
@@ -129,7 +151,7 @@ void aggregate_free(struct stack_rec *s, const struct event *e)
 	account_fate(s, e, &w);
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;
-	timeline_inuse(evclock_to_ns(e->free_time), totals.inuse_bytes);
+	timeline_point(e->free_time);
 }
 
 void aggregate_rss(const struct event *e)

@@ -160,6 +160,44 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	ring_count_free(t->ring);
 }
 
+/* Exact mode's free: the collector knows the block by its address, and the
+ * freeing thread by the ring. An RSS reading, every ~10 ms, needs the full
+ * record. */
+static void push_free_short(struct thread_state *t, uint64_t addr, uint16_t flags, uint64_t free_pc)
+{
+	thread_ring(t);
+	stamp(t);
+	struct event_free *e = reserve(t, sizeof(struct event));
+	if (!e) {
+		unstamp(t);
+		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
+		return;
+	}
+	uint64_t now = event_clock(t); /* still before the real free */
+	uint64_t rss = maybe_rss(t, now);
+	if (rss) {
+		struct event *f = (struct event *)e;
+		memset(f, 0, sizeof(*f));
+		f->kind = EVENT_FREE;
+		f->flags = flags;
+		f->addr = addr;
+		f->free_time = now;
+		f->free_tid = t->tid;
+		f->free_pc = free_pc;
+		f->rss = rss;
+		ring_commit(t->ring, sizeof(*f));
+	} else {
+		e->kind = EVENT_FREE_SHORT;
+		e->flags = flags;
+		e->addr = addr;
+		e->free_time = now;
+		e->free_pc = free_pc;
+		ring_commit(t->ring, sizeof(*e));
+	}
+	unstamp(t);
+	ring_count_free(t->ring);
+}
+
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 {
 	size_t max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
@@ -221,11 +259,8 @@ void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free
 {
 	struct live_block b;
 	if (exact_mode()) {
-		if (!p)
-			return;
-		memset(&b, 0, sizeof(b)); /* the collector knows the rest */
-		b.addr = (uint64_t)(uintptr_t)p;
-		push_free(t, &b, flags, free_pc);
+		if (p)
+			push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
 		return;
 	}
 	if (livetab_remove(p, &b)) {
@@ -241,6 +276,16 @@ void capture_thread_exit(struct thread_state *t)
 		ring_orphan(t->ring);
 		t->ring = NULL;
 		signals_thread_exit();
+	}
+}
+
+void capture_fork_child(struct thread_state *t)
+{
+	/* the ring's events so far are the parent thread's: they keep its tid,
+	 * the child's go to a ring of its own */
+	if (exact_mode() && t->ring) {
+		ring_orphan(t->ring);
+		t->ring = NULL;
 	}
 }
 

@@ -18,6 +18,9 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
 /* This thread is exiting: its ring goes back to the pool. */
 void capture_thread_exit(struct thread_state *t);
+/* fork child, after ring_after_fork_child: the forking thread has a new
+ * tid, and a short free names its thread by the ring's owner. */
+void capture_fork_child(struct thread_state *t);
 
 struct capture_stats {
 	uint64_t samples, frees, drops, truncated, stale;

@@ -19,6 +19,12 @@
 
 static void on_event(struct ring *r, const struct event *e)
 {
+	if (e->kind == EVENT_FREE_SHORT) {
+		const struct event_free *f = (const struct event_free *)e;
+		struct exact_free x = {f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags};
+		exact_free(r, &x);
+		return;
+	}
 	if (e->rss)
 		aggregate_rss(e);
 	if (e->kind == EVENT_ALLOC) {
@@ -33,7 +39,8 @@ static void on_event(struct ring *r, const struct event *e)
 			aggregate_alloc(s, e);
 	} else if (e->kind == EVENT_FREE) {
 		if (exact_mode()) {
-			exact_free(r, e);
+			struct exact_free x = {e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+			exact_free(r, &x);
 			return;
 		}
 		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
@@ -44,7 +51,14 @@ static void on_event(struct ring *r, const struct event *e)
 
 static uint64_t event_time(const struct event *e)
 {
+	if (e->kind == EVENT_FREE_SHORT)
+		return ((const struct event_free *)e)->free_time;
 	return e->kind == EVENT_FREE ? e->free_time : e->alloc_time;
+}
+
+static bool is_free(const struct event *e)
+{
+	return e->kind == EVENT_FREE || e->kind == EVENT_FREE_SHORT;
 }
 
 enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
@@ -54,7 +68,7 @@ enum { MERGE_MAX = 256, PREFETCH_AHEAD = 12 };
 static bool before(const struct event *a, const struct event *b)
 {
 	uint64_t ta = event_time(a), tb = event_time(b);
-	return ta < tb || (ta == tb && a->kind == EVENT_FREE && b->kind != EVENT_FREE);
+	return ta < tb || (ta == tb && is_free(a) && !is_free(b));
 }
 
 size_t drain_rings(bool all)
@@ -81,18 +95,35 @@ size_t drain_rings(bool all)
 			k++;
 		}
 		for (;;) {
+			/* the earliest head, and the earliest of the others */
 			int best = -1;
-			for (unsigned i = 0; i < k; i++)
-				if (heads[i] && (best < 0 || before(heads[i], heads[best])))
+			const struct event *second = NULL;
+			for (unsigned i = 0; i < k; i++) {
+				if (!heads[i])
+					continue;
+				if (best < 0 || before(heads[i], heads[best])) {
+					if (best >= 0)
+						second = heads[best];
 					best = (int)i;
+				} else if (!second || before(heads[i], second)) {
+					second = heads[i];
+				}
+			}
 			if (best < 0 || event_time(heads[best]) >= limit)
 				break;
-			on_event(rings[best], heads[best]);
-			events++;
-			ring_span_pop(rings[best], &spans[best]);
-			if (prefetch)
-				exact_prefetch(ring_span_ahead(rings[best], &spans[best]));
-			heads[best] = ring_span_peek(rings[best], &spans[best]);
+			/* the best ring's events that come strictly before every
+			 * other head are taken in a run, without choosing again (a
+			 * tie goes back to the choice above, as it always did) */
+			struct ring *br = rings[best];
+			const struct event *e = heads[best];
+			do {
+				on_event(br, e);
+				events++;
+				e = ring_span_next(br, &spans[best]);
+				if (prefetch)
+					exact_prefetch(ring_span_ahead(br, &spans[best]));
+			} while (e && event_time(e) < limit && (!second || before(e, second)));
+			heads[best] = e;
 		}
 		for (unsigned i = 0; i < k; i++)
 			ring_span_end(rings[i], &spans[i]);

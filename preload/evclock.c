@@ -11,7 +11,7 @@
 
 bool evclock_tsc;
 static uint64_t tick0, mono0;
-static double ns_per_tick = 1.0;
+double evclock_ns_per_tick_ = 1.0; /* 1.0 unless the TSC is the clock */
 
 uint64_t evclock_mono_ns(void)
 {
@@ -48,20 +48,30 @@ void evclock_calibrate(void)
 		return;
 	uint64_t t = evclock_now(), m = evclock_mono_ns();
 	if (t > tick0 + 100000 && m > mono0)
-		ns_per_tick = (double)(m - mono0) / (double)(t - tick0);
+		evclock_ns_per_tick_ = (double)(m - mono0) / (double)(t - tick0);
 }
 
 uint64_t evclock_to_ns(uint64_t t)
 {
 	if (!evclock_tsc)
 		return t;
-	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * ns_per_tick);
+	return mono0 + (uint64_t)((double)(int64_t)(t - tick0) * evclock_ns_per_tick_);
 }
 
-double evclock_ns_per_tick(void)
+uint64_t evclock_last_tick_before(uint64_t ns)
 {
-	return evclock_tsc ? ns_per_tick : 1.0;
+	if (!evclock_tsc)
+		return ns ? ns - 1 : 0;
+	if (ns <= mono0 + 1)
+		return 0;
+	/* the inverse, then down past its rounding: evclock_to_ns only grows */
+	uint64_t t = tick0 + (uint64_t)((double)(ns - mono0) / evclock_ns_per_tick_);
+	for (int i = 0; i < 16; i++, t--)
+		if (t <= tick0 || evclock_to_ns(t) < ns)
+			return t > tick0 ? t : 0;
+	return 0;
 }
+
 
 uint64_t evclock_nominal_ticks(uint64_t ns)
 {

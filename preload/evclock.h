@@ -34,7 +34,15 @@ static inline uint64_t evclock_now(void)
 void evclock_calibrate(void);
 /* An event time as CLOCK_MONOTONIC nanoseconds. */
 uint64_t evclock_to_ns(uint64_t t);
-double evclock_ns_per_tick(void);
+/* Inline: the collector asks twice per block in exact mode. */
+extern double evclock_ns_per_tick_;
+static inline double evclock_ns_per_tick(void)
+{
+	return evclock_ns_per_tick_;
+}
+/* The last event time that evclock_to_ns, at the current rate, puts before
+ * ns (every earlier one does too); 0 if none. */
+uint64_t evclock_last_tick_before(uint64_t ns);
 /* ns nanoseconds in ticks at the clock's nominal rate, for intervals
  * needed before calibration knows better. */
 uint64_t evclock_nominal_ticks(uint64_t ns);

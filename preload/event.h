@@ -1,5 +1,6 @@
 /* event: the fixed layout of what a program thread hands the collector
- * through its ring. Frames follow the header; a record is a multiple of 8. */
+ * through its ring. Frames follow the header; a record is a multiple of 8.
+ * Every record opens with len and kind (the ring reads only those). */
 #ifndef ALLOCPROF_EVENT_H
 #define ALLOCPROF_EVENT_H
 
@@ -9,6 +10,7 @@ enum event_kind {
 	EVENT_PAD = 1,   /* filler up to the end of the ring */
 	EVENT_ALLOC = 2, /* a sampled allocation */
 	EVENT_FREE = 3,  /* a sampled block was freed (or realloc'ed away) */
+	EVENT_FREE_SHORT = 4, /* exact mode's free: a struct event_free */
 };
 
 enum event_flags {
@@ -16,8 +18,10 @@ enum event_flags {
 	EVENT_REALLOC = 2,   /* ALLOC made by realloc / FREE caused by realloc */
 };
 
-/* In exact mode a FREE carries only addr, free_time, free_tid, free_pc and
- * flags: what the block was is the collector's to look up. */
+/* In exact mode a free carries only addr, free_time, free_tid, free_pc and
+ * flags: what the block was is the collector's to look up. It goes as a
+ * struct event_free below, or as a full EVENT_FREE when it also carries an
+ * RSS reading. */
 struct event {
 	uint32_t len;        /* bytes of this record, frames included */
 	uint16_t kind;
@@ -40,5 +44,19 @@ struct event {
 };
 
 _Static_assert(sizeof(struct event) == 80, "event header layout is fixed");
+
+/* EVENT_FREE_SHORT: exact mode's free in 32 bytes instead of 80 (less of
+ * the ring to write and read per block). The freeing thread is the ring's
+ * owner (ring_owner_tid): a ring holds one thread's events at a time. */
+struct event_free {
+	uint32_t len;       /* sizeof(struct event_free) */
+	uint16_t kind;      /* EVENT_FREE_SHORT */
+	uint16_t flags;
+	uint64_t addr;      /* the block */
+	uint64_t free_time; /* capture clock before the real free */
+	uint64_t free_pc;   /* return address of free's caller, or 0 */
+};
+
+_Static_assert(sizeof(struct event_free) == 32, "short free layout is fixed");
 
 #endif

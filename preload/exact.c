@@ -40,17 +40,12 @@ void exact_ring_acquired(struct ring *r)
  * (allocated before the shim started, or by a library inside the shim) only
  * take a slot until something else needs it. */
 enum { PENDING_FREES = 65536 };
-struct pending_free {
-	uint64_t addr, free_time, free_pc;
-	uint32_t free_tid;
-	uint16_t flags;
-};
-static struct pending_free *pending;
+static struct exact_free *pending;
 /* slots that hold a free: none, in most programs, and then an allocation
  * need not look (the table is 2.5 MiB: a cache miss) */
 static uint64_t npending;
 
-static struct pending_free *pending_slot(uint64_t addr)
+static struct exact_free *pending_slot(uint64_t addr)
 {
 	if (!pending && !(pending = pages_map(PENDING_FREES * sizeof(*pending))))
 		return NULL;
@@ -65,16 +60,16 @@ static uint32_t *realloc_depth(struct ring *r)
 	return ring_consumer_word(r);
 }
 
-void exact_free(struct ring *r, const struct event *e)
+void exact_free(struct ring *r, const struct exact_free *e)
 {
 	struct addr_entry b;
 	if (!addrtab_remove(e->addr, &b)) {
 		/* not allocated by the program while we watched, or allocated in
 		 * a batch still to come */
-		struct pending_free *pf = pending_slot(e->addr);
+		struct exact_free *pf = pending_slot(e->addr);
 		if (pf) {
 			npending += !pf->addr;
-			*pf = (struct pending_free){e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
+			*pf = *e;
 		}
 		goto unknown;
 	}
@@ -88,11 +83,18 @@ void exact_free(struct ring *r, const struct event *e)
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
-	struct event x = *e;
-	x.size = b.size;
-	x.alloc_time = b.alloc_time;
-	x.tid = b.tid;
-	x.realloc_depth = (uint32_t)b.realloc_depth;
+	struct event x = {
+		.kind = EVENT_FREE,
+		.flags = e->flags,
+		.tid = b.tid,
+		.addr = e->addr,
+		.size = b.size,
+		.alloc_time = b.alloc_time,
+		.free_time = e->free_time,
+		.free_tid = e->free_tid,
+		.realloc_depth = (uint32_t)b.realloc_depth,
+		.free_pc = e->free_pc,
+	};
 	aggregate_free(stacktab_at(b.stack), &x);
 	if (e->flags & EVENT_REALLOC)
 		*realloc_depth(r) = (uint32_t)b.realloc_depth + 1;
@@ -109,9 +111,9 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 	aggregate_alloc(s, &x);
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
-	struct pending_free *pf = npending ? pending_slot(e->addr) : NULL;
+	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
 	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
-		/* its free came first (see pending_free): the block is gone */
+		/* its free came first (see the pending frees above): the block is gone */
 		x.kind = EVENT_FREE;
 		x.flags = pf->flags;
 		x.free_time = pf->free_time;

@@ -34,9 +34,16 @@ void exact_ring_acquired(struct ring *r);
 /* The collector (exact mode only; lock held). */
 /* An allocation by s, paired with a free that came before it, if any. */
 void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e);
+/* What a free says in exact mode (from an EVENT_FREE_SHORT, or an
+ * EVENT_FREE that carried an RSS reading). */
+struct exact_free {
+	uint64_t addr, free_time, free_pc;
+	uint32_t free_tid;
+	uint16_t flags;
+};
 /* A free: applied to the block at its address, or kept until the block's
  * allocation arrives. */
-void exact_free(struct ring *r, const struct event *e);
+void exact_free(struct ring *r, const struct exact_free *f);
 /* Events older than this (event clock) can all be seen already. */
 uint64_t exact_horizon(void);
 /* e will be paired soon: load its slot of the address table now. The
@@ -46,7 +53,7 @@ uint64_t exact_horizon(void);
 static inline void exact_prefetch(const struct event *e)
 {
 	if (e)
-		addrtab_prefetch(e->addr);
+		addrtab_prefetch(e->kind == EVENT_FREE_SHORT ? ((const struct event_free *)e)->addr : e->addr);
 }
 /* Whether prefetching pays: not while the live blocks' slots fit in the
  * cache (a line each: 8192 of them, 512 KiB), where it costs ~150

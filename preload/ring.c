@@ -142,6 +142,13 @@ void ring_span_pop(struct ring *r, struct ring_span *s)
 	s->tail += e->len;
 }
 
+const struct event *ring_span_next(struct ring *r, struct ring_span *s)
+{
+	const struct event *e = (const struct event *)(r->data + (s->tail & (r->size - 1)));
+	s->tail += e->len;
+	return ring_span_peek(r, s);
+}
+
 void ring_span_end(struct ring *r, struct ring_span *s)
 {
 	atomic_store_explicit(&r->tail, s->tail, memory_order_release);
@@ -160,6 +167,11 @@ double ring_span_fill(const struct ring *r, const struct ring_span *s)
 uint64_t ring_inflight(const struct ring *r)
 {
 	return atomic_load_explicit(&r->inflight, memory_order_acquire);
+}
+
+uint32_t ring_owner_tid(const struct ring *r)
+{
+	return r->owner_tid;
 }
 
 uint32_t *ring_consumer_word(struct ring *r)

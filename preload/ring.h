@@ -45,6 +45,8 @@ bool ring_span_begin(struct ring *r, struct ring_span *s);
  * NULL at the end; ring_span_pop consumes it. */
 const struct event *ring_span_peek(struct ring *r, struct ring_span *s);
 void ring_span_pop(struct ring *r, struct ring_span *s);
+/* ring_span_pop, then ring_span_peek. */
+const struct event *ring_span_next(struct ring *r, struct ring_span *s);
 /* The next event at or after s->ahead (moving it past it), or NULL. */
 const struct event *ring_span_ahead(struct ring *r, struct ring_span *s);
 void ring_span_end(struct ring *r, struct ring_span *s);
@@ -54,6 +56,9 @@ double ring_span_fill(const struct ring *r, const struct ring_span *s);
 /* The time stamped on the event the producer is building, or 0 (see
  * ring_fast.h: ring_stamp). */
 uint64_t ring_inflight(const struct ring *r);
+/* The thread whose events the ring holds (consumer: read only while a span
+ * of them is open, which keeps the ring from being handed on). */
+uint32_t ring_owner_tid(const struct ring *r);
 /* A word the consumer keeps with the ring, for state that follows the
  * ring's own order of events; 0 in a new ring. */
 uint32_t *ring_consumer_word(struct ring *r);

@@ -80,6 +80,7 @@ static void fork_child(void)
 	if (t->initialized)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
+	capture_fork_child(t);
 	if (shim_loaded_late)
 		attach_fork_child();
 	guard_leave(t);

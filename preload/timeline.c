@@ -54,6 +54,15 @@ void timeline_inuse(uint64_t t_ns, double inuse_bytes)
 	add(&inuse_series, t_ns, inuse_bytes);
 }
 
+uint64_t timeline_inuse_open(double *max)
+{
+	const struct series *s = &inuse_series;
+	if (!s->open)
+		return 0;
+	*max = s->v[s->n - 1];
+	return s->bucket_start + s->width;
+}
+
 void timeline_rss(uint64_t t_ns, uint64_t bytes)
 {
 	add(&rss_series, t_ns, (double)bytes);

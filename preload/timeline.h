@@ -13,6 +13,10 @@ enum { TIMELINE_POINTS = 1024 };
 
 /* t_ns: CLOCK_MONOTONIC. */
 void timeline_inuse(uint64_t t_ns, double inuse_bytes);
+/* The end (ns, exclusive) of the in-use series' open bucket, and the
+ * highest value it holds; 0 if none is open. A point before that end and
+ * not above that value changes nothing. */
+uint64_t timeline_inuse_open(double *max);
 /* An RSS reading (bytes) made at t_ns. */
 void timeline_rss(uint64_t t_ns, uint64_t bytes);
 /* Copies both series into the profile, times relative to start_ns. */

@@ -3,10 +3,15 @@
  *   kept_site           10 x 100 B, kept until exit
  *   handed_site         100 x 64 B, freed by another thread
  *   slow_site           5 x 200 B, each freed after 20 ms
- *   grow_start/grow_step 5 buffers of 16 B, each grown by realloc 12 times to 64 KiB, then freed */
+ *   grow_start/grow_step 5 buffers of 16 B, each grown by realloc 12 times to 64 KiB, then freed
+ * `lifetimes fork`: instead, forked_site makes 50 x 32 B, then the program
+ * forks; the child (whose pid goes to stdout) frees them and exits, the
+ * parent frees its own copies after the child is gone. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void *volatile sink;
@@ -22,6 +27,7 @@ __attribute__((noinline)) static void immediate_site(void)
 __attribute__((noinline)) static void *kept_site(void) { return malloc(100); }
 __attribute__((noinline)) static void *handed_site(void) { return malloc(64); }
 __attribute__((noinline)) static void *slow_site(void) { return malloc(200); }
+__attribute__((noinline)) static void *forked_site(void) { return malloc(32); }
 __attribute__((noinline)) static char *grow_start(void) { return malloc(16); }
 __attribute__((noinline)) static char *grow_step(char *p, size_t n) { return realloc(p, n); }
 
@@ -33,8 +39,32 @@ static void *free_handed(void *arg)
 	return NULL;
 }
 
-int main(void)
+static int fork_frees(void)
 {
+	static void *blocks[50];
+	for (int i = 0; i < 50; i++)
+		blocks[i] = forked_site();
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		for (int i = 0; i < 50; i++)
+			free(blocks[i]);
+		exit(0);
+	}
+	printf("%d\n", (int)pid);
+	int status;
+	waitpid(pid, &status, 0);
+	for (int i = 0; i < 50; i++)
+		free(blocks[i]);
+	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "fork"))
+		return fork_frees();
 	for (int i = 0; i < 1000; i++)
 		immediate_site();
 	static void *kept[10];

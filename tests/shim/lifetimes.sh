@@ -82,4 +82,22 @@ n=$(grep -c '^inuse ' "$d/tl.txt")
 max=$(awk '$1 == "inuse" && $3 > m { m = $3 } END { print m + 0 }' "$d/tl.txt")
 if [ "$n" -ge 5 ] && [ "$max" -ge 65536 ]; then ok "timeline: $n in-use points, max $max bytes"; else not_ok "timeline: $n points, max $max"; fi
 if grep -q '^rss ' "$d/tl.txt"; then ok "timeline: RSS points"; else not_ok "timeline: no RSS"; fi
+
+# a fork child frees blocks its parent's thread made: another thread (the
+# child's thread has its own tid, its frees their own ring)
+d="$WORK/fork"
+mkdir "$d"
+child=$(cd "$d" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 "$PROGS/lifetimes" fork)
+for who in parent child; do
+	if [ $who = child ]; then f=$(ls "$d"/*."$child".pb.gz); else f=$(ls "$d"/*.pb.gz | grep -v "\.$child\.pb\.gz\$" | grep -v peak); fi
+	if "$PFQ" --mappings "$f" | head -1 | grep -q ' F'; then "$PFQ" --labels "$f"; else
+		go tool pprof -proto "$f" > "$d/$who.sym.pb.gz" 2>/dev/null; "$PFQ" --labels "$d/$who.sym.pb.gz"; fi > "$d/l.$who.txt"
+done
+cp "$d/l.child.txt" "$d/l.txt"
+check "fork child: forked_site freed, none by the allocating thread" \
+	"$(label freed forked_site) $(label freed_same_thread forked_site)" "50 0"
+cp "$d/l.parent.txt" "$d/l.txt"
+check "fork parent: forked_site freed by the allocating thread" \
+	"$(label freed forked_site) $(label freed_same_thread forked_site)" "50 50"
+
 finish
