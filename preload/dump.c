@@ -3,12 +3,14 @@
  * publish. Runs under the collector lock and allocates only from the arena.
  * The exit dump also writes the in-use profile at the peak (.peak.pb.gz),
  * made from the same symbolized tables with other values; the collector
- * rewrites that file, unsymbolized, while the program runs (peakwatch.h). */
+ * rewrites that file, unsymbolized, while the program runs (peakwatch.h):
+ * that write copies its samples under the lock and encodes them after. */
 #include "dump.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -460,23 +462,27 @@ static void manifest_append(const char *kind, const char *path)
  * file in place. */
 static char peak_path[CONFIG_PATH_MAX + 32];
 static unsigned peak_writes;
+/* One writer of the peak file at a time, in the order of their snapshots: a
+ * running write holds this from before its drain until its file is
+ * written, after it has let go of the collector lock; every other dump takes
+ * it before that lock too. */
+static pthread_mutex_t peak_file = PTHREAD_MUTEX_INITIALIZER;
 
 void dump_fork_child(void)
 {
 	peak_path[0] = 0; /* the parent's file is the parent's */
 	peak_writes = 0;
+	pthread_mutex_init(&peak_file, NULL); /* the collector that held it did not fork */
 }
 
 /* Encodes the profile and writes it to target, or over replace when that
  * is set. The verbose line gets note after the name (none when NULL). */
-static int publish(struct profile *p, struct sample_stream *st, const char *target, const char *kind,
-		   const char *replace, char *final, const char *note)
+static int publish(struct profile *p, const struct pprof_sample_source *more, const char *target,
+		   const char *kind, const char *replace, char *final, const char *note)
 {
 	struct pbuf gz;
 	pbuf_init(&gz);
-	st->next = 0;
-	struct pprof_sample_source more = {next_sample, st};
-	int rc = pprof_encode_gzip_with(p, &more, &gz);
+	int rc = pprof_encode_gzip_with(p, more, &gz);
 	if (rc == 0 && replace)
 		rc = outfile_replace(strcpy(final, replace), gz.data, gz.len);
 	else if (rc == 0)
@@ -494,25 +500,104 @@ static int publish(struct profile *p, struct sample_stream *st, const char *targ
 	return 0;
 }
 
-/* p, built from the tables, becomes the in-use profile at the peak and is
- * written to the peak file. announce: a record in the manifest (the exit,
- * and the first write, which names the file). */
-static int publish_peak(struct profile *p, struct sample_stream *st, const char *trigger, bool announce,
-			const char *note)
+/* The samples of the stream from its first stack. */
+static struct pprof_sample_source stream_source(struct sample_stream *st)
 {
-	char target[CONFIG_PATH_MAX], final[CONFIG_PATH_MAX + 32];
-	if (!peak_path[0] && outfile_expand_peak(config.out, target, sizeof(target)) < 0) {
+	st->next = 0;
+	return (struct pprof_sample_source){next_sample, st};
+}
+
+/* p, built from the tables, becomes the in-use profile at the peak: its
+ * samples are st's from now on. target gets the name of the file when none
+ * is taken yet. */
+static int prepare_peak(struct profile *p, struct sample_stream *st, const char *trigger, char *target)
+{
+	if (!peak_path[0] && outfile_expand_peak(config.out, target, CONFIG_PATH_MAX) < 0) {
 		log_line("cannot write the peak profile: the output name is too long");
 		return -ENAMETOOLONG;
 	}
 	peak_writes++;
 	make_peak(p, st);
 	comment(p, "peak profile writes: %u, this one on %s", peak_writes, trigger);
+	return 0;
+}
+
+/* Writes the peak file. announce: a record in the manifest (the exit, and
+ * the first write, which names the file). */
+static int publish_peak(struct profile *p, const struct pprof_sample_source *samples, const char *target,
+			bool announce, const char *note)
+{
+	char final[CONFIG_PATH_MAX + 32];
 	bool first = !peak_path[0];
-	int rc = publish(p, st, target, announce || first ? "peak" : NULL, first ? NULL : peak_path, final, note);
+	int rc = publish(p, samples, target, announce || first ? "peak" : NULL, first ? NULL : peak_path, final, note);
 	if (rc == 0 && first)
 		strcpy(peak_path, final);
 	return rc;
+}
+
+
+/* The samples of a running peak write, copied from the tables under the
+ * collector lock (into the arena) so that encoding, gzip and the write
+ * run without it. */
+struct peak_row {
+	int64_t values[2];
+	size_t loc_at, nlocs, label_at, nlabels;
+};
+struct peak_copy {
+	struct peak_row *rows;
+	size_t nrows, cap_rows;
+	uint32_t *locs;
+	size_t nlocs, cap_locs;
+	struct pf_label *labels;
+	size_t nlabels, cap_labels;
+	size_t next;
+};
+
+static int copy_samples(struct sample_stream *st, struct peak_copy *c)
+{
+	struct pprof_sample s;
+	st->next = 0;
+	while (next_sample(st, &s)) {
+		if (MEM_GROW(c->rows, c->cap_rows, c->nrows + 1) < 0 ||
+		    MEM_GROW(c->locs, c->cap_locs, c->nlocs + s.nlocs) < 0 ||
+		    MEM_GROW(c->labels, c->cap_labels, c->nlabels + s.nlabels) < 0)
+			return -ENOMEM;
+		struct peak_row *r = &c->rows[c->nrows++];
+		r->values[0] = s.values[0];
+		r->values[1] = s.values[1];
+		r->loc_at = c->nlocs;
+		r->nlocs = s.nlocs;
+		r->label_at = c->nlabels;
+		r->nlabels = s.nlabels;
+		if (s.nlocs)
+			memcpy(c->locs + c->nlocs, s.locs, s.nlocs * sizeof(*s.locs));
+		if (s.nlabels)
+			memcpy(c->labels + c->nlabels, s.labels, s.nlabels * sizeof(*s.labels));
+		c->nlocs += s.nlocs;
+		c->nlabels += s.nlabels;
+	}
+	return 0;
+}
+
+static bool next_copied(void *ctx, struct pprof_sample *out)
+{
+	struct peak_copy *c = ctx;
+	if (c->next >= c->nrows)
+		return false;
+	const struct peak_row *r = &c->rows[c->next++];
+	out->locs = c->locs + r->loc_at;
+	out->nlocs = r->nlocs;
+	out->values = r->values;
+	out->labels = c->labels + r->label_at;
+	out->nlabels = r->nlabels;
+	return true;
+}
+
+static void release_copy(struct peak_copy *c)
+{
+	mem_free(c->rows, c->cap_rows * sizeof(*c->rows));
+	mem_free(c->locs, c->cap_locs * sizeof(*c->locs));
+	mem_free(c->labels, c->cap_labels * sizeof(*c->labels));
 }
 
 static int write_locked(const char *target, const char *reason, bool with_peak, bool symbolize)
@@ -532,12 +617,16 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 	build(&p, &cs, reason, st);
 	bool short_of_memory = symbolize && symbolize_hook(&p) < 0;
 	char final[CONFIG_PATH_MAX + 32];
-	int rc = publish(&p, st, target, "profile", NULL, final, "");
+	struct pprof_sample_source samples = stream_source(st);
+	int rc = publish(&p, &samples, target, "profile", NULL, final, "");
 	if (rc == 0 && short_of_memory)
 		log_line("memory is short: the profile was written without symbols; allocprof symbolize %s adds them",
 			 target);
-	if (rc == 0 && with_peak)
-		publish_peak(&p, st, "exit", true, "");
+	char peak_target[CONFIG_PATH_MAX];
+	if (rc == 0 && with_peak && prepare_peak(&p, st, "exit", peak_target) == 0) {
+		samples = stream_source(st);
+		publish_peak(&p, &samples, peak_target, true, "");
+	}
 	profile_release(&p);
 	hmap_release(&st->loc_by_pc);
 	mem_free(st, sizeof(*st));
@@ -547,6 +636,7 @@ static int write_locked(const char *target, const char *reason, bool with_peak, 
 static int write_exit_like(const char *path, enum dump_reason why, const char *reason)
 {
 	char target[CONFIG_PATH_MAX];
+	pthread_mutex_lock(&peak_file);
 	collector_lock();
 	allocator_known = allocstat_inuse(&allocator_inuse, &allocator_lib);
 	collector_drain_all_locked();
@@ -555,6 +645,7 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 		capture_get_stats(&cs);
 		if (cs.samples == 0) {
 			collector_unlock();
+			pthread_mutex_unlock(&peak_file);
 			manifest_append("empty", "");
 			if (config.verbose)
 				log_line("no allocation was sampled; no profile written");
@@ -574,13 +665,16 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 	else
 		rc = write_locked(target, reason, why == DUMP_EXIT, config.symbolize);
 	collector_unlock();
+	pthread_mutex_unlock(&peak_file);
 	return rc;
 }
 
 int dump_write_peak(const char *trigger, uint64_t *inuse)
 {
 	uint64_t start = evclock_mono_ns();
+	pthread_mutex_lock(&peak_file);
 	collector_lock();
+	uint64_t locked = evclock_mono_ns();
 	allocator_known = allocstat_inuse(&allocator_inuse, &allocator_lib);
 	collector_drain_all_locked();
 	struct capture_stats cs;
@@ -591,29 +685,45 @@ int dump_write_peak(const char *trigger, uint64_t *inuse)
 	*inuse = (uint64_t)llround(t.snapshot_inuse_bytes);
 	struct sample_stream *st = cs.samples ? mem_alloc(sizeof(*st)) : NULL;
 	int rc = cs.samples ? -ENOMEM : 0;
+	struct profile p;
+	profile_init(&p);
+	struct peak_copy copy;
+	memset(&copy, 0, sizeof(copy));
+	char target[CONFIG_PATH_MAX];
 	if (st) {
 		memset(st, 0, sizeof(*st));
 		hmap_init(&st->loc_by_pc);
 		st->peak_only = true;
-		struct profile p;
-		profile_init(&p);
 		char reason[48];
 		log_format(reason, sizeof(reason), "peak (%s)", trigger);
 		build(&p, &cs, reason, st);
-		/* no symbols: libdw at every step would hold the lock for long;
-		 * the exit rewrites the file with them, and allocprof run or
-		 * allocprof symbolize name a file left by a killed process */
-		rc = publish_peak(&p, st, trigger, false, NULL);
-		profile_release(&p);
+		rc = prepare_peak(&p, st, trigger, target);
+		if (rc == 0)
+			rc = copy_samples(st, &copy);
 		hmap_release(&st->loc_by_pc);
 		mem_free(st, sizeof(*st));
 	}
 	collector_unlock();
+	uint64_t held = evclock_mono_ns() - locked;
+	/* no symbols: libdw at every step would hold the lock for long;
+	 * the exit rewrites the file with them, and allocprof run or
+	 * allocprof symbolize name a file left by a killed process */
+	if (rc == 0 && cs.samples) {
+		struct pprof_sample_source samples = {next_copied, &copy};
+		rc = publish_peak(&p, &samples, target, false, NULL);
+	} else if (rc == -ENOMEM) {
+		log_line("cannot write the peak profile: out of memory");
+	}
+	pthread_mutex_unlock(&peak_file);
+	release_copy(&copy);
+	profile_release(&p);
 	/* what it cost the program: its threads wait for the lock to drain a
-	 * full ring (or, at rate 1, for the collector to empty theirs) */
+	 * full ring (or, at rate 1, for the collector to empty theirs); the
+	 * encoding, gzip and the write after it cost them nothing */
 	if (rc == 0 && cs.samples && config.verbose)
-		log_line("wrote %s (peak, on %s: %llu bytes in use; %llu us under the collector lock)", peak_path,
-			 trigger, (unsigned long long)*inuse, (unsigned long long)((evclock_mono_ns() - start) / 1000));
+		log_line("wrote %s (peak, on %s: %llu bytes in use; %llu us under the collector lock, %llu us in all)",
+			 peak_path, trigger, (unsigned long long)*inuse, (unsigned long long)(held / 1000),
+			 (unsigned long long)((evclock_mono_ns() - start) / 1000));
 	return rc;
 }
 
@@ -629,12 +739,31 @@ int dump_write_ending(int sig)
 	return write_exit_like(NULL, DUMP_EXIT, reason);
 }
 
+static int peak_file_trylock_for(uint64_t ns)
+{
+	uint64_t end = evclock_mono_ns() + ns;
+	while (pthread_mutex_trylock(&peak_file) != 0) {
+		if (evclock_mono_ns() > end)
+			return -1;
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 void dump_write_crash(int sig, bool fatal)
 {
 	char target[CONFIG_PATH_MAX], reason[32];
 	const char *name = sigabbrev_np(sig) ? sigabbrev_np(sig) : "?";
+	/* a running peak write holds the peak file while it encodes, outside
+	 * the collector lock: the crash waits for it (src/ is not to run in
+	 * two threads once the bump allocator is in), unless it is that write
+	 * that crashed; the profile goes without the peak then */
+	bool with_peak = peak_file_trylock_for(shim_tls.is_collector ? 0 : 2000000000ULL) == 0;
 	if (collector_trylock_for(2000000000ULL) < 0) {
 		log_line("%s signal SIG%s: the profile is busy elsewhere; nothing written", fatal ? "fatal" : "ending", name);
+		if (with_peak)
+			pthread_mutex_unlock(&peak_file);
 		return;
 	}
 	/* whatever the interrupted thread held, the arena's lock included, stays
@@ -647,9 +776,11 @@ void dump_write_crash(int sig, bool fatal)
 	capture_get_stats(&cs);
 	if (cs.samples && outfile_expand(config.out, dump_seq++, target, sizeof(target)) == 0) {
 		log_format(reason, sizeof(reason), "%s signal %d (%s)", fatal ? "fatal" : "ending", sig, name);
-		if (write_locked(target, reason, true, false) == 0)
+		if (write_locked(target, reason, with_peak, false) == 0)
 			log_line("%s by SIG%s: profile written without symbols: allocprof symbolize %s",
 				 fatal ? "crashed" : "ended", name, target);
 	}
+	if (with_peak)
+		pthread_mutex_unlock(&peak_file);
 	collector_unlock();
 }

@@ -30,7 +30,7 @@ run_watched() {
 # was made after its last allocation (each of the last ones is a whole step)
 own_peak=$((64 * 65536 + 8 * 2097152))
 on_line() {
-	n=$(printf '%s\n' "$1" | sed -n 's/^allocprof: wrote .*(peak, on step: \([0-9]*\) bytes in use; [0-9]* us under the collector lock)$/\1/p')
+	n=$(printf '%s\n' "$1" | sed -n 's/^allocprof: wrote .*(peak, on step: \([0-9]*\) bytes in use; [0-9]* us under the collector lock, [0-9]* us in all)$/\1/p')
 	[ -n "$n" ] && [ "$n" -ge $own_peak ] && kill -KILL $pid
 }
 d="$WORK/kill"; mkdir "$d"
