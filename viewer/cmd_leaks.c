@@ -27,6 +27,8 @@ enum { MIN_SNAPSHOTS = 4 };
 
 struct snapshot {
 	char *path;
+	char *real;  /* realpath: one file named twice is one snapshot */
+	long pid;    /* the "pid: N" comment, -1 without one */
 	double t;   /* seconds: when the profile was written */
 	double *v;  /* in-use bytes per site id (strtab id) */
 	size_t nv;
@@ -48,7 +50,16 @@ static int add_path(struct series *s, const char *path)
 		s->snaps = m;
 		s->cap = cap;
 	}
+	char *real = realpath(path, NULL);
+	if (!real)
+		return -errno;
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->snaps[i].real, real)) {
+			free(real);
+			return 0; /* a directory and a pattern over the same files */
+		}
 	memset(&s->snaps[s->n], 0, sizeof(s->snaps[0]));
+	s->snaps[s->n].real = real;
 	if (!(s->snaps[s->n].path = strdup(path)))
 		return -ENOMEM;
 	s->n++;
@@ -142,6 +153,17 @@ static int load(struct series *s, struct snapshot *sn)
 		return 1;
 	}
 	sn->t = (double)(p.time_nanos + p.duration_nanos) / 1e9;
+	sn->pid = -1;
+	for (size_t i = 0; i < p.ncomments; i++) {
+		const char *c = profile_str(&p, p.comments[i]);
+		if (!strncmp(c, "pid: ", 5)) {
+			char *end;
+			long pid = strtol(c + 5, &end, 10);
+			if (end != c + 5 && !*end)
+				sn->pid = pid;
+			break;
+		}
+	}
 	struct ropts o = {0};
 	o.sample_index = "inuse_space";
 	o.gran = GRAN_LINES;
@@ -286,6 +308,27 @@ static void print_caches(const struct series *s, int max)
 	free(vs);
 }
 
+/* A series is one process's: snapshots of two (a program's fork children
+ * too) would pass for growth. Those without a pid comment are let be. 0, or
+ * 1 after naming two that differ. */
+static int one_process(const struct series *s)
+{
+	const struct snapshot *first = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct snapshot *sn = &s->snaps[i];
+		if (sn->pid < 0)
+			continue;
+		if (!first) {
+			first = sn;
+		} else if (sn->pid != first->pid) {
+			fprintf(stderr, "allocprof leaks: %s is pid %ld's, %s pid %ld's: a series is one process's snapshots\n",
+				first->path, first->pid, sn->path, sn->pid);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int cmd_leaks(int argc, char **argv)
 {
 	static const struct cli_spec spec = {CLI_LEAKS, CLI_PROFILE, NULL};
@@ -312,6 +355,7 @@ int cmd_leaks(int argc, char **argv)
 	}
 	for (size_t i = 0; rc == 0 && i < s.n; i++)
 		rc = load(&s, &s.snaps[i]);
+	rc = rc ? rc : one_process(&s);
 	if (rc == 0) {
 		qsort(s.snaps, s.n, sizeof(*s.snaps), by_time);
 		struct verdict *vs = malloc((s.sites.n + 1) * sizeof(*vs));
@@ -329,6 +373,7 @@ int cmd_leaks(int argc, char **argv)
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		free(s.snaps[i].path);
+		free(s.snaps[i].real);
 		free(s.snaps[i].v);
 	}
 	free(s.snaps);

@@ -47,7 +47,24 @@ done
 "$ALLOCPROF" leaks "$WORK/renamed" > "$WORK/renamed.out"
 same "names sorting against time: as the directory" "$WORK/out" "$WORK/renamed.out"
 
+# a directory and a pattern over the same files: each file counts once
+# shellcheck disable=SC2086
+"$ALLOCPROF" leaks "$d" "$d/allocprof.growth.*.pb.gz" $snaps > "$WORK/twice"
+same "the same files named three ways: as the directory" "$WORK/out" "$WORK/twice"
+ln -s "$d" "$WORK/link"
+"$ALLOCPROF" leaks "$d" "$WORK/link" > "$WORK/linked"
+same "the directory and a link to it: as the directory" "$WORK/out" "$WORK/linked"
+
 # what it refuses
+d2="$WORK/run2"; mkdir "$d2"
+(cd "$d2" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_INTERVAL=0.1 "$GROWTH" leaks)
+first=$(printf '%s\n' $snaps | LC_ALL=C sort | head -1)
+other=$(ls "$d2"/*.pb.gz | grep -v '\.peak\.pb\.gz$' | LC_ALL=C sort | head -1)
+pid_of() { basename "$1" | cut -d. -f3; }
+status=0
+"$ALLOCPROF" leaks "$d" "$d2" > /dev/null 2> "$WORK/err" || status=$?
+check "two processes' snapshots: status 1, one line naming two" "$status $(cat "$WORK/err")" \
+	"1 allocprof leaks: $first is pid $(pid_of "$first")'s, $other pid $(pid_of "$other")'s: a series is one process's snapshots"
 status=0
 # shellcheck disable=SC2046
 "$ALLOCPROF" leaks $(printf '%s\n' $snaps | head -3) > /dev/null 2> "$WORK/err" || status=$?
