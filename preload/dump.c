@@ -163,6 +163,7 @@ struct sample_stream {
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
 	bool peak;             /* the in-use profile at the peak: two values, labels of the set only */
 	bool peak_only;        /* no full profile: only the stacks in use at the peak */
+	bool add_locations;    /* the samples make their locations (peak_only: build leaves them) */
 	size_t next;           /* the stack to look at next */
 	uint64_t frames[CONFIG_DEPTH_MAX + 1];
 	uint32_t locs[CONFIG_DEPTH_MAX + 1];
@@ -262,17 +263,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 			placeholders++; /* a free whose allocation never arrived */
 			continue;
 		}
-		if (!has_sample(s))
+		/* the peak profile's samples make their locations as they are
+		 * copied, in this order: one walk of the stacks under the lock */
+		if (st->peak_only || !has_sample(s))
 			continue;
-		if (st->peak_only) {
-			double peak_objects, peak_bytes;
-			stacktab_peak_of(s, &peak_objects, &peak_bytes);
-			if (!llround(peak_objects) && !llround(peak_bytes))
-				continue; /* freed before the peak: no sample, no location */
-		}
 		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
-		if (st->peak_only)
-			continue; /* the peak profile has no labels to name free sites for */
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
 		struct stack_fate f;
@@ -394,7 +389,7 @@ static bool next_sample(void *ctx, struct pprof_sample *out)
 		} else {
 			full_values(s, st->values);
 		}
-		out->nlocs = locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), false);
+		out->nlocs = locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), st->add_locations);
 		out->locs = st->locs;
 		out->values = st->values;
 		out->labels = st->labels;
@@ -698,6 +693,7 @@ int dump_write_peak(const char *trigger, uint64_t *inuse)
 		log_format(reason, sizeof(reason), "peak (%s)", trigger);
 		build(&p, &cs, reason, st);
 		rc = prepare_peak(&p, st, trigger, target);
+		st->add_locations = true;
 		if (rc == 0)
 			rc = copy_samples(st, &copy);
 		hmap_release(&st->loc_by_pc);
