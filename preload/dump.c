@@ -664,7 +664,7 @@ static int write_exit_like(const char *path, enum dump_reason why, const char *r
 	return rc;
 }
 
-int dump_write_peak(const char *trigger, uint64_t *inuse)
+int dump_write_peak(const char *trigger, uint64_t *inuse, uint64_t at_least)
 {
 	uint64_t start = evclock_mono_ns();
 	pthread_mutex_lock(&peak_file);
@@ -677,6 +677,13 @@ int dump_write_peak(const char *trigger, uint64_t *inuse)
 	aggregate_snapshot_if_peak();
 	struct aggregate_totals t;
 	aggregate_get_totals(&t);
+	if (t.snapshot_inuse_bytes < (double)at_least) {
+		/* what the step saw was in use before the drain, and frees
+		 * drained since took it back below the step: no new peak */
+		collector_unlock();
+		pthread_mutex_unlock(&peak_file);
+		return 0;
+	}
 	*inuse = (uint64_t)llround(t.snapshot_inuse_bytes);
 	struct sample_stream *st = cs.samples ? mem_alloc(sizeof(*st)) : NULL;
 	int rc = cs.samples ? -ENOMEM : 0;

@@ -20,8 +20,10 @@ int dump_write(const char *path, enum dump_reason why);
 /* From the collector thread: the in-use profile at the peak so far,
  * unsymbolized, over the peak file (a new one the first time). trigger
  * names the cause in the profile ("step", "rss"); *inuse gets the in-use
- * bytes it holds. 0 or -errno (reported). */
-int dump_write_peak(const char *trigger, uint64_t *inuse);
+ * bytes it holds. Nothing is written when, after the drain, the peak is
+ * below at_least (the step was seen before frees that undo it). 0 or
+ * -errno (reported). */
+int dump_write_peak(const char *trigger, uint64_t *inuse, uint64_t at_least);
 /* In a forked child: the peak file so far is the parent's. */
 void dump_fork_child(void);
 /* A signal that ends the program, taken where the interrupted thread holds

@@ -134,7 +134,7 @@ static uint64_t next_step(void)
 	const struct config_amount *step = &config.peak_step;
 	if (step->bytes)
 		return written + step->bytes;
-	uint64_t by = (uint64_t)((double)written * step->share);
+	uint64_t by = (uint64_t)ceil((double)written * step->share);
 	return written + (by > SHARE_FLOOR ? by : SHARE_FLOOR);
 }
 
@@ -151,7 +151,7 @@ void peakwatch_poll(void)
 		collector_unlock();
 		double peak = fmax(t.inuse_bytes, t.snapshot_inuse_bytes);
 		if (peak >= (double)next_step())
-			dump_write_peak("step", &written);
+			dump_write_peak("step", &written, next_step());
 	}
 	if (rss_limit) {
 		uint64_t now = evclock_mono_ns();
@@ -163,7 +163,7 @@ void peakwatch_poll(void)
 					log_line("RSS %llu bytes reached ALLOCPROF_PEAK_RSS (%llu bytes)",
 						 (unsigned long long)rss, (unsigned long long)rss_limit);
 				rss_limit = 0; /* the first time only */
-				dump_write_peak("rss", &written);
+				dump_write_peak("rss", &written, 0);
 			}
 		}
 	}
