@@ -103,6 +103,8 @@ d="$WORK/threads"
 start_attachee "$d" 4
 attach_bg "$d" "$d/p.pb.gz" --rate 1
 say "$d" "alloc 1000" "done 1000"
+# the workers allocate inside the window: 1000 more of theirs, whatever the scheduler does
+say "$d" "rounds 1000" "rounds 1000"
 status=0
 stop_attach || status=$?
 check "threads: attach status" "$status" 0

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PRE 500
@@ -81,6 +82,15 @@ int main(int argc, char **argv)
 					free(p);
 			}
 			printf("done %ld\n", n);
+		} else if (!strncmp(line, "rounds ", 7)) {
+			/* the workers' allocations from now on: waits until they
+			 * made n more, so an attach window surely holds some */
+			unsigned long n = strtoul(line + 7, NULL, 10), from = atomic_load(&worker_rounds);
+			while (nthreads && atomic_load(&worker_rounds) - from < n) {
+				struct timespec ms = {0, 1000000};
+				nanosleep(&ms, NULL);
+			}
+			printf("rounds %lu\n", n);
 		} else if (!strcmp(line, "freepre\n")) {
 			for (int i = 0; i < PRE; i++)
 				free(pre[i]);
