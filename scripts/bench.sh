@@ -78,16 +78,19 @@ awk 'BEGIN {
 	}
 }' > "$WORK/gcc_unit.c"
 
-run_sqlite() { /usr/bin/sqlite3 :memory: < "$WORK/sqlite.sql" > /dev/null; }
-run_perl() { /usr/bin/perl "$WORK/perl.pl" > /dev/null; }
-run_python() { /usr/bin/python3 "$WORK/python.py" > /dev/null; }
-run_gcc() { /usr/bin/gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
+# TOOL (an array: the tool's command prefix, empty for plain) runs the
+# program itself, not the shell around it: heaptrack follows only the first
+# process it starts, so prefixing the wrapper script profiled bash alone
+run_sqlite() { "${TOOL[@]}" /usr/bin/sqlite3 :memory: < "$WORK/sqlite.sql" > /dev/null; }
+run_perl() { "${TOOL[@]}" /usr/bin/perl "$WORK/perl.pl" > /dev/null; }
+run_python() { "${TOOL[@]}" /usr/bin/python3 "$WORK/python.py" > /dev/null; }
+run_gcc() { "${TOOL[@]}" /usr/bin/gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
 # exact mode's two hard cases: small blocks at tens of millions of
 # malloc+free pairs a second on shallow stacks (cfrac-like: 10 M pairs of
 # 32 bytes, 16 live), and a recursion with 2^17 distinct 40-frame stacks
 # (espresso-like: deep_stacks, 786 k blocks)
-run_churn() { "$ROOT/build/tests/bench/malloc_bench" pair 1 32 10 > /dev/null; }
-run_stacks() { "$ROOT/build/tests/programs/deep_stacks" > /dev/null; }
+run_churn() { "${TOOL[@]}" "$ROOT/build/tests/bench/malloc_bench" pair 1 32 10 > /dev/null; }
+run_stacks() { "${TOOL[@]}" "$ROOT/build/tests/programs/deep_stacks" > /dev/null; }
 # below the kernel's ephemeral ports (32768 and up), where clients' sockets live
 REDIS_PORT=$((20000 + $$ % 12000))
 run_redis() {
@@ -140,7 +143,7 @@ measure() { # WORKLOAD TOOL ROUND: appends "workload tool round seconds rss_kb o
 	else
 		t0=$(date +%s.%N)
 		# shellcheck disable=SC2046 # the prefix is words on purpose
-		(cd "$dir" && /usr/bin/time -f %M -o "$dir/rss" $(tool_prefix "$tool" "$dir") "run_$w") > "$dir/log" 2>&1 || status=$?
+		(cd "$dir" && /usr/bin/time -f %M -o "$dir/rss" "run_$w" $(tool_prefix "$tool" "$dir")) > "$dir/log" 2>&1 || status=$?
 		t1=$(date +%s.%N)
 		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
 	fi
@@ -158,11 +161,13 @@ measure() { # WORKLOAD TOOL ROUND: appends "workload tool round seconds rss_kb o
 }
 
 # /usr/bin/time cannot run shell functions: export them into a tiny script
+# whose arguments are the tool's prefix
 for w in sqlite perl python gcc churn stacks; do
 	cat > "$WORK/run_$w" <<EOS
 #!/bin/bash
 WORK=$WORK
 ROOT=$ROOT
+TOOL=("\$@")
 $(declare -f "run_$w")
 run_$w
 EOS
@@ -230,7 +235,7 @@ if [ $ACCURACY = 1 ]; then
 		dir=$WORK/acc.$w
 		mkdir -p "$dir/exact"
 		# shellcheck disable=SC2046
-		(cd "$dir/exact" && $(tool_prefix exact "$dir/exact") "run_$w" > /dev/null 2>&1) || true
+		(cd "$dir/exact" && "run_$w" $(tool_prefix exact "$dir/exact") > /dev/null 2>&1) || true
 		# the process that allocated most (cc1 for gcc)
 		exact=$(for f in "$dir"/exact/allocprof.*.pb.gz; do case $f in *.peak.pb.gz) continue ;; esac
 			printf '%s ' "$f"; "$PFQ" "$f" | awk -F'\t' '{ split($1, v, " "); s += v[2] } END { print s + 0 }'; done | sort -k2 -n | tail -1)
@@ -243,7 +248,7 @@ if [ $ACCURACY = 1 ]; then
 		for seed in 1 2 3; do
 			mkdir -p "$dir/s$seed"
 			# shellcheck disable=SC2046
-			(cd "$dir/s$seed" && ALLOCPROF_SEED=$seed $(tool_prefix default "$dir/s$seed") "run_$w" > /dev/null 2>&1) || true
+			(cd "$dir/s$seed" && ALLOCPROF_SEED=$seed "run_$w" $(tool_prefix default "$dir/s$seed") > /dev/null 2>&1) || true
 			sf=$(ls "$dir/s$seed"/allocprof.$prog.*.pb.gz 2> /dev/null | grep -v peak | head -1)
 			[ -n "$sf" ] || continue
 			sb=$("$PFQ" "$sf" | awk -F'\t' '{ split($1, v, " "); s += v[2] } END { print s + 0 }')
