@@ -258,6 +258,17 @@ static const char script_head[] =
 	"    saved = save_errno()\n"
 	"    try:\n";
 
+/* Both scripts end alike: errno put back, a gdb error reported as one
+ * line, and the process left running. */
+static const char script_tail[] =
+	"    finally:\n"
+	"        restore_errno(saved)\n"
+	"except gdb.error as e:\n"
+	"    say('error', str(e).replace('\\n', ' '))\n"
+	"end\n"
+	"detach\n"
+	"quit\n";
+
 static int write_start_script(const char *path, const char *shim, const char *conf)
 {
 	FILE *f = fopen(path, "w");
@@ -292,14 +303,8 @@ static int write_start_script(const char *path, const char *shim, const char *co
 	      "                else:\n"
 	      "                    rc = ev('((int (*)(const char *)) %d)((const char *) %d)' % (st, c))\n"
 	      "                    say('start', rc, sp)\n"
-	      "            gdb.parse_and_eval('((void (*)(void *)) __libc_free)((void *) %d)' % buf)\n"
-	      "    finally:\n"
-	      "        restore_errno(saved)\n"
-	      "except gdb.error as e:\n"
-	      "    say('error', str(e).replace('\\n', ' '))\n"
-	      "end\n"
-	      "detach\n"
-	      "quit\n", f);
+	      "            gdb.parse_and_eval('((void (*)(void *)) __libc_free)((void *) %d)' % buf)\n", f);
+	fputs(script_tail, f);
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
@@ -309,14 +314,8 @@ static int write_stop_script(const char *path, unsigned long stop_fn)
 	if (!f)
 		return -errno;
 	fputs(script_head, f);
-	fprintf(f, "        say('stop', ev('((int (*)(void)) %lu)()'))\n"
-		   "    finally:\n"
-		   "        restore_errno(saved)\n"
-		   "except gdb.error as e:\n"
-		   "    say('error', str(e).replace('\\n', ' '))\n"
-		   "end\n"
-		   "detach\n"
-		   "quit\n", stop_fn);
+	fprintf(f, "        say('stop', ev('((int (*)(void)) %lu)()'))\n", stop_fn);
+	fputs(script_tail, f);
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
