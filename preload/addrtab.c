@@ -1,11 +1,12 @@
 /* addrtab: one open-addressing table, linear probing with backward-shift
  * deletion, in its own mapping, doubled at 3/4 load. */
 #include "addrtab.h"
+#include "collector.h"
 
 #include "arena.h"
 
-static struct addr_entry *slots;
-static uint64_t cap, count;
+static COLLECTOR_OWNED struct addr_entry *slots;
+static COLLECTOR_OWNED uint64_t cap, count;
 
 static uint64_t home(uint64_t addr)
 {

@@ -2,6 +2,7 @@
  * events of different threads arrive changes no total; the drain still
  * hands them over in time order for the peak and the timeline. */
 #include "aggregate.h"
+#include "collector.h"
 
 #include "config.h"
 #include "evclock.h"
@@ -10,7 +11,7 @@
 #include "threadlive.h"
 #include "timeline.h"
 
-static struct aggregate_totals totals;
+static COLLECTOR_OWNED struct aggregate_totals totals;
 
 /* A peak snapshot costs one pass over the stacks, so take one only when the
  * in-use estimate beats the last snapshot by 2% (and 1 KiB): the kept peak
@@ -41,7 +42,7 @@ void aggregate_snapshot_if_peak(void)
  * value, and change nothing there: they are told apart by their event time
  * against the bucket's end in ticks, at the clock rate it was computed
  * with, instead of by a conversion and a call each. */
-static struct {
+static COLLECTOR_OWNED struct {
 	uint64_t until; /* event times up to this one fall in the open bucket */
 	double max;     /* the bucket's value */
 	double ns_per_tick;

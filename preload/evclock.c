@@ -3,6 +3,7 @@
  * moment of evclock_init, so a conversion never drifts further than one
  * calibration. */
 #include "evclock.h"
+#include "collector.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 
 bool evclock_tsc;
 static uint64_t tick0, mono0;
-double evclock_ns_per_tick_ = 1.0; /* 1.0 unless the TSC is the clock */
+COLLECTOR_OWNED double evclock_ns_per_tick_ = 1.0; /* 1.0 unless the TSC is the clock */
 
 uint64_t evclock_mono_ns(void)
 {

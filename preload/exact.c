@@ -4,6 +4,7 @@
  * address needs the events of all threads in the order they happened: the
  * drain merges the rings by time, up to the safe horizon below. */
 #include "exact.h"
+#include "collector.h"
 
 #include <string.h>
 
@@ -40,10 +41,10 @@ void exact_ring_acquired(struct ring *r)
  * (allocated before the shim started, or by a library inside the shim) only
  * take a slot until something else needs it. */
 enum { PENDING_FREES = 65536 };
-static struct exact_free *pending;
+static COLLECTOR_OWNED struct exact_free *pending;
 /* slots that hold a free: none, in most programs, and then an allocation
  * need not look (the table is 2.5 MiB: a cache miss) */
-static uint64_t npending;
+static COLLECTOR_OWNED uint64_t npending;
 
 static struct exact_free *pending_slot(uint64_t addr)
 {

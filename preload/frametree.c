@@ -3,17 +3,18 @@
  * no keys of its own: a probe compares the node it finds. 12 bytes per node
  * and 5 to 11 of table, against 8 per frame per stack for a flat pool. */
 #include "frametree.h"
+#include "collector.h"
 
 #include <string.h>
 
 #include "../src/hmap.h"
 #include "../src/mem.h"
 
-static uint64_t *ips;     /* ips[0], parents[0]: the root */
-static uint32_t *parents;
-static size_t nnodes = 1, cap_ips, cap_parents;
-static uint32_t *slots;   /* node ids; 0 (the root, never a child) is empty */
-static size_t cap_slots;
+static COLLECTOR_OWNED uint64_t *ips;     /* ips[0], parents[0]: the root */
+static COLLECTOR_OWNED uint32_t *parents;
+static COLLECTOR_OWNED size_t nnodes = 1, cap_ips, cap_parents;
+static COLLECTOR_OWNED uint32_t *slots;   /* node ids; 0 (the root, never a child) is empty */
+static COLLECTOR_OWNED size_t cap_slots;
 
 static size_t slot_of(uint32_t parent, uint64_t ip, size_t cap)
 {
@@ -66,9 +67,9 @@ static uint32_t child(uint32_t parent, uint64_t ip)
  * shares most of it (siblings in the program's call tree come together),
  * and that part costs a compare per frame instead of a table probe. */
 enum { PATH_MAX_FRAMES = 1025 };
-static uint64_t path_ips[PATH_MAX_FRAMES];
-static uint32_t path_nodes[PATH_MAX_FRAMES];
-static uint32_t path_len;
+static COLLECTOR_OWNED uint64_t path_ips[PATH_MAX_FRAMES];
+static COLLECTOR_OWNED uint32_t path_nodes[PATH_MAX_FRAMES];
+static COLLECTOR_OWNED uint32_t path_len;
 
 uint32_t frametree_intern(const uint64_t *frames, uint32_t n)
 {

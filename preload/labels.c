@@ -5,6 +5,7 @@
  * rename (prctl(PR_GET_NAME) is a system call, kept off the common sample).
  * The user API writes only the calling thread's TLS block. */
 #include "labels.h"
+#include "collector.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -39,8 +40,8 @@ static _Atomic uint32_t nsets = 1; /* set 0 is "no labels" */
 static uint32_t *index_slots;      /* set id, 0 empty; only interning reads it */
 static size_t index_cap;
 static _Atomic uint64_t unlabelled;
-static uint32_t *stack_sets;       /* collector's: the set of each stack record */
-static size_t cap_stack_sets;
+static COLLECTOR_OWNED uint32_t *stack_sets;       /* collector's: the set of each stack record */
+static COLLECTOR_OWNED size_t cap_stack_sets;
 
 void labels_init(void)
 {

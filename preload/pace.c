@@ -2,13 +2,14 @@
  * the program's threads from draining their own rings); busy sampling:
  * every millisecond; idle: back off to 50 ms. */
 #include "pace.h"
+#include "collector.h"
 
 #include "exact.h"
 
 /* How full the fullest ring was when last drained. Any thread that drains
  * raises it, always under the collector lock, and the collector thread takes
  * it under the lock too (ThreadSanitizer saw the race when it did not). */
-static double fullest_seen;
+static COLLECTOR_OWNED double fullest_seen;
 
 void pace_note_fill(double used)
 {

@@ -6,6 +6,7 @@
  * are few and repeat: narrow records name them by a number in a table of
  * return addresses. */
 #include "stackfate.h"
+#include "collector.h"
 
 #include <string.h>
 
@@ -22,16 +23,16 @@ struct fate_narrow {
 	uint64_t short_bytes;
 };
 
-static struct fate_narrow *narrow;
-static size_t nnarrow, cap_narrow;
-static struct stack_fate *wide;
-static size_t nwide, cap_wide;
+static COLLECTOR_OWNED struct fate_narrow *narrow;
+static COLLECTOR_OWNED size_t nnarrow, cap_narrow;
+static COLLECTOR_OWNED struct stack_fate *wide;
+static COLLECTOR_OWNED size_t nwide, cap_wide;
 
 /* free sites: return addresses, and an open-addressing index of them */
-static uint64_t *site_pcs; /* site_pcs[0] unused */
-static size_t nsites = 1, cap_site_pcs;
-static uint32_t *site_slots;
-static size_t cap_site_slots;
+static COLLECTOR_OWNED uint64_t *site_pcs; /* site_pcs[0] unused */
+static COLLECTOR_OWNED size_t nsites = 1, cap_site_pcs;
+static COLLECTOR_OWNED uint32_t *site_slots;
+static COLLECTOR_OWNED size_t cap_site_slots;
 
 static size_t site_slot(uint64_t pc, size_t cap)
 {
@@ -58,8 +59,8 @@ static int grow_sites(void)
 
 /* The number of the free site pc, made if new; 0 when out of memory. Frees
  * come in runs from one site: the last answer is kept. */
-static uint64_t last_pc;
-static uint32_t last_site;
+static COLLECTOR_OWNED uint64_t last_pc;
+static COLLECTOR_OWNED uint32_t last_site;
 
 static uint32_t site_of(uint64_t pc)
 {

@@ -3,6 +3,7 @@
  * slot, not a copy of the key), from the shim's arena; each record names
  * its frames by a frame tree node. */
 #include "stacktab.h"
+#include "collector.h"
 
 #include <string.h>
 
@@ -11,19 +12,19 @@
 #include "frametree.h"
 #include "stackfate.h"
 
-static struct stack_rec *recs;
-static size_t nrecs, cap_recs;
-static struct stack_realloc *reallocs;
-static size_t nreallocs, cap_reallocs;
-static uint32_t *slots; /* record number + 1; 0 is empty */
-static size_t cap_slots;
+static COLLECTOR_OWNED struct stack_rec *recs;
+static COLLECTOR_OWNED size_t nrecs, cap_recs;
+static COLLECTOR_OWNED struct stack_realloc *reallocs;
+static COLLECTOR_OWNED size_t nreallocs, cap_reallocs;
+static COLLECTOR_OWNED uint32_t *slots; /* record number + 1; 0 is empty */
+static COLLECTOR_OWNED size_t cap_slots;
 /* the last peak snapshot: stacks that had blocks in use, by record number */
 struct peak_rec {
 	uint32_t rec;
 	double objects, bytes;
 };
-static struct peak_rec *peaks;
-static size_t npeaks, cap_peaks;
+static COLLECTOR_OWNED struct peak_rec *peaks;
+static COLLECTOR_OWNED size_t npeaks, cap_peaks;
 
 static size_t slot_of(uint64_t hash, size_t cap)
 {
@@ -69,8 +70,8 @@ static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, 
 
 /* The record the last call found: at rate 1 a program that allocates in a
  * loop sends one stack many times in a row. */
-static uint64_t last_hash;
-static size_t last_rec = SIZE_MAX;
+static COLLECTOR_OWNED uint64_t last_hash;
+static COLLECTOR_OWNED size_t last_rec = SIZE_MAX;
 
 struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
 				  bool truncated)

@@ -4,6 +4,7 @@
  * little. Pairs are never removed; a program with more live pairs than
  * slots loses the figure for its later stacks only. */
 #include "threadlive.h"
+#include "collector.h"
 
 #include "arena.h"
 
@@ -14,11 +15,11 @@ struct pair {
 	uint32_t live;
 };
 
-static struct pair *table;
+static COLLECTOR_OWNED struct pair *table;
 
 /* The pair the last call found: allocations and frees come in runs of one
  * stack and thread. Pairs never move, so it stays valid. */
-static struct pair *last;
+static COLLECTOR_OWNED struct pair *last;
 
 static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
 {

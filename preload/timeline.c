@@ -1,6 +1,7 @@
 /* timeline: two fixed arrays of max-preserving buckets whose width doubles
  * whenever they fill. */
 #include "timeline.h"
+#include "collector.h"
 
 #include "../src/mem.h"
 
@@ -15,8 +16,8 @@ struct series {
 	int open;
 };
 
-static struct series inuse_series = {.width = 1000000};
-static struct series rss_series = {.width = 1000000};
+static COLLECTOR_OWNED struct series inuse_series = {.width = 1000000};
+static COLLECTOR_OWNED struct series rss_series = {.width = 1000000};
 
 static void halve(struct series *s)
 {
