@@ -65,15 +65,54 @@ void aggregate_get_totals(struct aggregate_totals *t)
 	*t = totals;
 }
 
-static unsigned life_bucket(uint64_t ns)
+/* A lifetime's bucket (<= 1 us, <= 10 us, ... in nanoseconds) and whether
+ * it is short are decided on its length in clock ticks, against the
+ * longest tick counts that convert to each limit at the current clock rate:
+ * the same answers as converting every lifetime, without a conversion per
+ * free. Recomputed when the rate changes (the collector calibrates it). */
+static COLLECTOR_OWNED struct {
+	double ns_per_tick;
+	uint64_t bucket_max[LIFE_BUCKETS - 1]; /* bucket b: ticks <= bucket_max[b] */
+	uint64_t short_max;
+} life_limits;
+
+static uint64_t ticks_to_ns(uint64_t ticks, double rate)
+{
+	return (uint64_t)((double)ticks * rate);
+}
+
+/* The most ticks whose conversion is at most ns. */
+static uint64_t max_ticks_within(uint64_t ns, double rate)
+{
+	double guess = (double)ns / rate;
+	if (guess >= 1.8e19)
+		return UINT64_MAX;
+	uint64_t t = (uint64_t)guess;
+	while (t > 0 && ticks_to_ns(t, rate) > ns)
+		t--;
+	while (t < UINT64_MAX && ticks_to_ns(t + 1, rate) <= ns)
+		t++;
+	return t;
+}
+
+static void life_limits_for(double rate)
+{
+	uint64_t limit = 1000;
+	for (unsigned b = 0; b < LIFE_BUCKETS - 1; b++, limit *= 10)
+		life_limits.bucket_max[b] = max_ticks_within(limit, rate);
+	life_limits.short_max = max_ticks_within(config.short_ns, rate);
+	life_limits.ns_per_tick = rate;
+}
+
+static unsigned life_bucket(uint64_t ticks)
 {
 	unsigned b = 0;
-	for (uint64_t limit = 1000; b < LIFE_BUCKETS - 1 && ns > limit; limit *= 10)
+	while (b < LIFE_BUCKETS - 1 && ticks > life_limits.bucket_max[b])
 		b++;
 	return b;
 }
 
-static void chain_add(struct stack_rec *s, double sign, const struct event *e,
+static void chain_add(struct stack_rec *s, double sign, const struct aggregate_block *e,
 		      const struct sample_weight *w)
 {
 	struct stack_realloc *r = stacktab_realloc(s);
@@ -85,7 +124,8 @@ static void chain_add(struct stack_rec *s, double sign, const struct event *e,
 }
 
 /* What the free of a block says about the stack that allocated it. */
-static void account_fate(struct stack_rec *s, const struct event *e, const struct sample_weight *w)
+static void account_fate(struct stack_rec *s, const struct aggregate_block *e,
+			 const struct sample_weight *w)
 {
 	if (e->realloc_depth)
 		chain_add(s, -1, e, w); /* no longer a live end of its chain */
@@ -96,10 +136,12 @@ static void account_fate(struct stack_rec *s, const struct event *e, const struc
 		return; /* not the end of the object: its next block takes over */
 	}
 	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
-	uint64_t life = (uint64_t)((double)ticks * evclock_ns_per_tick());
+	double rate = evclock_ns_per_tick();
+	if (rate != life_limits.ns_per_tick)
+		life_limits_for(rate);
 	struct fate_free f = {
-		.life_bucket = life_bucket(life),
-		.is_short = life <= config.short_ns,
+		.life_bucket = life_bucket(ticks),
+		.is_short = ticks <= life_limits.short_max,
 		.same_thread = e->tid == e->free_tid,
 		.free_pc = e->free_pc,
 		.size = e->size,
@@ -115,7 +157,7 @@ static void account_fate(struct stack_rec *s, const struct event *e, const struc
 	}
 }
 
-void aggregate_alloc(struct stack_rec *s, const struct event *e)
+void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *e)
 {
 	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	if (!s->alloc_objects || e->size < s->size_min)
@@ -141,7 +183,7 @@ void aggregate_alloc(struct stack_rec *s, const struct event *e)
 	timeline_point(e->alloc_time);
 }
 
-void aggregate_free(struct stack_rec *s, const struct event *e)
+void aggregate_free(struct stack_rec *s, const struct aggregate_block *e)
 {
 	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
 	s->inuse_objects -= w.objects;

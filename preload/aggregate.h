@@ -9,12 +9,24 @@
 #include "event.h"
 #include "stacktab.h"
 
-/* An allocation of e->size bytes, made at e->alloc_time by s; with its
+/* What the figures need of a block and of its free: exact mode builds it
+ * from its address table, the sampled mode from the ring's events. */
+struct aggregate_block {
+	uint64_t size;          /* bytes the program asked for */
+	uint64_t alloc_time;    /* event clock */
+	uint64_t free_time;     /* event clock; frees only */
+	uint64_t free_pc;       /* return address of free's caller, or 0 */
+	uint32_t tid;           /* thread that allocated */
+	uint32_t free_tid;      /* thread that freed; frees only */
+	uint32_t realloc_depth; /* reallocs that moved the block so far */
+	uint16_t flags;         /* EVENT_REALLOC: made by / freed by realloc */
+};
+
+/* An allocation of b->size bytes, made at b->alloc_time by s; with its
  * realloc depth when it ends a realloc. */
-void aggregate_alloc(struct stack_rec *s, const struct event *e);
-/* The free of a block s allocated: e describes the block (size, allocation
- * time and thread, realloc depth) and its free. */
-void aggregate_free(struct stack_rec *s, const struct event *e);
+void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *b);
+/* The free of a block s allocated, described with its free. */
+void aggregate_free(struct stack_rec *s, const struct aggregate_block *b);
 /* An event that carries an RSS reading (e->rss, at most one per thread
  * every 10 ms): the reading goes into the timeline. */
 void aggregate_rss(const struct event *e);

@@ -36,7 +36,9 @@ static void on_event(struct ring *r, const struct event *e)
 		if (exact_mode())
 			exact_alloc(r, s, e);
 		else
-			aggregate_alloc(s, e);
+			aggregate_alloc(s, &(struct aggregate_block){
+				.size = e->size, .alloc_time = e->alloc_time, .tid = e->tid,
+				.realloc_depth = e->realloc_depth, .flags = e->flags});
 	} else if (e->kind == EVENT_FREE) {
 		if (exact_mode()) {
 			struct exact_free x = {e->addr, e->free_time, e->free_pc, e->free_tid, e->flags};
@@ -45,7 +47,10 @@ static void on_event(struct ring *r, const struct event *e)
 		}
 		struct stack_rec *s = stacktab_intern(e->stack_hash, NULL, 0, false);
 		if (s)
-			aggregate_free(s, e);
+			aggregate_free(s, &(struct aggregate_block){
+				.size = e->size, .alloc_time = e->alloc_time, .free_time = e->free_time,
+				.free_pc = e->free_pc, .tid = e->tid, .free_tid = e->free_tid,
+				.realloc_depth = e->realloc_depth, .flags = e->flags});
 	}
 }
 

@@ -84,17 +84,15 @@ void exact_free(struct ring *r, const struct exact_free *e)
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
-	struct event x = {
-		.kind = EVENT_FREE,
-		.flags = e->flags,
-		.tid = b.tid,
-		.addr = e->addr,
+	struct aggregate_block x = {
 		.size = b.size,
 		.alloc_time = b.alloc_time,
 		.free_time = e->free_time,
+		.free_pc = e->free_pc,
+		.tid = b.tid,
 		.free_tid = e->free_tid,
 		.realloc_depth = (uint32_t)b.realloc_depth,
-		.free_pc = e->free_pc,
+		.flags = e->flags,
 	};
 	aggregate_free(stacktab_at(b.stack), &x);
 	if (e->flags & EVENT_REALLOC)
@@ -107,15 +105,19 @@ unknown:
 
 void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 {
-	struct event x = *e;
-	x.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0;
+	struct aggregate_block x = {
+		.size = e->size,
+		.alloc_time = e->alloc_time,
+		.tid = e->tid,
+		.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0,
+		.flags = e->flags,
+	};
 	aggregate_alloc(s, &x);
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
 	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
 		/* its free came first (see the pending frees above): the block is gone */
-		x.kind = EVENT_FREE;
 		x.flags = pf->flags;
 		x.free_time = pf->free_time;
 		x.free_tid = pf->free_tid;
@@ -140,16 +142,13 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 		addrtab_insert(&n, &mine);
 		/* the allocator reused an address whose free we have not seen yet:
 		 * it was freed by now; its own free event will find a newer entry */
-		struct event f = *e;
-		f.kind = EVENT_FREE;
-		f.flags = 0;
-		f.size = old.size;
-		f.alloc_time = old.alloc_time;
-		f.free_time = e->alloc_time;
-		f.tid = old.tid;
-		f.free_tid = 0;
-		f.free_pc = 0;
-		f.realloc_depth = (uint32_t)old.realloc_depth;
+		struct aggregate_block f = {
+			.size = old.size,
+			.alloc_time = old.alloc_time,
+			.free_time = e->alloc_time,
+			.tid = old.tid,
+			.realloc_depth = (uint32_t)old.realloc_depth,
+		};
 		aggregate_free(stacktab_at(old.stack), &f);
 	}
 }
