@@ -5,7 +5,7 @@
 # run of the same round, peak RSS and output size. Exits non-zero only if a
 # run failed, never because something was slow.
 #
-# usage: scripts/bench.sh [--quick] [--rounds N] [--only sqlite|perl|python|gcc|redis|churn|stacks]
+# usage: scripts/bench.sh [--quick] [--rounds N] [--only sqlite|perl|python|gcc|cc1|redis|churn|stacks]
 #                         [--tools "plain bare default exact heaptrack jemalloc gperftools"]
 #                         [--accuracy]
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 ROUNDS=5
-ONLY="sqlite perl python gcc redis churn stacks"
+ONLY="sqlite perl python gcc cc1 redis churn stacks"
 TOOLS="bare default exact heaptrack jemalloc gperftools"
 ACCURACY=0
 while [ $# -gt 0 ]; do
@@ -85,6 +85,9 @@ run_sqlite() { "${TOOL[@]}" /usr/bin/sqlite3 :memory: < "$WORK/sqlite.sql" > /de
 run_perl() { "${TOOL[@]}" /usr/bin/perl "$WORK/perl.pl" > /dev/null; }
 run_python() { "${TOOL[@]}" /usr/bin/python3 "$WORK/python.py" > /dev/null; }
 run_gcc() { "${TOOL[@]}" /usr/bin/gcc -O2 -c "$WORK/gcc_unit.c" -o "$WORK/gcc_unit.o"; }
+# the compiler proper, started directly: heaptrack follows only the process
+# it starts (the gcc driver above), so this row compares like with like
+run_cc1() { "${TOOL[@]}" "$(gcc -print-prog-name=cc1)" -quiet -O2 "$WORK/gcc_unit.c" -o "$WORK/cc1_unit.s"; }
 # exact mode's two hard cases: small blocks at tens of millions of
 # malloc+free pairs a second on shallow stacks (cfrac-like: 10 M pairs of
 # 32 bytes, 16 live), and a recursion with 2^17 distinct 40-frame stacks
@@ -162,7 +165,7 @@ measure() { # WORKLOAD TOOL ROUND: appends "workload tool round seconds rss_kb o
 
 # /usr/bin/time cannot run shell functions: export them into a tiny script
 # whose arguments are the tool's prefix
-for w in sqlite perl python gcc churn stacks; do
+for w in sqlite perl python gcc cc1 churn stacks; do
 	cat > "$WORK/run_$w" <<EOS
 #!/bin/bash
 WORK=$WORK
