@@ -21,11 +21,8 @@ static COLLECTOR_OWNED struct pair *table;
  * stack and thread. Pairs never move, so it stays valid. */
 static COLLECTOR_OWNED struct pair *last;
 
-static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
+static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
 {
-	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
-	if (last && last->key == key)
-		return last;
 	if (!table && !(table = pages_map(SLOTS * sizeof(*table))))
 		return NULL;
 	uint64_t h = (key * 0x9e3779b97f4a7c15ULL) >> 48;
@@ -41,6 +38,15 @@ static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
 		}
 	}
 	return NULL;
+}
+
+/* The remembered pair is checked inline: it answers nearly every call. */
+static inline struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
+{
+	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
+	if (last && last->key == key)
+		return last;
+	return probe(key, create);
 }
 
 void threadlive_alloc(struct stack_rec *s, uint32_t tid)
