@@ -205,7 +205,7 @@ static __attribute__((noinline)) void commit_free_rss(struct thread_state *t, st
 /* Exact mode's free: the collector knows the block by its address, and the
  * freeing thread by the ring. Room for the full record is reserved in case
  * the RSS is due. */
-static inline void push_free_short(struct thread_state *t, uint64_t addr, uint16_t flags,
+static inline __attribute__((always_inline)) void push_free_short(struct thread_state *t, uint64_t addr, uint16_t flags,
 				   uint64_t free_pc)
 {
 	struct ring *r = thread_ring(t);
@@ -231,16 +231,12 @@ static inline void push_free_short(struct thread_state *t, uint64_t addr, uint16
 	ring_count_free(r);
 }
 
-void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+/* The allocation's record, filled and committed; r and e from reserve. In
+ * exact mode that is all (the collector keeps the live blocks, exact.h). */
+static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
+							     struct event *e, void *p, size_t size,
+							     uint16_t flags)
 {
-	struct ring *r = thread_ring(t);
-	struct event *e = NULL;
-	if (likely(r)) {
-		stamp(t, r);
-		e = reserve(r, alloc_max);
-	}
-	if (unlikely(!e))
-		return drop(r);
 	bool truncated;
 	uint64_t h;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, &h,
@@ -269,7 +265,6 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		len += nf * sizeof(uint64_t);
 	}
 	if (exact_mode()) {
-		/* the collector keeps the live blocks (exact.h) */
 		ring_commit(r, e, len);
 		unstamp(r);
 		ring_count_sample(r, truncated);
@@ -287,6 +282,120 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
 		push_free(t, &stale, 0, 0);
 	}
+}
+
+void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	struct ring *r = thread_ring(t);
+	struct event *e = NULL;
+	if (likely(r)) {
+		stamp(t, r);
+		e = reserve(r, alloc_max);
+	}
+	if (unlikely(!e))
+		return drop(r);
+	fill_alloc(t, r, e, p, size, flags);
+}
+
+/* The guard of the exact paths: the caller saw it free (guard 0), so no
+ * count of depth is needed, and the countdown outside it is 0 (rate 1). */
+static inline __attribute__((always_inline)) void exact_guard_enter(struct thread_state *t)
+{
+	t->guard = 1;
+	t->saved_countdown = 0;
+	t->countdown = GUARD_COUNTDOWN;
+	counters_park();
+}
+
+static inline __attribute__((always_inline)) void exact_guard_leave(struct thread_state *t)
+{
+	t->countdown = 0;
+	counters_unpark();
+	t->guard = 0;
+}
+
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	int saved_errno = *t->errno_at;
+	exact_guard_enter(t);
+	struct ring *r = thread_ring(t);
+	struct event *e = NULL;
+	if (likely(r)) {
+		stamp(t, r);
+		e = reserve(r, alloc_max);
+	}
+	if (likely(e))
+		fill_alloc(t, r, e, p, size, flags);
+	else
+		drop(r);
+	exact_guard_leave(t);
+	*t->errno_at = saved_errno;
+	return p;
+}
+
+/* The free's whole way: the ring to acquire, or to drain, or the RSS due. */
+static __attribute__((noinline)) void exact_free_full(struct thread_state *t, void *p, uint16_t flags,
+						      uint64_t free_pc)
+{
+	int saved_errno = *t->errno_at;
+	exact_guard_enter(t);
+	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
+	exact_guard_leave(t);
+	*t->errno_at = saved_errno;
+}
+
+/* evclock_now where evclock_tsc was seen true, without the call to
+ * clock_gettime in its other branch (a call would cost the free below its
+ * stack frame). */
+static inline bool tsc_is_clock(void)
+{
+#if defined(__x86_64__)
+	return evclock_tsc;
+#else
+	return false;
+#endif
+}
+
+static inline uint64_t tsc_clock(struct thread_state *t)
+{
+#if defined(__x86_64__)
+	return t->last_stamp = __builtin_ia32_rdtsc();
+#else
+	return event_clock(t);
+#endif
+}
+
+/* The common free calls nothing: it neither allocates (the counters need
+ * no parking) nor touches errno, and it needs no stack frame. The guard
+ * still keeps a signal handler's allocations and frees out of the record
+ * being built. */
+void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
+{
+	struct ring *r = t->ring;
+	if (unlikely(!r || !tsc_is_clock()))
+		return exact_free_full(t, p, flags, free_pc);
+	t->guard = 1;
+	t->countdown = GUARD_COUNTDOWN;
+	stamp(t, r);
+	struct event_free *e = ring_reserve_fast(r, sizeof(struct event));
+	uint64_t now = 0;
+	if (likely(e)) {
+		now = tsc_clock(t); /* still before the real free */
+		if (likely(now < t->rss_due)) {
+			e->kind = EVENT_FREE_SHORT;
+			e->flags = flags;
+			e->addr = (uint64_t)(uintptr_t)p;
+			e->free_time = now;
+			e->free_pc = free_pc;
+			ring_commit(r, e, sizeof(*e));
+			ring_count_free(r);
+		}
+	}
+	unstamp(r);
+	t->countdown = 0;
+	t->guard = 0;
+	if (unlikely(!e || now >= t->rss_due))
+		return exact_free_full(t, p, flags, free_pc);
 }
 
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)

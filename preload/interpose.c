@@ -239,8 +239,8 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 		return p; /* a failed allocation allocated nothing */
 	guard_enter(t);
 	collector_ensure_started();
-	/* from now on (until a fork) the collector runs: exact_alloc_hot need
-	 * not ask */
+	/* from now on (until a fork) the collector runs: capture_exact_alloc
+	 * need not ask */
 	t->exact_ready = exact_mode();
 	capture_alloc(t, p, n, flags);
 	guard_leave(t);
@@ -248,36 +248,15 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 }
 
 /* Exact mode records every block: once a thread is set up (exact_ready),
- * its allocations and frees come here, out of the cold path, with the guard
- * inline. Whatever sample_alloc and free_slow test first is tested here too:
+ * its allocations and frees go straight to capture_exact_alloc / _free, out
+ * of the cold path. Whatever sample_alloc and free_cold test first is
+ * tested here too:
  * the guard (a signal between guard_enter's stores), the shim's state, the
  * allocation's success; the thread's tally was listed before exact_ready
  * was set (alloc_slow, with the guard free). */
 static inline bool exact_hot(const struct thread_state *t)
 {
 	return t->exact_ready && !t->guard && shim_state == SHIM_ON;
-}
-
-static __attribute__((noinline)) void *exact_alloc_hot(struct thread_state *t, void *p, size_t n,
-							 uint16_t flags)
-{
-	int saved = *t->errno_at;
-	t->countdown = 0; /* the next allocation is recorded too (sampler: rate 1) */
-	guard_enter(t);
-	capture_alloc(t, p, n, flags);
-	guard_leave(t);
-	*t->errno_at = saved;
-	return p;
-}
-
-static __attribute__((noinline)) void exact_free_hot(struct thread_state *t, void *p, uint16_t flags,
-						      void *caller)
-{
-	int saved = *t->errno_at;
-	guard_enter(t);
-	capture_free(t, p, flags, (uint64_t)(uintptr_t)caller);
-	guard_leave(t);
-	*t->errno_at = saved;
 }
 
 /* errno is the program's: what the shim does on the way (a first dlsym, the
@@ -299,7 +278,7 @@ static __attribute__((noinline)) void *alloc_slow(struct thread_state *t, void *
 						  uint16_t flags)
 {
 	if (likely(exact_hot(t) && p))
-		return exact_alloc_hot(t, p, n, flags);
+		return capture_exact_alloc(t, p, n, flags);
 	return alloc_cold(t, p, n, flags);
 }
 
@@ -333,7 +312,7 @@ static __attribute__((noinline)) void free_slow(void *p, uint16_t flags, void *c
 {
 	struct thread_state *t = &shim_tls;
 	if (likely(exact_hot(t) && p))
-		return exact_free_hot(t, p, flags, caller);
+		return capture_exact_free(t, p, flags, (uint64_t)(uintptr_t)caller);
 	return free_cold(t, p, flags, caller);
 }
 
