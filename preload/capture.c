@@ -232,10 +232,11 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 }
 
 /* The allocation's record, filled and committed; r and e from reserve. In
- * exact mode that is all (the collector keeps the live blocks, exact.h). */
+ * exact mode (exact: a constant where the caller knows) that is all: the
+ * collector keeps the live blocks and the realloc depths (exact.h). */
 static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
 							     struct event *e, void *p, size_t size,
-							     uint16_t flags)
+							     uint16_t flags, bool exact)
 {
 	bool truncated;
 	uint64_t h;
@@ -255,7 +256,7 @@ static inline __attribute__((always_inline)) void fill_alloc(struct thread_state
 	e->rss = maybe_rss(t, now);
 	e->free_time = 0;
 	e->label_set = set;
-	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
+	e->realloc_depth = !exact && (flags & EVENT_REALLOC) ? t->realloc_depth : 0;
 	e->free_pc = 0;
 	size_t len = sizeof(*e);
 	if (ring_sent_before(r, h)) {
@@ -264,7 +265,7 @@ static inline __attribute__((always_inline)) void fill_alloc(struct thread_state
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
-	if (exact_mode()) {
+	if (exact) {
 		ring_commit(r, e, len);
 		unstamp(r);
 		ring_count_sample(r, truncated);
@@ -294,7 +295,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	}
 	if (unlikely(!e))
 		return drop(r);
-	fill_alloc(t, r, e, p, size, flags);
+	fill_alloc(t, r, e, p, size, flags, exact_mode());
 }
 
 /* The guard of the exact paths: the caller saw it free (guard 0), so no
@@ -325,7 +326,7 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 		e = reserve(r, alloc_max);
 	}
 	if (likely(e))
-		fill_alloc(t, r, e, p, size, flags);
+		fill_alloc(t, r, e, p, size, flags, true);
 	else
 		drop(r);
 	exact_guard_leave(t);
