@@ -250,10 +250,9 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 /* Exact mode records every block: once a thread is set up (exact_ready),
  * its allocations and frees go straight to capture_exact_alloc / _free, out
  * of the cold path. Whatever sample_alloc and free_cold test first is
- * tested here too:
- * the guard (a signal between guard_enter's stores), the shim's state, the
- * allocation's success; the thread's tally was listed before exact_ready
- * was set (alloc_slow, with the guard free). */
+ * tested here too: the guard (a signal between guard_enter's stores), the
+ * shim's state, the allocation's success; the thread's tally was listed
+ * before exact_ready was set (alloc_cold, with the guard free). */
 static inline bool exact_hot(const struct thread_state *t)
 {
 	return t->exact_ready && !t->guard && shim_state == SHIM_ON;

@@ -38,9 +38,7 @@ struct thread_state {
 
 extern __thread struct thread_state shim_tls __attribute__((tls_model("initial-exec")));
 
-/* Inline always: exact mode takes the guard twice per malloc+free pair, and
- * as calls they cost a fifth of the shim's own instructions on that path. */
-static inline __attribute__((always_inline)) void guard_enter(struct thread_state *t)
+static inline void guard_enter(struct thread_state *t)
 {
 	if (t->guard++ == 0) {
 		t->saved_countdown = t->countdown;
@@ -49,7 +47,7 @@ static inline __attribute__((always_inline)) void guard_enter(struct thread_stat
 	}
 }
 
-static inline __attribute__((always_inline)) void guard_leave(struct thread_state *t)
+static inline void guard_leave(struct thread_state *t)
 {
 	if (--t->guard == 0) {
 		t->countdown = t->saved_countdown;
