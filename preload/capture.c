@@ -29,6 +29,7 @@
 static pthread_key_t exit_key;
 static uint64_t rss_every; /* capture clock ticks between RSS readings of a thread */
 static size_t ring_size;
+static size_t alloc_max; /* the most an allocation's record can take */
 static atomic_uint_fast64_t n_drops, n_stale, n_inline; /* rare: global counters are fine */
 
 static void on_thread_exit(void *arg)
@@ -51,97 +52,121 @@ void capture_init(void)
 	/* sampled events are rare, and a ring's pages count in the program's
 	 * RSS */
 	ring_size = exact_mode() ? EXACT_RING_BYTES : (64u << 10);
-	size_t biggest = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
-	while (ring_size < 4 * biggest)
+	alloc_max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
+	while (ring_size < 4 * alloc_max)
 		ring_size *= 2;
 }
 
 /* The RSS for the timeline, read at most every ~10 ms per thread and only on
  * the sampled path (a few microseconds per 10 ms). */
-static uint64_t maybe_rss(struct thread_state *t, uint64_t now)
+static __attribute__((noinline)) uint64_t read_rss(struct thread_state *t, uint64_t now)
 {
-	if (now - t->rss_time < rss_every)
-		return 0;
-	t->rss_time = now;
+	t->rss_due = now + rss_every;
 	return statm_rss_bytes();
 }
 
-static struct ring *thread_ring(struct thread_state *t)
+static inline uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 {
-	if (!t->ring) {
-		/* rings of exited threads are reused once drained: without a
-		 * collector thread nobody else may drain them */
-		if (ring_orphans())
-			collector_drain_now(true);
-		t->ring = ring_acquire(t->tid, ring_size);
-		if (t->ring) {
-			pthread_setspecific(exit_key, t->ring);
-			if (exact_mode())
-				exact_ring_acquired(t->ring);
-			signals_thread_start();
-		}
+	if (likely(now < t->rss_due))
+		return 0;
+	return read_rss(t, now);
+}
+
+static __attribute__((noinline)) struct ring *thread_ring_slow(struct thread_state *t)
+{
+	/* rings of exited threads are reused once drained: without a
+	 * collector thread nobody else may drain them */
+	if (ring_orphans())
+		collector_drain_now(true);
+	t->ring = ring_acquire(t->tid, ring_size);
+	if (t->ring) {
+		pthread_setspecific(exit_key, t->ring);
+		if (exact_mode())
+			exact_ring_acquired(t->ring);
+		signals_thread_start();
+		if (!t->last_stamp)
+			t->last_stamp = 1; /* ring_stamp's floor: not 0, which says "none" */
 	}
 	return t->ring;
 }
 
-static void *reserve(struct thread_state *t, size_t max)
+static inline struct ring *thread_ring(struct thread_state *t)
 {
-	struct ring *r = thread_ring(t);
-	if (!r)
-		return NULL;
-	void *slot = ring_reserve(r, max);
+	struct ring *r = t->ring;
+	return likely(r) ? r : thread_ring_slow(t);
+}
+
+static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
+{
+	bool filling;
+	void *slot = ring_reserve(r, max, &filling);
+	/* the collector polls on its own; a wake-up is a system call and a
+	 * context switch, kept for a ring about to fill */
+	if (filling)
+		collector_wake();
 	if (!slot) {
 		/* full: drain up to the horizon, which moves on within a
 		 * millisecond; past that, drain everything rather than drop */
 		atomic_fetch_add_explicit(&n_inline, 1, memory_order_relaxed);
 		for (int i = 0; !slot && i < 20; i++) {
 			collector_drain_now(false);
-			if (!(slot = ring_reserve(r, max))) {
+			if (!(slot = ring_reserve(r, max, &filling))) {
 				struct timespec ts = {0, 100000};
 				nanosleep(&ts, NULL);
 			}
 		}
 		if (!slot) {
 			collector_drain_now(true);
-			slot = ring_reserve(r, max);
+			slot = ring_reserve(r, max, &filling);
 		}
 	}
 	return slot;
 }
 
-/* Says in the ring that an event is being built, no older than this
+static inline void *reserve(struct ring *r, size_t max)
+{
+	void *slot = ring_reserve_fast(r, max);
+	return likely(slot) ? slot : reserve_slow(r, max);
+}
+
+/* The ring says that an event is being built (stamp), no older than this
  * thread's last one (see ring.h: inflight): a thread's clock only moves on,
  * so that floor costs no clock reading; the event's own time is read once,
  * when it is filled (unwinding, or waiting for room, is not part of a
  * block's life). */
-static void stamp(struct thread_state *t)
+static inline void stamp(struct thread_state *t, struct ring *r)
 {
-	if (t->ring)
-		ring_stamp(t->ring, t->last_stamp ? t->last_stamp : 1);
+	ring_stamp(r, t->last_stamp);
 }
 
-static uint64_t event_clock(struct thread_state *t)
+static inline uint64_t event_clock(struct thread_state *t)
 {
 	return t->last_stamp = evclock_now();
 }
 
-static void unstamp(struct thread_state *t)
+static inline void unstamp(struct ring *r)
 {
-	if (t->ring)
-		ring_stamp(t->ring, 0);
+	ring_stamp(r, 0);
+}
+
+static __attribute__((noinline, cold)) void drop(struct ring *r)
+{
+	if (r)
+		unstamp(r);
+	atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
 }
 
 static void push_free(struct thread_state *t, const struct live_block *b, uint16_t flags,
 		      uint64_t free_pc)
 {
-	thread_ring(t);
-	stamp(t);
-	struct event *e = reserve(t, sizeof(*e));
-	if (!e) {
-		unstamp(t);
-		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
-		return;
+	struct ring *r = thread_ring(t);
+	struct event *e = NULL;
+	if (r) {
+		stamp(t, r);
+		e = reserve(r, sizeof(*e));
 	}
+	if (!e)
+		return drop(r);
 	e->kind = EVENT_FREE;
 	e->flags = flags;
 	e->nframes = 0;
@@ -155,64 +180,68 @@ static void push_free(struct thread_state *t, const struct live_block *b, uint16
 	e->realloc_depth = b->realloc_depth;
 	e->free_pc = free_pc;
 	e->addr = b->addr;
-	ring_commit(t->ring, sizeof(*e));
-	unstamp(t);
-	ring_count_free(t->ring);
+	ring_commit(r, e, sizeof(*e));
+	unstamp(r);
+	ring_count_free(r);
+}
+
+/* An exact-mode free that carries an RSS reading (every ~10 ms): the full
+ * record, its block's own fields left for the collector to look up. */
+static __attribute__((noinline)) void commit_free_rss(struct thread_state *t, struct ring *r,
+						      struct event *f, uint64_t addr, uint16_t flags,
+						      uint64_t now, uint64_t free_pc)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = EVENT_FREE;
+	f->flags = flags;
+	f->addr = addr;
+	f->free_time = now;
+	f->free_tid = t->tid;
+	f->free_pc = free_pc;
+	f->rss = read_rss(t, now);
+	ring_commit(r, f, sizeof(*f));
 }
 
 /* Exact mode's free: the collector knows the block by its address, and the
- * freeing thread by the ring. An RSS reading, every ~10 ms, needs the full
- * record. */
-static void push_free_short(struct thread_state *t, uint64_t addr, uint16_t flags, uint64_t free_pc)
+ * freeing thread by the ring. Room for the full record is reserved in case
+ * the RSS is due. */
+static inline __attribute__((always_inline)) void push_free_short(struct thread_state *t, uint64_t addr, uint16_t flags,
+				   uint64_t free_pc)
 {
-	thread_ring(t);
-	stamp(t);
-	struct event_free *e = reserve(t, sizeof(struct event));
-	if (!e) {
-		unstamp(t);
-		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
-		return;
+	struct ring *r = thread_ring(t);
+	struct event_free *e = NULL;
+	if (likely(r)) {
+		stamp(t, r);
+		e = reserve(r, sizeof(struct event));
 	}
+	if (unlikely(!e))
+		return drop(r);
 	uint64_t now = event_clock(t); /* still before the real free */
-	uint64_t rss = maybe_rss(t, now);
-	if (rss) {
-		struct event *f = (struct event *)e;
-		memset(f, 0, sizeof(*f));
-		f->kind = EVENT_FREE;
-		f->flags = flags;
-		f->addr = addr;
-		f->free_time = now;
-		f->free_tid = t->tid;
-		f->free_pc = free_pc;
-		f->rss = rss;
-		ring_commit(t->ring, sizeof(*f));
-	} else {
+	if (likely(now < t->rss_due)) {
 		e->kind = EVENT_FREE_SHORT;
 		e->flags = flags;
 		e->addr = addr;
 		e->free_time = now;
 		e->free_pc = free_pc;
-		ring_commit(t->ring, sizeof(*e));
+		ring_commit(r, e, sizeof(*e));
+	} else {
+		commit_free_rss(t, r, (struct event *)e, addr, flags, now, free_pc);
 	}
-	unstamp(t);
-	ring_count_free(t->ring);
+	unstamp(r);
+	ring_count_free(r);
 }
 
-void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+/* The allocation's record, filled and committed; r and e from reserve. In
+ * exact mode (exact: a constant where the caller knows) that is all: the
+ * collector keeps the live blocks and the realloc depths (exact.h). */
+static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
+							     struct event *e, void *p, size_t size,
+							     uint16_t flags, bool exact)
 {
-	size_t max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
-	thread_ring(t);
-	stamp(t);
-	struct event *e = reserve(t, max);
-	if (!e) {
-		unstamp(t);
-		atomic_fetch_add_explicit(&n_drops, 1, memory_order_relaxed);
-		return;
-	}
 	bool truncated;
 	uint64_t h;
 	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, &h,
-				   ring_own_unwind_cache(t->ring));
+				   ring_own_unwind_cache(r));
 	/* after the real malloc, before anyone can have freed the block */
 	uint64_t now = event_clock(t);
 	uint32_t set = labels_current(t->tid, now);
@@ -227,32 +256,147 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	e->rss = maybe_rss(t, now);
 	e->free_time = 0;
 	e->label_set = set;
-	e->realloc_depth = flags & EVENT_REALLOC ? t->realloc_depth : 0;
+	e->realloc_depth = !exact && (flags & EVENT_REALLOC) ? t->realloc_depth : 0;
 	e->free_pc = 0;
 	size_t len = sizeof(*e);
-	if (ring_sent_before(t->ring, h)) {
+	if (ring_sent_before(r, h)) {
 		e->nframes = 0;
 	} else {
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
+	if (exact) {
+		ring_commit(r, e, len);
+		unstamp(r);
+		ring_count_sample(r, truncated);
+		return;
+	}
 	struct live_block b = {(uint64_t)(uintptr_t)p, h, size, now, t->tid, flags,
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
-	/* exact mode: the collector keeps the live blocks (exact.h) */
-	bool had_stale = !exact_mode() && livetab_insert(&b, &stale);
-	ring_commit(t->ring, len);
-	unstamp(t);
-	/* the collector polls on its own; a wake-up is a system call and a
-	 * context switch, kept for a ring about to fill */
-	if (ring_filling(t->ring))
-		collector_wake();
-	ring_count_sample(t->ring, truncated);
+	bool had_stale = livetab_insert(&b, &stale);
+	ring_commit(r, e, len);
+	unstamp(r);
+	ring_count_sample(r, truncated);
 	if (had_stale) {
 		/* the old block's free happened where we could not see it */
 		atomic_fetch_add_explicit(&n_stale, 1, memory_order_relaxed);
 		push_free(t, &stale, 0, 0);
 	}
+}
+
+void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	struct ring *r = thread_ring(t);
+	struct event *e = NULL;
+	if (likely(r)) {
+		stamp(t, r);
+		e = reserve(r, alloc_max);
+	}
+	if (unlikely(!e))
+		return drop(r);
+	fill_alloc(t, r, e, p, size, flags, exact_mode());
+}
+
+/* The guard of the exact paths: the caller saw it free (guard 0), so no
+ * count of depth is needed, and the countdown outside it is 0 (rate 1). */
+static inline __attribute__((always_inline)) void exact_guard_enter(struct thread_state *t)
+{
+	t->guard = 1;
+	t->saved_countdown = 0;
+	t->countdown = GUARD_COUNTDOWN;
+	counters_park();
+}
+
+static inline __attribute__((always_inline)) void exact_guard_leave(struct thread_state *t)
+{
+	t->countdown = 0;
+	counters_unpark();
+	t->guard = 0;
+}
+
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	int saved_errno = *t->errno_at;
+	exact_guard_enter(t);
+	struct ring *r = thread_ring(t);
+	struct event *e = NULL;
+	if (likely(r)) {
+		stamp(t, r);
+		e = reserve(r, alloc_max);
+	}
+	if (likely(e))
+		fill_alloc(t, r, e, p, size, flags, true);
+	else
+		drop(r);
+	exact_guard_leave(t);
+	*t->errno_at = saved_errno;
+	return p;
+}
+
+/* The free's whole way: the ring to acquire, or to drain, or the RSS due. */
+static __attribute__((noinline)) void exact_free_full(struct thread_state *t, void *p, uint16_t flags,
+						      uint64_t free_pc)
+{
+	int saved_errno = *t->errno_at;
+	exact_guard_enter(t);
+	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
+	exact_guard_leave(t);
+	*t->errno_at = saved_errno;
+}
+
+/* evclock_now where evclock_tsc was seen true, without the call to
+ * clock_gettime in its other branch (a call would cost the free below its
+ * stack frame). */
+static inline bool tsc_is_clock(void)
+{
+#if defined(__x86_64__)
+	return evclock_tsc;
+#else
+	return false;
+#endif
+}
+
+static inline uint64_t tsc_clock(struct thread_state *t)
+{
+#if defined(__x86_64__)
+	return t->last_stamp = __builtin_ia32_rdtsc();
+#else
+	return event_clock(t);
+#endif
+}
+
+/* The common free calls nothing: it neither allocates (the counters need
+ * no parking) nor touches errno, and it needs no stack frame. The guard
+ * still keeps a signal handler's allocations and frees out of the record
+ * being built. */
+void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
+{
+	struct ring *r = t->ring;
+	if (unlikely(!r || !tsc_is_clock()))
+		return exact_free_full(t, p, flags, free_pc);
+	t->guard = 1;
+	t->countdown = GUARD_COUNTDOWN;
+	stamp(t, r);
+	struct event_free *e = ring_reserve_fast(r, sizeof(struct event));
+	uint64_t now = 0;
+	if (likely(e)) {
+		now = tsc_clock(t); /* still before the real free */
+		if (likely(now < t->rss_due)) {
+			e->kind = EVENT_FREE_SHORT;
+			e->flags = flags;
+			e->addr = (uint64_t)(uintptr_t)p;
+			e->free_time = now;
+			e->free_pc = free_pc;
+			ring_commit(r, e, sizeof(*e));
+			ring_count_free(r);
+		}
+	}
+	unstamp(r);
+	t->countdown = 0;
+	t->guard = 0;
+	if (unlikely(!e || now >= t->rss_due))
+		return exact_free_full(t, p, flags, free_pc);
 }
 
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)

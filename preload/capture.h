@@ -16,6 +16,12 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
  * set now, before the real free. free_pc: the caller of free, or 0. With
  * EVENT_REALLOC, t->realloc_depth becomes the moved block's depth + 1. */
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
+/* Exact mode's every allocation and free, for a thread whose state is set
+ * up (interpose.c: exact_ready) and not inside the shim (guard 0): the
+ * guard, errno and the event in one call. The countdown is left at 0 (the
+ * next allocation is recorded too). Returns p (the caller's tail call). */
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags);
+void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
 /* This thread is exiting: its ring goes back to the pool. */
 void capture_thread_exit(struct thread_state *t);
 /* fork child, after ring_after_fork_child: the forking thread has a new

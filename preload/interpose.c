@@ -23,6 +23,7 @@
 #include "config.h"
 #include "counters.h"
 #include "event.h"
+#include "exact.h"
 #include "interpose.h"
 #include "livetab.h"
 #include "nextsym.h"
@@ -228,6 +229,7 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 		t->tid = (uint32_t)syscall(SYS_gettid);
 		t->rng = sampler_seed(config.seed, config.seeded,
 				      atomic_fetch_add(&thread_ordinal, 1));
+		t->errno_at = &errno;
 		t->countdown = sampler_next_countdown(&t->rng, config.rate) - (int64_t)n;
 		if (t->countdown > 0)
 			return p;
@@ -237,15 +239,29 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 		return p; /* a failed allocation allocated nothing */
 	guard_enter(t);
 	collector_ensure_started();
+	/* from now on (until a fork) the collector runs: capture_exact_alloc
+	 * need not ask */
+	t->exact_ready = exact_mode();
 	capture_alloc(t, p, n, flags);
 	guard_leave(t);
 	return p;
 }
 
+/* Exact mode records every block: once a thread is set up (exact_ready),
+ * its allocations and frees go straight to capture_exact_alloc / _free, out
+ * of the cold path. Whatever sample_alloc and free_cold test first is
+ * tested here too: the guard (a signal between guard_enter's stores), the
+ * shim's state, the allocation's success; the thread's tally was listed
+ * before exact_ready was set (alloc_cold, with the guard free). */
+static inline bool exact_hot(const struct thread_state *t)
+{
+	return t->exact_ready && !t->guard && shim_state == SHIM_ON;
+}
+
 /* errno is the program's: what the shim does on the way (a first dlsym, the
  * unwinder, waking the collector) must not show. The real allocator's own
  * errno, set before we get here, is what comes back. */
-static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t flags)
+static COLD void *alloc_cold(struct thread_state *t, void *p, size_t n, uint16_t flags)
 {
 	int saved = errno;
 	if (unlikely(counters_tls.state == TALLY_NEW))
@@ -253,6 +269,16 @@ static COLD void *alloc_slow(struct thread_state *t, void *p, size_t n, uint16_t
 	p = sample_alloc(t, p, n, flags);
 	errno = saved;
 	return p;
+}
+
+/* Not cold, and nothing but a test and a jump on the way to either side: a
+ * cold function saves every register it may use before its first test. */
+static __attribute__((noinline)) void *alloc_slow(struct thread_state *t, void *p, size_t n,
+						  uint16_t flags)
+{
+	if (likely(exact_hot(t) && p))
+		return capture_exact_alloc(t, p, n, flags);
+	return alloc_cold(t, p, n, flags);
 }
 
 static inline void *account(void *p, size_t n, uint16_t flags)
@@ -264,9 +290,8 @@ static inline void *account(void *p, size_t n, uint16_t flags)
 	return alloc_slow(t, p, n, flags);
 }
 
-static COLD void free_slow(void *p, uint16_t flags, void *caller)
+static COLD void free_cold(struct thread_state *t, void *p, uint16_t flags, void *caller)
 {
-	struct thread_state *t = &shim_tls;
 	if (t->guard || shim_state != SHIM_ON)
 		return;
 	int saved = errno;
@@ -279,6 +304,15 @@ static COLD void free_slow(void *p, uint16_t flags, void *caller)
 	capture_free(t, p, flags, (uint64_t)(uintptr_t)caller);
 	guard_leave(t);
 	errno = saved;
+}
+
+/* p may be a sampled block (always, in exact mode): as alloc_slow. */
+static __attribute__((noinline)) void free_slow(void *p, uint16_t flags, void *caller)
+{
+	struct thread_state *t = &shim_tls;
+	if (likely(exact_hot(t) && p))
+		return capture_exact_free(t, p, flags, (uint64_t)(uintptr_t)caller);
+	return free_cold(t, p, flags, caller);
 }
 
 /* ---- the C allocator -------------------------------------------------------- */

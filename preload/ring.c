@@ -43,6 +43,7 @@ struct ring *ring_acquire(uint32_t tid, size_t size)
 		    atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_OWNED,
 							    memory_order_acquire, memory_order_relaxed)) {
 			r->owner_tid = tid;
+			r->limit = 0; /* the next reserve looks at the ring anew */
 			return r;
 		}
 	}
@@ -66,16 +67,15 @@ void ring_orphan(struct ring *r)
 	atomic_store_explicit(&r->state, RING_ORPHANED, memory_order_release);
 }
 
-void *ring_reserve(struct ring *r, size_t max)
+void *ring_reserve(struct ring *r, size_t max, bool *filling)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	size_t pos = head & (r->size - 1);
 	size_t pad = pos + max > r->size ? r->size - pos : 0;
-	if (head + pad + max - r->cached_tail > r->size) {
-		r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
-		if (head + pad + max - r->cached_tail > r->size)
-			return NULL;
-	}
+	r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	*filling = head + pad + max - r->cached_tail > r->size / 4 * 3;
+	if (head + pad + max - r->cached_tail > r->size)
+		return NULL;
 	if (pad) {
 		struct event *e = (struct event *)(r->data + pos);
 		e->len = (uint32_t)pad;
@@ -84,15 +84,13 @@ void *ring_reserve(struct ring *r, size_t max)
 		atomic_store_explicit(&r->head, head, memory_order_release);
 		pos = 0;
 	}
+	/* the fast test holds until the end of this lap of the buffer, or
+	 * until 3/4 of the ring is in use as far as cached_tail knows; while
+	 * it is, every reserve comes here, reads tail again and says so */
+	uint64_t lap_end = (head & ~(uint64_t)(r->size - 1)) + r->size;
+	uint64_t fill_end = r->cached_tail + r->size / 4 * 3;
+	r->limit = lap_end < fill_end ? lap_end : fill_end;
 	return r->data + pos;
-}
-
-void ring_commit(struct ring *r, size_t len)
-{
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	struct event *e = (struct event *)(r->data + (head & (r->size - 1)));
-	e->len = (uint32_t)len;
-	atomic_store_explicit(&r->head, head + len, memory_order_release);
 }
 
 bool ring_span_begin(struct ring *r, struct ring_span *s)

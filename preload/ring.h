@@ -28,10 +28,11 @@ size_t ring_count(void);
 /* True if some ring's thread has exited and the ring awaits its drain. */
 bool ring_orphans(void);
 
-/* Producer: space for up to max bytes, or NULL when the ring is full. */
-void *ring_reserve(struct ring *r, size_t max);
-/* Producer: publish len bytes (<= the max reserved) as one record. */
-void ring_commit(struct ring *r, size_t len);
+/* Producer: space for up to max bytes, or NULL when the ring is full;
+ * *filling when more than 3/4 of the ring is not yet drained (time to wake
+ * the collector). The slow half of ring_fast.h's ring_reserve_fast, which
+ * it makes fast again; ring_commit (ring_fast.h) publishes the record. */
+void *ring_reserve(struct ring *r, size_t max, bool *filling);
 /* Consumer: the records published so far, read one at a time, then
  * released together. After an orphan is drained it is marked free. */
 struct ring_span {

@@ -14,6 +14,11 @@ struct ring {
 	/* producer side */
 	_Atomic uint64_t head __attribute__((aligned(64)));
 	uint64_t cached_tail;
+	/* ring_reserve_fast's one test: a record of max bytes fits at head if
+	 * head + max <= limit, which stays before the end of the buffer (no
+	 * PAD needed) and within 3/4 of the ring as of cached_tail (no need to
+	 * wake the collector). Set by ring_reserve, producer-only. */
+	uint64_t limit;
 	/* counted by the producer alone (stores, never read-modify-write), so
 	 * threads never share a written cache line; summed by ring_counts */
 	_Atomic uint64_t samples, frees, truncated;
@@ -34,17 +39,24 @@ struct ring {
 	uint8_t data[] __attribute__((aligned(64)));
 };
 
-/* Producer: more than 3/4 of the ring not yet drained. The cached tail only
- * moves when the ring looks full, so past the first lap it overstates what
- * is used: it is refreshed before the answer is yes (a yes wakes the
- * collector, a system call). */
-static inline bool ring_filling(struct ring *r)
+/* Producer: space for up to max bytes at head, or NULL when that needs
+ * ring_reserve (the buffer's end is near, the ring looks 3/4 full, or it
+ * is a new ring). One load of head, one compare: it runs on every event. */
+static inline void *ring_reserve_fast(struct ring *r, size_t max)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	if (head - r->cached_tail <= r->size / 4 * 3)
-		return false;
-	r->cached_tail = atomic_load_explicit(&r->tail, memory_order_acquire);
-	return head - r->cached_tail > r->size / 4 * 3;
+	if (__builtin_expect(head + max > r->limit, 0))
+		return NULL;
+	return r->data + (head & (r->size - 1));
+}
+
+/* Producer: publish the record at slot (from a reserve), len bytes (<= the
+ * max reserved). */
+static inline void ring_commit(struct ring *r, void *slot, size_t len)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	((struct event *)slot)->len = (uint32_t)len;
+	atomic_store_explicit(&r->head, head + len, memory_order_release);
 }
 
 /* Producer: says that an event no older than t is being built (t != 0), or

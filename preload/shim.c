@@ -81,6 +81,9 @@ static void fork_child(void)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
 	capture_fork_child(t);
+	/* the collector thread did not survive: the next sample's slow path
+	 * starts it again */
+	t->exact_ready = false;
 	if (shim_loaded_late)
 		attach_fork_child();
 	guard_leave(t);

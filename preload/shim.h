@@ -26,10 +26,13 @@ struct thread_state {
 	uint32_t tid;           /* kernel thread id, cached */
 	bool initialized;       /* sampler seeded */
 	bool is_collector;
+	bool exact_ready;       /* exact mode, this thread set up and the collector started:
+	                         * its allocations and frees take the short way (interpose.c) */
+	int *errno_at;          /* this thread's errno (a call to __errno_location saved per event) */
 	uint64_t rng;
 	struct ring *ring;      /* this thread's event ring, or NULL */
 	uint32_t realloc_depth; /* depth of the block the current realloc makes */
-	uint64_t rss_time;      /* when this thread last read the RSS (capture clock) */
+	uint64_t rss_due;       /* when this thread reads the RSS next (capture clock) */
 	uint64_t last_stamp;    /* the time of this thread's last event (capture clock) */
 };
 
