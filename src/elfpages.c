@@ -66,6 +66,32 @@ static uint64_t range_end(Elf *e, uint64_t from, const GElf_Ehdr *eh, size_t siz
 	return end;
 }
 
+/* A debug section whose bytes, read and raw, now live outside the image. */
+static bool copied(Elf *e, size_t shstrndx, Elf_Scn *scn, const GElf_Shdr *sh, uintptr_t base, size_t size)
+{
+	if (sh->sh_type == SHT_NOBITS || sh->sh_offset >= size || !is_debug_section(e, shstrndx, sh))
+		return false;
+	Elf_Data *d = elf_getdata(scn, NULL);
+	Elf_Data *r = elf_rawdata(scn, NULL);
+	return d && d->d_buf && r && r->d_buf && outside(d->d_buf, base, size) && outside(r->d_buf, base, size);
+}
+
+/* Whether a section still read from the image has bytes in [from, end):
+ * only in a file laid out oddly (sections sharing their offset). */
+static bool live_bytes_in(Elf *e, size_t shstrndx, uint64_t from, uint64_t end, uintptr_t base, size_t size)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || !sh.sh_size ||
+		    copied(e, shstrndx, scn, &sh, base, size))
+			continue;
+		if (sh.sh_offset < end && sh.sh_offset + sh.sh_size > from)
+			return true;
+	}
+	return false;
+}
+
 size_t elfpages_release_copied(Elf *e)
 {
 	uintptr_t base;
@@ -79,16 +105,13 @@ size_t elfpages_release_copied(Elf *e)
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || sh.sh_offset >= size ||
-		    !is_debug_section(e, shstrndx, &sh))
+		if (!gelf_getshdr(scn, &sh) || !copied(e, shstrndx, scn, &sh, base, size))
 			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		Elf_Data *r = elf_rawdata(scn, NULL);
-		if (!d || !d->d_buf || !r || !r->d_buf || !outside(d->d_buf, base, size) ||
-		    !outside(r->d_buf, base, size))
+		uint64_t end = range_end(e, sh.sh_offset, &eh, size);
+		if (live_bytes_in(e, shstrndx, sh.sh_offset, end, base, size))
 			continue;
 		uintptr_t from = (base + sh.sh_offset + page - 1) & ~(page - 1);
-		uintptr_t to = (base + range_end(e, sh.sh_offset, &eh, size)) & ~(page - 1);
+		uintptr_t to = (base + end) & ~(page - 1);
 		if (to > from && madvise((void *)from, to - from, MADV_DONTNEED) == 0)
 			given += to - from;
 	}
