@@ -13,6 +13,7 @@
 
 #include "demangle.h"
 #include "dwindex.h"
+#include "elfpages.h"
 #include "mem.h"
 
 /* The module's function symbols by address, built on first need, because
@@ -29,6 +30,7 @@ struct srcline {
 	struct sym *syms;
 	size_t nsyms, cap_syms;
 	bool syms_built;
+	bool dwarf_opened;
 	char *names; /* unversioned copies of versioned symbol names */
 	size_t names_size;
 };
@@ -249,6 +251,15 @@ int srcline_lookup(struct srcline *sl, uint64_t pc, struct srcline_frame *out, i
 	if (is_entry_frame(entry)) {
 		out[0] = (struct srcline_frame){.name = entry};
 		return 1;
+	}
+	if (!sl->dwarf_opened) {
+		/* between decompressing the debug sections and reading them:
+		 * the compressed bytes go before the units' tables come */
+		sl->dwarf_opened = true;
+		Dwarf_Addr dwbias;
+		Dwarf *dw = dwfl_module_getdwarf(sl->mod, &dwbias);
+		if (dw)
+			elfpages_release_copied(dwarf_getelf(dw));
 	}
 	const char *file = NULL;
 	int line = 0, col = 0;

@@ -1,7 +1,10 @@
-/* test_symbolize: unit tests of src/symbolize (and debuginfo, demangle): the
- * test binary symbolizes addresses inside itself, offline and live, and
- * checks names, files, lines and inline chains against __LINE__. TAP. */
+/* test_symbolize: unit tests of src/symbolize (and debuginfo, demangle,
+ * elfpages): the test binary symbolizes addresses inside itself, offline and
+ * live, and checks names, files, lines and inline chains against __LINE__.
+ * Its debug sections are compressed, as Debian's debug packages' are. TAP. */
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
@@ -13,6 +16,7 @@
 #include "buildid.h"
 #include "debuginfo.h"
 #include "demangle.h"
+#include "elfpages.h"
 #include "mem.h"
 #include "procmaps.h"
 #include "profile.h"
@@ -359,8 +363,40 @@ static void test_demangle(void)
 	profile_release(&p);
 }
 
+/* Once libdw has decompressed the debug sections, the compressed bytes'
+ * pages are given back, and what libdw reads afterwards is still right
+ * (test_lines, which runs after, symbolizes through the same path). */
+static void test_release_copied(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	elf_version(EV_CURRENT);
+	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+	TAP_OK(elfpages_release_copied(e) == 0, "nothing to give back before decompression");
+	Dwarf *dw = e ? dwarf_begin_elf(e, DWARF_C_READ, NULL) : NULL;
+	size_t given = elfpages_release_copied(e);
+	TAP_OK(given >= 4096, "the compressed debug sections' pages are given back (%zu bytes)", given);
+	/* every unit's DIE, a read of .debug_info and .debug_abbrev */
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int units = 0, good = 0;
+	while (dw && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		units++;
+		good += dwarf_offdie(dw, off + hsize, &cu) && dwarf_tag(&cu) == DW_TAG_compile_unit;
+		off = next;
+	}
+	TAP_OK(units > 0 && good == units, "the decompressed data is still read (%d of %d units)", good, units);
+	dwarf_end(dw);
+	if (e)
+		elf_end(e);
+	if (fd >= 0)
+		close(fd);
+	TAP_OK(elfpages_release_copied(NULL) == 0, "no ELF, nothing given back");
+}
+
 int main(void)
 {
+	test_release_copied();
 	test_lines(false);
 	test_lines(true);
 	test_mismatch();
