@@ -10,8 +10,10 @@
 readelf -SW "$SHIM" | sed -n 's/^ *\[ *\([0-9]*\)\] allocprof_collector .*/\1/p' > "$WORK/ndx"
 check "the shim has an allocprof_collector section" "$(wc -l < "$WORK/ndx")" "1"
 NDX=$(cat "$WORK/ndx")
-# name address size section, of the shim's data objects
-readelf -sW "$SHIM" | awk '$4 == "OBJECT" && $7 ~ /^[0-9]+$/ { print $8, $2, $3, $7 }' | sort -u > "$WORK/objects"
+# name address size section, of the shim's data objects (a link-time
+# optimised build names a file's statics NAME.lto_priv.N)
+readelf -sW "$SHIM" | awk '$4 == "OBJECT" && $7 ~ /^[0-9]+$/ { sub(/\.lto_priv\.[0-9]+$/, "", $8); print $8, $2, $3, $7 }' |
+	sort -u > "$WORK/objects"
 
 # written by the collector on every event (unambiguous names only)
 for name in totals open_bucket npending last_rec last_hash nnodes path_len last_pc last_site \
