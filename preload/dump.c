@@ -176,8 +176,11 @@ struct sample_stream {
 	struct stack_fate fate; /* of the stack being made a sample */
 	int64_t values[NTYPES];
 	struct pf_label labels[MAX_LABELS];
-	/* the labels of the last label set, and the last "freed at" string */
+	/* the labels of the last label set, the last free site's location and
+	 * the last "freed at" string */
 	uint32_t set, set_nlabels;
+	uint64_t free_pc;
+	uint32_t free_loc;
 	struct pf_label set_labels[LABELS_PER_SAMPLE];
 	uint32_t freed_at_loc, freed_at;
 	/* label keys and units by address, interned on first use */
@@ -269,10 +272,17 @@ static uint32_t locations_of(struct sample_stream *st, const struct stack_rec *s
 	return k;
 }
 
+/* The location of a free site: the last one asked for again, mostly. */
 static uint32_t free_location(struct sample_stream *st, uint64_t pc)
 {
-	uint64_t idx = pc ? hmap_get(&st->loc_by_pc, pc - 1) : HMAP_EMPTY;
-	return idx == HMAP_EMPTY ? PF_NONE : (uint32_t)idx;
+	if (!pc)
+		return PF_NONE;
+	if (pc != st->free_pc) {
+		uint64_t idx = hmap_get(&st->loc_by_pc, pc - 1);
+		st->free_pc = pc;
+		st->free_loc = idx == HMAP_EMPTY ? PF_NONE : (uint32_t)idx;
+	}
+	return st->free_loc;
 }
 
 /* Builds the profile from the tables, all but the samples: the locations of
@@ -346,12 +356,17 @@ static uint32_t innermost_function(const struct profile *p, uint32_t loc)
  * string table keeps the order it would have without this. */
 static uint32_t name_id(struct sample_stream *st, const char *s)
 {
-	size_t h = ((uintptr_t)s >> 3) % NAMES;
-	if (st->names[h] != s || !st->name_ids[h]) {
-		st->names[h] = s;
-		st->name_ids[h] = profile_cstr(st->p, s);
+	size_t h = hash_mix64((uintptr_t)s) % NAMES;
+	for (size_t i = 0; i < NAMES; i++, h = (h + 1) % NAMES) {
+		if (st->names[h] && st->names[h] != s)
+			continue;
+		if (!st->names[h] || !st->name_ids[h]) {
+			st->names[h] = s;
+			st->name_ids[h] = profile_cstr(st->p, s);
+		}
+		return st->name_ids[h];
 	}
-	return st->name_ids[h];
+	return profile_cstr(st->p, s);
 }
 
 static void add_label(struct sample_stream *st, size_t *n, const char *key, double v, const char *unit)
