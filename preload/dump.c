@@ -153,11 +153,14 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 		rssmap_comment(p, &rss);
 }
 
-enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE };
+enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE, MAX_FRAMES = CONFIG_DEPTH_MAX + 1 };
+enum { NAMES = 64 };
 
 /* The samples of a dump, one per stack, made while the profile is encoded
  * (pprof_write.h): a sample holds its stack's location ids, so a table of
- * many deep stacks never has them all in memory at once. */
+ * many deep stacks never has them all in memory at once. A sample costs
+ * what sets it apart from the one before: stacks come in the order they
+ * were first seen, siblings together, and so do their label sets. */
 struct sample_stream {
 	struct profile *p;
 	struct hmap loc_by_pc; /* every frame and free site of the stacks */
@@ -165,10 +168,24 @@ struct sample_stream {
 	bool peak_only;        /* no full profile: only the stacks in use at the peak */
 	bool add_locations;    /* the samples make their locations (peak_only: build leaves them) */
 	size_t next;           /* the stack to look at next */
-	uint64_t frames[CONFIG_DEPTH_MAX + 1];
-	uint32_t locs[CONFIG_DEPTH_MAX + 1];
+	uint32_t locs[MAX_FRAMES], nodes[MAX_FRAMES]; /* leaf first */
+	/* the path of the last stack, whole: the next one takes the part they
+	 * share from here instead of walking the frame tree and looking up
+	 * each of its frames */
+	uint32_t prev_locs[MAX_FRAMES], prev_nodes[MAX_FRAMES], prev_n;
+	struct stack_fate fate; /* of the stack being made a sample */
 	int64_t values[NTYPES];
 	struct pf_label labels[MAX_LABELS];
+	/* the labels of the last label set, the last free site's location and
+	 * the last "freed at" string */
+	uint32_t set, set_nlabels;
+	uint64_t free_pc;
+	uint32_t free_loc;
+	struct pf_label set_labels[LABELS_PER_SAMPLE];
+	uint32_t freed_at_loc, freed_at;
+	/* label keys and units by address, interned on first use */
+	const char *names[NAMES];
+	uint32_t name_ids[NAMES];
 };
 
 static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t pc)
@@ -183,49 +200,89 @@ static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t 
 	return (uint32_t)idx;
 }
 
-static void full_values(const struct stack_rec *s, int64_t *v)
+/* llround, without a call for the whole numbers exact mode counts in */
+static int64_t round_figure(double x)
 {
-	v[0] = llround(s->alloc_objects);
-	v[1] = llround(s->alloc_bytes);
-	v[2] = llround(s->inuse_objects);
-	v[3] = llround(s->inuse_bytes);
-	struct stack_fate f;
-	stackfate_read(s, &f);
-	v[4] = llround(f.short_objects);
-	v[5] = llround(f.short_bytes);
+	if (x > -4e18 && x < 4e18) {
+		int64_t i = (int64_t)x;
+		if ((double)i == x)
+			return i;
+	}
+	return llround(x);
 }
 
 /* A stack that makes a sample of the full profile. */
 static bool has_sample(const struct stack_rec *s)
 {
-	int64_t v[NTYPES];
-	full_values(s, v);
-	return (s->flags & STACK_HAS_FRAMES) && (v[0] || v[1] || v[2] || v[3]);
+	return (s->flags & STACK_HAS_FRAMES) &&
+	       (round_figure(s->alloc_objects) || round_figure(s->alloc_bytes) ||
+		round_figure(s->inuse_objects) || round_figure(s->inuse_bytes));
 }
 
-/* The location ids of frames[0..n): the sample ends at the first frame
- * without a location (out of memory while they were made). */
-static uint32_t locations_of(struct sample_stream *st, uint32_t n, bool add)
+static void full_values(const struct stack_rec *s, const struct stack_fate *f, int64_t *v)
 {
-	uint32_t k = 0;
-	for (; k < n; k++) {
-		/* a return address points after the call: step back into it */
-		uint64_t pc = st->frames[k] - 1, idx;
-		if (add)
-			idx = location_of(st->p, &st->loc_by_pc, pc);
-		else if ((idx = hmap_get(&st->loc_by_pc, pc)) == HMAP_EMPTY)
-			idx = PF_NONE;
-		if (idx == PF_NONE)
+	v[0] = round_figure(s->alloc_objects);
+	v[1] = round_figure(s->alloc_bytes);
+	v[2] = round_figure(s->inuse_objects);
+	v[3] = round_figure(s->inuse_bytes);
+	v[4] = round_figure(f->short_objects);
+	v[5] = round_figure(f->short_bytes);
+}
+
+/* The location ids of s's frames into st->locs, leaf first; the sample ends
+ * at the first frame without a location (out of memory while they were
+ * made). The walk up the frame tree stops at the first node of the last
+ * stack's path: the rest of the path is that one's. */
+static uint32_t locations_of(struct sample_stream *st, const struct stack_rec *s, bool add)
+{
+	uint32_t k = 0, j = 0, node = s->node;
+	bool met = false;
+	while (node != FRAMETREE_ROOT && k < MAX_FRAMES) {
+		/* ids fall toward the root, on both paths: a merge finds the
+		 * node they meet at (missing it would only cost the walk) */
+		while (j < st->prev_n && st->prev_nodes[j] > node)
+			j++;
+		if ((met = j < st->prev_n && st->prev_nodes[j] == node))
 			break;
+		uint64_t ret, idx;
+		uint32_t parent = frametree_parent(node, &ret);
+		/* a return address points after the call: step back into it */
+		if (add)
+			idx = location_of(st->p, &st->loc_by_pc, ret - 1);
+		else if ((idx = hmap_get(&st->loc_by_pc, ret - 1)) == HMAP_EMPTY)
+			idx = PF_NONE;
+		if (idx == PF_NONE) {
+			st->prev_n = 0;
+			return k;
+		}
 		st->locs[k] = (uint32_t)idx;
+		st->nodes[k++] = node;
+		node = parent;
 	}
+	uint32_t shared = met ? st->prev_n - j : 0;
+	bool whole = node == FRAMETREE_ROOT || (met && k + shared <= MAX_FRAMES);
+	if (k + shared > MAX_FRAMES)
+		shared = MAX_FRAMES - k;
+	memcpy(st->locs + k, st->prev_locs + j, shared * sizeof(*st->locs));
+	memcpy(st->nodes + k, st->prev_nodes + j, shared * sizeof(*st->nodes));
+	k += shared;
+	st->prev_n = whole ? k : 0;
+	memcpy(st->prev_locs, st->locs, st->prev_n * sizeof(*st->locs));
+	memcpy(st->prev_nodes, st->nodes, st->prev_n * sizeof(*st->nodes));
 	return k;
 }
 
+/* The location of a free site: the last one asked for again, mostly. */
 static uint32_t free_location(struct sample_stream *st, uint64_t pc)
 {
-	uint64_t idx = pc ? hmap_get(&st->loc_by_pc, pc - 1) : HMAP_EMPTY;
-	return idx == HMAP_EMPTY ? PF_NONE : (uint32_t)idx;
+	if (!pc)
+		return PF_NONE;
+	if (pc != st->free_pc) {
+		uint64_t idx = hmap_get(&st->loc_by_pc, pc - 1);
+		st->free_pc = pc;
+		st->free_loc = idx == HMAP_EMPTY ? PF_NONE : (uint32_t)idx;
+	}
+	return st->free_loc;
 }
 
 /* Builds the profile from the tables, all but the samples: the locations of
@@ -256,6 +313,7 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 			mapping_of(p, maptab_at(i));
 
 	st->p = p;
+	st->prev_n = 0;
 	uint64_t placeholders = 0;
 	for (size_t i = 0; i < stacktab_count(); i++) {
 		const struct stack_rec *s = stacktab_at(i);
@@ -267,14 +325,13 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		 * copied, in this order: one walk of the stacks under the lock */
 		if (st->peak_only || !has_sample(s))
 			continue;
-		locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), true);
+		locations_of(st, s, true);
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
-		struct stack_fate f;
-		stackfate_read(s, &f);
+		stackfate_read(s, &st->fate);
 		for (unsigned k = 0; k < FREE_SITES; k++)
-			if (f.free_pc[k])
-				location_of(p, &st->loc_by_pc, f.free_pc[k] - 1);
+			if (st->fate.free_pc[k])
+				location_of(p, &st->loc_by_pc, st->fate.free_pc[k] - 1);
 	}
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
@@ -294,17 +351,51 @@ static uint32_t innermost_function(const struct profile *p, uint32_t loc)
 	return p->functions[p->lines[p->locations[loc].line_start].function].name;
 }
 
-static void add_label(struct profile *p, struct pf_label *l, size_t *n, const char *key, double v,
-		      const char *unit)
+/* The id of a label key or unit the samples name again and again (a
+ * string that never moves), interned the first time it is used, so the
+ * string table keeps the order it would have without this. */
+static uint32_t name_id(struct sample_stream *st, const char *s)
 {
-	int64_t x = llround(v);
+	size_t h = hash_mix64((uintptr_t)s) % NAMES;
+	for (size_t i = 0; i < NAMES; i++, h = (h + 1) % NAMES) {
+		if (st->names[h] && st->names[h] != s)
+			continue;
+		if (!st->names[h] || !st->name_ids[h]) {
+			st->names[h] = s;
+			st->name_ids[h] = profile_cstr(st->p, s);
+		}
+		return st->name_ids[h];
+	}
+	return profile_cstr(st->p, s);
+}
+
+static void add_label(struct sample_stream *st, size_t *n, const char *key, double v, const char *unit)
+{
+	int64_t x = round_figure(v);
 	if (x <= 0)
 		return;
-	l[*n].key = profile_cstr(p, key);
-	l[*n].str = 0;
-	l[*n].num = x;
-	l[*n].num_unit = profile_cstr(p, unit);
+	struct pf_label *l = &st->labels[*n];
+	l->key = name_id(st, key);
+	l->str = 0;
+	l->num = x;
+	l->num_unit = name_id(st, unit);
 	(*n)++;
+}
+
+/* "function file:line" of a symbolized location, interned (once for a run
+ * of samples freed at the same place). */
+static uint32_t freed_at(struct sample_stream *st, uint32_t loc)
+{
+	if (st->freed_at && st->freed_at_loc == loc)
+		return st->freed_at;
+	struct profile *p = st->p;
+	const struct pf_line *ln = &p->lines[p->locations[loc].line_start];
+	const struct pf_function *fn = &p->functions[ln->function];
+	char where[512];
+	log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name), profile_str(p, fn->filename),
+		   (long long)ln->line);
+	st->freed_at_loc = loc;
+	return st->freed_at = profile_cstr(p, where);
 }
 
 /* What happened to a sample's blocks after allocation, as numeric labels
@@ -314,23 +405,21 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 {
 	struct profile *p = st->p;
 	struct pf_label *l = st->labels;
-	struct stack_fate fate;
-	stackfate_read(rec, &fate);
-	const struct stack_fate *f = &fate;
+	const struct stack_fate *f = &st->fate;
 	size_t n = 0;
 	/* sizes of the sampled blocks: one size means a fixed-size object */
-	add_label(p, l, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
-	add_label(p, l, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
+	add_label(st, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
+	add_label(st, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
 	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
-		add_label(p, l, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
-	add_label(p, l, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
-	add_label(p, l, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
+		add_label(st, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
+	add_label(st, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
+	add_label(st, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
 	/* the most blocks of this stack live at once: the estimate and
 	 * the sampled blocks (the same at rate 1) */
-	add_label(p, l, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
-	add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
+	add_label(st, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
+	add_label(st, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
 	if (!(rec->flags & STACK_THREADS_UNCOUNTED))
-		add_label(p, l, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
+		add_label(st, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
 	uint32_t alloc_fn = nlocs ? innermost_function(p, st->locs[0]) : PF_NONE;
 	double same_fn = 0, top = 0;
 	uint32_t top_loc = PF_NONE;
@@ -345,30 +434,37 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 		}
 	}
 	if (alloc_fn != PF_NONE)
-		add_label(p, l, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
+		add_label(st, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
 	const struct stack_realloc *r = stacktab_realloc_of(rec);
 	if (r) {
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_MOVED, r->moved, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAINS, r->chains_ended + r->chains_live, PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
+		add_label(st, &n, PPROF_LABEL_REALLOC_MOVED, r->moved, PPROF_UNIT_COUNT);
+		add_label(st, &n, PPROF_LABEL_REALLOC_CHAINS, r->chains_ended + r->chains_live, PPROF_UNIT_COUNT);
+		add_label(st, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
 			  PPROF_UNIT_COUNT);
-		add_label(p, l, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
+		add_label(st, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
 			  PPROF_UNIT_BYTES);
 	}
 	if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
-		/* the most frequent place they were freed, as "function file:line" */
-		const struct pf_line *ln = &p->lines[p->locations[top_loc].line_start];
-		const struct pf_function *fn = &p->functions[ln->function];
-		char where[512];
-		log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name),
-			   profile_str(p, fn->filename), (long long)ln->line);
-		l[n].key = profile_cstr(p, PPROF_LABEL_FREED_AT);
-		l[n].str = profile_cstr(p, where);
+		/* the most frequent place they were freed */
+		l[n].key = name_id(st, PPROF_LABEL_FREED_AT);
+		l[n].str = freed_at(st, top_loc);
 		l[n].num = 0;
 		l[n].num_unit = 0;
 		n++;
 	}
 	return n;
+}
+
+/* The labels of set appended at l: exported once for a run of samples of
+ * the same set. */
+static size_t set_labels(struct sample_stream *st, uint32_t set, struct pf_label *l)
+{
+	if (set != st->set || !st->set_nlabels) {
+		st->set = set;
+		st->set_nlabels = (uint32_t)labels_export(st->p, set, st->set_labels);
+	}
+	memcpy(l, st->set_labels, st->set_nlabels * sizeof(*l));
+	return st->set_nlabels;
 }
 
 /* pprof_sample_source's next: the next stack that makes a sample. */
@@ -382,19 +478,20 @@ static bool next_sample(void *ctx, struct pprof_sample *out)
 		if (st->peak) {
 			double objects, bytes;
 			stacktab_peak_of(s, &objects, &bytes);
-			st->values[0] = llround(objects);
-			st->values[1] = llround(bytes);
+			st->values[0] = round_figure(objects);
+			st->values[1] = round_figure(bytes);
 			if (!st->values[0] && !st->values[1])
 				continue;
 		} else {
-			full_values(s, st->values);
+			stackfate_read(s, &st->fate);
+			full_values(s, &st->fate, st->values);
 		}
-		out->nlocs = locations_of(st, stacktab_frames(s, st->frames, CONFIG_DEPTH_MAX + 1), st->add_locations);
+		out->nlocs = locations_of(st, s, st->add_locations);
 		out->locs = st->locs;
 		out->values = st->values;
 		out->labels = st->labels;
 		out->nlabels = st->peak ? 0 : fate_labels(st, s, (uint32_t)out->nlocs);
-		out->nlabels += labels_export(st->p, labels_of_stack(stacktab_index(s)), st->labels + out->nlabels);
+		out->nlabels += set_labels(st, labels_of_stack(stacktab_index(s)), st->labels + out->nlabels);
 		return true;
 	}
 	return false;
@@ -499,6 +596,7 @@ static int publish(struct profile *p, const struct pprof_sample_source *more, co
 static struct pprof_sample_source stream_source(struct sample_stream *st)
 {
 	st->next = 0;
+	st->prev_n = 0;
 	return (struct pprof_sample_source){next_sample, st};
 }
 
@@ -552,6 +650,7 @@ static int copy_samples(struct sample_stream *st, struct peak_copy *c)
 {
 	struct pprof_sample s;
 	st->next = 0;
+	st->prev_n = 0;
 	while (next_sample(st, &s)) {
 		if (MEM_GROW(c->rows, c->cap_rows, c->nrows + 1) < 0 ||
 		    MEM_GROW(c->locs, c->cap_locs, c->nlocs + s.nlocs) < 0 ||

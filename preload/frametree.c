@@ -96,6 +96,12 @@ uint32_t frametree_frames(uint32_t node, uint64_t *out, uint32_t max)
 	return n;
 }
 
+uint32_t frametree_parent(uint32_t node, uint64_t *ip)
+{
+	*ip = ips[node];
+	return parents[node];
+}
+
 size_t frametree_count(void)
 {
 	return nnodes - 1;

@@ -17,6 +17,10 @@ enum { FRAMETREE_ROOT = 0 };
 uint32_t frametree_intern(const uint64_t *frames, uint32_t n);
 /* The frames of node, leaf first, into out[0..max); returns how many. */
 uint32_t frametree_frames(uint32_t node, uint64_t *out, uint32_t max);
+/* The parent of node (not the root), and node's return address in *ip:
+ * one step of frametree_frames, for a reader that stops part way up. A
+ * node's id is above its parent's. */
+uint32_t frametree_parent(uint32_t node, uint64_t *ip);
 /* Nodes besides the root. */
 size_t frametree_count(void);
 size_t frametree_memory(void);

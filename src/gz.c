@@ -11,6 +11,11 @@
 
 enum { HDR = 16 };
 
+/* Go's runtime/pprof writes its profiles at gzip.BestSpeed: a profile is
+ * written on the program's time (the exit dump runs on its thread) and
+ * read a few times at most, so deflate's time counts more than its bytes. */
+enum { LEVEL = 1 };
+
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
 {
 	(void)opaque;
@@ -63,7 +68,7 @@ struct gz_stream *gz_stream_begin(struct pbuf *out)
 	s->z.zalloc = z_alloc;
 	s->z.zfree = z_free;
 	s->out = out;
-	if (deflateInit2(&s->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	if (deflateInit2(&s->z, LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		mem_free(s, sizeof(*s));
 		return NULL;
 	}

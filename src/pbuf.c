@@ -24,7 +24,7 @@ void pbuf_reset(struct pbuf *b)
 	b->failed = false;
 }
 
-static bool reserve(struct pbuf *b, size_t extra)
+static bool grow(struct pbuf *b, size_t extra)
 {
 	if (b->failed)
 		return false;
@@ -35,6 +35,14 @@ static bool reserve(struct pbuf *b, size_t extra)
 	return true;
 }
 
+/* Inline: every varint asks, and the answer is nearly always yes. */
+static inline bool reserve(struct pbuf *b, size_t extra)
+{
+	if (!b->failed && b->cap - b->len >= extra)
+		return true;
+	return grow(b, extra);
+}
+
 void pbuf_append(struct pbuf *b, const void *p, size_t n)
 {
 	if (!n || !reserve(b, n))
@@ -43,22 +51,11 @@ void pbuf_append(struct pbuf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-static size_t varint_encode(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
 void pbuf_varint(struct pbuf *b, uint64_t v)
 {
 	if (!reserve(b, 10))
 		return;
-	b->len += varint_encode(b->data + b->len, v);
+	b->len += pbuf_put_varint(b->data + b->len, v);
 }
 
 static void key(struct pbuf *b, int tag, int wire)
@@ -96,29 +93,19 @@ void pbuf_string(struct pbuf *b, int tag, const char *s, size_t n)
 	pbuf_bytes(b, tag, s, n);
 }
 
-static size_t varint_size(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 void pbuf_packed_uint64(struct pbuf *b, int tag, const uint64_t *v, size_t n)
 {
 	if (!n)
 		return;
 	size_t body = 0;
 	for (size_t i = 0; i < n; i++)
-		body += varint_size(v[i]);
+		body += pbuf_varint_size(v[i]);
 	key(b, tag, WIRE_BYTES);
 	pbuf_varint(b, body);
 	if (!reserve(b, body))
 		return;
 	for (size_t i = 0; i < n; i++)
-		b->len += varint_encode(b->data + b->len, v[i]);
+		b->len += pbuf_put_varint(b->data + b->len, v[i]);
 }
 
 void pbuf_packed_int64(struct pbuf *b, int tag, const int64_t *v, size_t n)
@@ -137,11 +124,20 @@ void pbuf_message_end(struct pbuf *b, int tag, size_t start)
 		return;
 	uint8_t hdr[20];
 	size_t body = b->len - start;
-	size_t h = varint_encode(hdr, ((uint64_t)tag << 3) | WIRE_BYTES);
-	h += varint_encode(hdr + h, body);
+	size_t h = pbuf_put_varint(hdr, ((uint64_t)tag << 3) | WIRE_BYTES);
+	h += pbuf_put_varint(hdr + h, body);
 	if (!reserve(b, h))
 		return;
 	memmove(b->data + start + h, b->data + start, body);
 	memcpy(b->data + start, hdr, h);
 	b->len += h;
+}
+
+uint8_t *pbuf_claim(struct pbuf *b, size_t n)
+{
+	if (!reserve(b, n))
+		return NULL;
+	uint8_t *at = b->data + b->len;
+	b->len += n;
+	return at;
 }

@@ -2,6 +2,7 @@
  * every id is non-zero and references resolve without a lookup table. */
 #include "pprof_write.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,34 +22,82 @@ static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 	pbuf_message_end(b, tag, m);
 }
 
-static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
-			  const int64_t *values, const struct pf_label *labels, size_t nlabels,
-			  uint64_t *scratch)
+static size_t label_size(const struct pf_label *l)
 {
-	size_t m = pbuf_message_start(b);
-	for (size_t k = 0; k < nlocs; k++)
-		scratch[k] = (uint64_t)locs[k] + 1;
-	pbuf_packed_uint64(b, TAG_SAMPLE_LOCATION_ID, scratch, nlocs);
-	pbuf_packed_int64(b, TAG_SAMPLE_VALUE, values, p->ntypes);
-	for (size_t k = 0; k < nlabels; k++) {
-		const struct pf_label *l = &labels[k];
-		size_t lm = pbuf_message_start(b);
-		pbuf_int64(b, TAG_LABEL_KEY, l->key);
-		pbuf_int64(b, TAG_LABEL_STR, l->str);
-		pbuf_int64(b, TAG_LABEL_NUM, l->num);
-		pbuf_int64(b, TAG_LABEL_NUM_UNIT, l->num_unit);
-		pbuf_message_end(b, TAG_SAMPLE_LABEL, lm);
-	}
-	pbuf_message_end(b, TAG_PROFILE_SAMPLE, m);
+	return pbuf_uint64_size(TAG_LABEL_KEY, (uint64_t)l->key) + pbuf_uint64_size(TAG_LABEL_STR, (uint64_t)l->str) +
+	       pbuf_uint64_size(TAG_LABEL_NUM, (uint64_t)l->num) +
+	       pbuf_uint64_size(TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
 }
 
-static void sample(struct pbuf *b, const struct profile *p, size_t i, uint64_t *scratch)
+static uint8_t *put_key(uint8_t *o, int tag, int wire)
+{
+	return o + pbuf_put_varint(o, (uint64_t)tag << 3 | (uint64_t)wire);
+}
+
+static uint8_t *put_uint64(uint8_t *o, int tag, uint64_t v)
+{
+	if (!v)
+		return o;
+	o = put_key(o, tag, 0);
+	return o + pbuf_put_varint(o, v);
+}
+
+/* A sample, the bytes pbuf_message_end and the field writers would make,
+ * written in one go: there is one per stack, with labels, and moving each
+ * body to put its length in front cost more than reckoning the sizes. */
+static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
+			  const int64_t *values, const struct pf_label *labels, size_t nlabels)
+{
+	enum { BYTES = 2 };
+	size_t locs_body = 0, values_body = 0, body = 0;
+	for (size_t k = 0; k < nlocs; k++)
+		locs_body += pbuf_varint_size((uint64_t)locs[k] + 1);
+	for (size_t k = 0; k < p->ntypes; k++)
+		values_body += pbuf_varint_size((uint64_t)values[k]);
+	if (nlocs)
+		body += pbuf_field_size(TAG_SAMPLE_LOCATION_ID, locs_body);
+	if (p->ntypes)
+		body += pbuf_field_size(TAG_SAMPLE_VALUE, values_body);
+	for (size_t k = 0; k < nlabels; k++)
+		body += pbuf_field_size(TAG_SAMPLE_LABEL, label_size(&labels[k]));
+	uint8_t *o = pbuf_claim(b, pbuf_field_size(TAG_PROFILE_SAMPLE, body));
+	if (!o)
+		return;
+	o = put_key(o, TAG_PROFILE_SAMPLE, BYTES);
+	o += pbuf_put_varint(o, body);
+	if (nlocs) {
+		o = put_key(o, TAG_SAMPLE_LOCATION_ID, BYTES);
+		o += pbuf_put_varint(o, locs_body);
+		for (size_t k = 0; k < nlocs; k++)
+			o += pbuf_put_varint(o, (uint64_t)locs[k] + 1);
+	}
+	if (p->ntypes) {
+		o = put_key(o, TAG_SAMPLE_VALUE, BYTES);
+		o += pbuf_put_varint(o, values_body);
+		for (size_t k = 0; k < p->ntypes; k++)
+			o += pbuf_put_varint(o, (uint64_t)values[k]);
+	}
+	for (size_t k = 0; k < nlabels; k++) {
+		const struct pf_label *l = &labels[k];
+		o = put_key(o, TAG_SAMPLE_LABEL, BYTES);
+		/* four fields of at most 11 bytes: the length is one byte */
+		uint8_t *len = o++;
+		o = put_uint64(o, TAG_LABEL_KEY, (uint64_t)l->key);
+		o = put_uint64(o, TAG_LABEL_STR, (uint64_t)l->str);
+		o = put_uint64(o, TAG_LABEL_NUM, (uint64_t)l->num);
+		o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
+		*len = (uint8_t)(o - len - 1);
+	}
+	assert(o == b->data + b->len);
+}
+
+static void sample(struct pbuf *b, const struct profile *p, size_t i)
 {
 	const struct pf_sample *s = &p->samples[i];
 	/* an empty list may have no array at all */
 	sample_fields(b, p, s->nlocs ? p->sample_locs + s->loc_start : NULL, s->nlocs,
 		      profile_sample_values(p, i), s->nlabels ? p->labels + s->label_start : NULL,
-		      s->nlabels, scratch);
+		      s->nlabels);
 }
 
 static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
@@ -149,18 +198,11 @@ static void spill(struct pbuf *b, struct spill *sp)
 static int encode_more(const struct profile *p, struct pbuf *b, struct spill *sp,
 		       const struct pprof_sample_source *more)
 {
-	uint64_t *scratch = NULL;
-	size_t cap = 0;
 	struct pprof_sample s;
-	while (more->next(more->ctx, &s)) {
-		if (mem_grow((void **)&scratch, &cap, s.nlocs + 1, sizeof(*scratch)) < 0) {
-			b->failed = true;
-			break;
-		}
-		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels, scratch);
+	while (!b->failed && more->next(more->ctx, &s)) {
+		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels);
 		spill(b, sp);
 	}
-	mem_free(scratch, cap * sizeof(*scratch));
 	return b->failed ? -ENOMEM : 0;
 }
 
@@ -170,18 +212,10 @@ static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
 
-	uint32_t maxlocs = 0;
-	for (size_t i = 0; i < p->nsamples; i++)
-		if (p->samples[i].nlocs > maxlocs)
-			maxlocs = p->samples[i].nlocs;
-	uint64_t *scratch = mem_alloc((maxlocs + 1) * sizeof(uint64_t));
-	if (!scratch)
-		return -ENOMEM;
 	for (size_t i = 0; i < p->nsamples; i++) {
-		sample(b, p, i, scratch);
+		sample(b, p, i);
 		spill(b, sp);
 	}
-	mem_free(scratch, (maxlocs + 1) * sizeof(uint64_t));
 	if (more && encode_more(p, b, sp, more) < 0)
 		return -ENOMEM;
 

@@ -10,6 +10,7 @@
 
 #include "gz.h"
 #include "pbuf.h"
+#include "pprof_tags.h"
 #include "pprof_read.h"
 #include "pprof_write.h"
 #include "profile.h"
@@ -215,6 +216,73 @@ static void streamed(void)
 	profile_release(&p);
 }
 
+/* Samples are written in one go, their sizes reckoned first: the bytes are
+ * those of the field writers and pbuf_message_end, at every varint length
+ * (ids past 127, lists past 127 bytes, negative values, fields left out). */
+static void one_go(void)
+{
+	struct profile p;
+	profile_init(&p);
+	profile_add_sample_type(&p, "alloc_objects", "count");
+	profile_add_sample_type(&p, "alloc_space", "bytes");
+	uint32_t locs[300];
+	for (uint32_t k = 0; k < 300; k++)
+		locs[k] = profile_add_location(&p, PF_NONE, 0x400000 + 16 * k, NULL, 0);
+	struct pf_label lab[4] = {
+		{profile_cstr(&p, "freed"), 0, -1, profile_cstr(&p, "count")},
+		{profile_cstr(&p, "thread"), profile_cstr(&p, "worker"), 0, 0},
+		{profile_cstr(&p, "tid"), 0, 128, 0},
+		{0, 0, 0, 0},
+	};
+	int64_t v1[2] = {-5, 1LL << 40}, v2[2] = {0, 0}, v3[2] = {127, 128};
+	profile_add_sample(&p, locs, 300, v1, lab, 4);
+	profile_add_sample(&p, NULL, 0, v2, NULL, 0);
+	profile_add_sample(&p, locs + 100, 20, v3, lab + 2, 1);
+
+	struct pbuf want, got;
+	pbuf_init(&want);
+	pbuf_init(&got);
+	for (size_t i = 0; i < p.ntypes; i++) {
+		size_t m = pbuf_message_start(&want);
+		pbuf_int64(&want, TAG_VALUE_TYPE_TYPE, p.sample_types[i].type);
+		pbuf_int64(&want, TAG_VALUE_TYPE_UNIT, p.sample_types[i].unit);
+		pbuf_message_end(&want, TAG_PROFILE_SAMPLE_TYPE, m);
+	}
+	for (size_t i = 0; i < p.nsamples; i++) {
+		const struct pf_sample *s = &p.samples[i];
+		uint64_t ids[300];
+		for (uint32_t k = 0; k < s->nlocs; k++)
+			ids[k] = (uint64_t)p.sample_locs[s->loc_start + k] + 1;
+		size_t m = pbuf_message_start(&want);
+		pbuf_packed_uint64(&want, TAG_SAMPLE_LOCATION_ID, ids, s->nlocs);
+		pbuf_packed_int64(&want, TAG_SAMPLE_VALUE, profile_sample_values(&p, i), p.ntypes);
+		for (uint32_t k = 0; k < s->nlabels; k++) {
+			const struct pf_label *l = &p.labels[s->label_start + k];
+			size_t lm = pbuf_message_start(&want);
+			pbuf_int64(&want, TAG_LABEL_KEY, l->key);
+			pbuf_int64(&want, TAG_LABEL_STR, l->str);
+			pbuf_int64(&want, TAG_LABEL_NUM, l->num);
+			pbuf_int64(&want, TAG_LABEL_NUM_UNIT, l->num_unit);
+			pbuf_message_end(&want, TAG_SAMPLE_LABEL, lm);
+		}
+		pbuf_message_end(&want, TAG_PROFILE_SAMPLE, m);
+	}
+	TAP_EQ_INT(pprof_encode(&p, &got), 0, "encode samples of every varint length");
+	TAP_OK(got.len > want.len && !memcmp(got.data, want.data, want.len),
+	       "the samples are the bytes the field writers make (%zu bytes)", want.len);
+	size_t sizes_ok = 0;
+	uint64_t probes[] = {0, 1, 127, 128, 16383, 16384, 1ULL << 35, (1ULL << 63) - 1, 1ULL << 63, UINT64_MAX};
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		pbuf_reset(&want);
+		pbuf_varint(&want, probes[i]);
+		sizes_ok += pbuf_varint_size(probes[i]) == want.len;
+	}
+	TAP_EQ_INT(sizes_ok, sizeof(probes) / sizeof(probes[0]), "pbuf_varint_size says what pbuf_varint writes");
+	pbuf_release(&want);
+	pbuf_release(&got);
+	profile_release(&p);
+}
+
 int main(int argc, char **argv)
 {
 	struct profile p, back;
@@ -253,6 +321,7 @@ int main(int argc, char **argv)
 	}
 	TAP_EQ_INT(bad, 0, "every truncation of the gzip is refused");
 	hostile();
+	one_go();
 
 	if (argc > 2) {
 		TAP_OK(write_file(argv[1], raw.data, raw.len) == 0, "wrote %s", argv[1]);
