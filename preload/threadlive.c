@@ -43,8 +43,13 @@ static struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
 	return NULL;
 }
 
+/* A stack whose figure is lost once is left out of the dump for good, so it
+ * is not looked up again: in a full table every lookup of a missing pair
+ * reads all PROBES slots. */
 void threadlive_alloc(struct stack_rec *s, uint32_t tid)
 {
+	if (s->flags & STACK_THREADS_UNCOUNTED)
+		return;
 	struct pair *p = find(s, tid, 1);
 	if (!p) {
 		s->flags |= STACK_THREADS_UNCOUNTED;
@@ -56,6 +61,8 @@ void threadlive_alloc(struct stack_rec *s, uint32_t tid)
 
 void threadlive_free(struct stack_rec *s, uint32_t tid)
 {
+	if (s->flags & STACK_THREADS_UNCOUNTED)
+		return;
 	struct pair *p = find(s, tid, 0);
 	if (p && p->live)
 		p->live--;
