@@ -1,7 +1,7 @@
 /* stacktab: a growable array of records and an open-addressing index of
- * record numbers that compares the hash in the record it finds (4 bytes a
- * slot, not a copy of the key), from the shim's arena; each record names
- * its frames by a frame tree node. */
+ * record numbers, each beside the top half of its record's hash (8 bytes a
+ * slot), from the shim's arena; each record names its frames by a frame
+ * tree node. */
 #include "stacktab.h"
 #include "collector.h"
 
@@ -16,7 +16,11 @@ static COLLECTOR_OWNED struct stack_rec *recs;
 static COLLECTOR_OWNED size_t nrecs, cap_recs;
 static COLLECTOR_OWNED struct stack_realloc *reallocs;
 static COLLECTOR_OWNED size_t nreallocs, cap_reallocs;
-static COLLECTOR_OWNED uint32_t *slots; /* record number + 1; 0 is empty */
+/* record number + 1 in the low half, 0 when empty; the top half of the
+ * record's hash in the high half, so that a probe reads a record only when
+ * it is almost surely the one: records are scattered over megabytes, and a
+ * new stack's probe used to read one for every full slot it passed */
+static COLLECTOR_OWNED uint64_t *slots;
 static COLLECTOR_OWNED size_t cap_slots;
 /* the last peak snapshot: stacks that had blocks in use, by record number */
 struct peak_rec {
@@ -31,26 +35,37 @@ static size_t slot_of(uint64_t hash, size_t cap)
 	return hash_mix64(hash) & (cap - 1);
 }
 
+static uint64_t slot_value(uint64_t hash, size_t rec)
+{
+	return (hash & 0xffffffff00000000ULL) | (rec + 1);
+}
+
+static uint32_t slot_rec(uint64_t slot)
+{
+	return (uint32_t)slot - 1;
+}
+
 static size_t find(uint64_t hash)
 {
 	size_t i = slot_of(hash, cap_slots);
-	while (slots[i] && recs[slots[i] - 1].hash != hash)
-		i = (i + 1) & (cap_slots - 1);
+	for (uint64_t v; (v = slots[i]); i = (i + 1) & (cap_slots - 1))
+		if ((v ^ hash) >> 32 == 0 && recs[slot_rec(v)].hash == hash)
+			break;
 	return i;
 }
 
-/* Grown at 3/4 load: a probe reads a record, so it stays short anyway. */
+/* Grown at 3/4 load. */
 static int grow_index(void)
 {
 	size_t ncap = cap_slots ? cap_slots * 2 : 1024;
-	uint32_t *n = mem_calloc(ncap, sizeof(*n));
+	uint64_t *n = mem_calloc(ncap, sizeof(*n));
 	if (!n)
 		return -1;
 	for (size_t r = 0; r < nrecs; r++) {
 		size_t i = slot_of(recs[r].hash, ncap);
 		while (n[i])
 			i = (i + 1) & (ncap - 1);
-		n[i] = (uint32_t)r + 1;
+		n[i] = slot_value(recs[r].hash, r);
 	}
 	mem_free(slots, cap_slots * sizeof(*slots));
 	slots = n;
@@ -82,16 +97,16 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 		return NULL;
 	size_t i = find(hash);
 	if (slots[i]) {
-		struct stack_rec *s = &recs[slots[i] - 1];
+		struct stack_rec *s = &recs[slot_rec(slots[i])];
 		if (frames && !(s->flags & STACK_HAS_FRAMES))
 			set_frames(s, frames, nframes, truncated);
 		last_hash = hash;
-		last_rec = slots[i] - 1;
+		last_rec = slot_rec(slots[i]);
 		return s;
 	}
 	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
 		return NULL;
-	slots[i] = (uint32_t)nrecs + 1;
+	slots[i] = slot_value(hash, nrecs);
 	struct stack_rec *s = &recs[nrecs++];
 	memset(s, 0, sizeof(*s));
 	s->hash = hash;

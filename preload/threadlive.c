@@ -21,8 +21,20 @@ static COLLECTOR_OWNED struct pair *table;
  * stack and thread. Pairs never move, so it stays valid. */
 static COLLECTOR_OWNED struct pair *last;
 
+static uint64_t key_of(const struct stack_rec *s, uint32_t tid)
+{
+	return (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
+}
+
+/* A stack whose figure is lost once is left out of the dump for good, so
+ * it is not probed for again: in a full table every probe for a missing
+ * pair read all PROBES slots. The stack is found again from the key, so
+ * that the last pair's test (what a churn of one stack finds) keeps no
+ * register for it. */
 static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
 {
+	if (stacktab_at((uint32_t)(key >> 32) - 1)->flags & STACK_THREADS_UNCOUNTED)
+		return NULL;
 	if (!table && !(table = pages_map(SLOTS * sizeof(*table))))
 		return NULL;
 	uint64_t h = (key * 0x9e3779b97f4a7c15ULL) >> 48;
@@ -43,7 +55,7 @@ static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
 /* The remembered pair is checked inline: it answers nearly every call. */
 static inline struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
 {
-	uint64_t key = (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
+	uint64_t key = key_of(s, tid);
 	if (last && last->key == key)
 		return last;
 	return probe(key, create);

@@ -251,14 +251,37 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	return (int)kept;
 }
 
+static inline uint64_t hash_round(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xff51afd7ed558ccdULL;
+	return h ^ h >> 32;
+}
+
+/* Four chains, frame i in chain i % 4, so that four multiplies are in
+ * flight: one chain waits a multiply's latency per frame, which was most of
+ * unwind_stack's own time on deep stacks that the cache does not hold.
+ * Each round is a bijection of its chain given the frame and of the frame
+ * given the chain, and so is each step that folds the chains together:
+ * stacks that differ in one frame never collide. */
 uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n ^ (truncated ? 0x7472756e63ULL << 20 : 0);
-	for (unsigned i = 0; i < n; i++) {
-		h = (h ^ frames[i]) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL ^ n ^ (truncated ? 0x7472756e63ULL << 20 : 0);
+	uint64_t h0 = seed, h1 = seed ^ 0x6a09e667f3bcc908ULL, h2 = seed ^ 0xbb67ae8584caa73bULL,
+		 h3 = seed ^ 0x3c6ef372fe94f82bULL;
+	unsigned i = 0;
+	for (; i + 4 <= n; i += 4) {
+		h0 = hash_round(h0, frames[i]);
+		h1 = hash_round(h1, frames[i + 1]);
+		h2 = hash_round(h2, frames[i + 2]);
+		h3 = hash_round(h3, frames[i + 3]);
 	}
-	return hash_mix64(h);
+	if (i < n)
+		h0 = hash_round(h0, frames[i++]);
+	if (i < n)
+		h1 = hash_round(h1, frames[i++]);
+	if (i < n)
+		h2 = hash_round(h2, frames[i]);
+	return hash_mix64(hash_round(hash_round(hash_round(h0, h1), h2), h3));
 }
 
 unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
