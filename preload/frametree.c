@@ -173,8 +173,8 @@ uint32_t frametree_frames(uint32_t node, uint64_t *out, uint32_t max)
 
 uint32_t frametree_parent(uint32_t node, uint64_t *ip)
 {
-	*ip = ips[node];
-	return parents[node];
+	*ip = addrs[(uint32_t)keys[node]];
+	return key_parent(keys[node]);
 }
 
 size_t frametree_count(void)
