@@ -21,6 +21,9 @@ if [ -x "$BUILD/tests/attach/static_sleeper" ]; then
 	"$BUILD/tests/attach/static_sleeper" < "$WORK/s.in" &
 	spid=$!
 	exec 3> "$WORK/s.in"
+	# the background job is the shell until it has exec'd the program: an
+	# attach before that asked gdb about refusals.sh (seen once in CI)
+	wait_for "/proc/$spid/comm" static_sleeper
 	refusal "static binary" \
 		"allocprof attach: process $spid (static_sleeper) is statically linked: it has no dynamic loader to load the profiler with" \
 		"$ALLOCPROF" attach "$spid"
