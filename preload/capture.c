@@ -202,6 +202,19 @@ static __attribute__((noinline)) void commit_free_rss(struct thread_state *t, st
 	ring_commit(r, f, sizeof(*f));
 }
 
+/* The 32-byte free, filled and committed. */
+static inline __attribute__((always_inline)) void commit_free_short(struct ring *r, struct event_free *e,
+								    uint64_t addr, uint16_t flags,
+								    uint64_t now, uint64_t free_pc)
+{
+	e->kind = EVENT_FREE_SHORT;
+	e->flags = flags;
+	e->addr = addr;
+	e->free_time = now;
+	e->free_pc = free_pc;
+	ring_commit(r, e, sizeof(*e));
+}
+
 /* Exact mode's free: the collector knows the block by its address, and the
  * freeing thread by the ring. Room for the full record is reserved in case
  * the RSS is due. */
@@ -218,12 +231,7 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 		return drop(r);
 	uint64_t now = event_clock(t); /* still before the real free */
 	if (likely(now < t->rss_due)) {
-		e->kind = EVENT_FREE_SHORT;
-		e->flags = flags;
-		e->addr = addr;
-		e->free_time = now;
-		e->free_pc = free_pc;
-		ring_commit(r, e, sizeof(*e));
+		commit_free_short(r, e, addr, flags, now, free_pc);
 	} else {
 		commit_free_rss(t, r, (struct event *)e, addr, flags, now, free_pc);
 	}
@@ -383,12 +391,7 @@ void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_
 	if (likely(e)) {
 		now = tsc_clock(t); /* still before the real free */
 		if (likely(now < t->rss_due)) {
-			e->kind = EVENT_FREE_SHORT;
-			e->flags = flags;
-			e->addr = (uint64_t)(uintptr_t)p;
-			e->free_time = now;
-			e->free_pc = free_pc;
-			ring_commit(r, e, sizeof(*e));
+			commit_free_short(r, e, (uint64_t)(uintptr_t)p, flags, now, free_pc);
 			ring_count_free(r);
 		}
 	}
