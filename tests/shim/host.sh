@@ -33,7 +33,8 @@ cat > "$WORK/fdlist.sh" <<'SH'
 ls /proc/self/fd > /dev/null # the shell's own
 for f in /proc/$$/fd/*; do readlink "$f"; done | sort
 SH
-ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" sh "$WORK/fdlist.sh" < /dev/null > "$WORK/fds.out" 2>&1
+# in $WORK: its profiles are written to the working directory
+(cd "$WORK" && ALLOCPROF_RATE=1 LD_PRELOAD="$SHIM" sh "$WORK/fdlist.sh" < /dev/null > "$WORK/fds.out" 2>&1)
 mv "$WORK/fds.out" "$WORK/fds.shim"
 sh "$WORK/fdlist.sh" < /dev/null > "$WORK/fds.out" 2>&1
 mv "$WORK/fds.out" "$WORK/fds.plain"
