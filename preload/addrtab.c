@@ -35,9 +35,17 @@ static COLLECTOR_OWNED struct table wide = {(char *)no_slots, 1, 0, 0};
 static COLLECTOR_OWNED uint64_t swept; /* when the last sweep was */
 COLLECTOR_OWNED bool addrtab_packing;
 
+COLLECTOR_OWNED struct addrtab_first addrtab_first = {(const char *)no_slots, 1, sizeof(struct addr_entry)};
+
 static uint64_t home(uint64_t addr, uint64_t cap)
 {
-	return ((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+	return addrtab_home(addr, cap);
+}
+
+static void note_first(void)
+{
+	const struct table *t = addrtab_packing ? &packed : &wide;
+	addrtab_first = (struct addrtab_first){t->slots, t->cap, addrtab_packing ? sizeof(struct addrtab_packed) : sizeof(struct addr_entry)};
 }
 
 /* The table code is written once for both layouts: `w` is a constant at
@@ -99,6 +107,7 @@ TABLE_OP bool grow(struct table *t, bool w, uint64_t first_cap)
 	}
 	if (old.cap > 1)
 		pages_unmap(old.slots, old.cap * entry_bytes(w));
+	note_first();
 	return true;
 }
 
@@ -192,6 +201,7 @@ static __attribute__((noinline, cold)) void start_packing(uint64_t now)
 			addrtab_insert_whole(e, &none);
 	}
 	pages_unmap(old.slots, old.cap * sizeof(struct addr_entry));
+	note_first();
 }
 
 __attribute__((noinline)) bool addrtab_insert_whole(const struct addr_entry *e, struct addr_entry *old)
@@ -254,15 +264,6 @@ void addrtab_tick(uint64_t now)
 {
 	if ((int64_t)(now - swept) >= (int64_t)SWEEP_EVERY)
 		sweep(now);
-}
-
-void addrtab_prefetch(uint64_t addr)
-{
-	/* a slot may end on the next line */
-	const struct table *t = addrtab_packing ? &packed : &wide;
-	const char *s = t->slots + home(addr, t->cap) * entry_bytes(!addrtab_packing);
-	__builtin_prefetch(s, 1, 1);
-	__builtin_prefetch(s + entry_bytes(!addrtab_packing) - 1, 1, 1);
 }
 
 uint64_t addrtab_count(void)

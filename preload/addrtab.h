@@ -126,9 +126,31 @@ static inline bool addrtab_remove(uint64_t addr, uint64_t now, struct addr_entry
  * packed entries keep only the low bits of their time, and those that grow
  * old enough to be ambiguous move to where the whole time is kept. */
 void addrtab_tick(uint64_t now);
+/* The slot an address hashes to, in a table of cap slots. */
+static inline uint64_t addrtab_home(uint64_t addr, uint64_t cap)
+{
+	return ((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
+
+/* The table an address is looked up in first, for addrtab_prefetch. */
+struct addrtab_first {
+	const char *slots;
+	uint64_t cap, entry_bytes;
+};
+extern struct addrtab_first addrtab_first;
+
 /* Starts loading the slot addr hashes to: the collector calls it for events
- * a few places ahead, so the lookups it makes run from cache. */
-void addrtab_prefetch(uint64_t addr);
+ * a few places ahead, so the lookups it makes run from cache. Inlined
+ * always, as is every caller up to the loop that uses it: a function that
+ * only prefetches writes nothing and returns nothing, and gcc deletes the
+ * calls to it (no prefetch was left in the drain). */
+static inline __attribute__((always_inline)) void addrtab_prefetch(uint64_t addr)
+{
+	/* a slot may end on the next line */
+	const char *s = addrtab_first.slots + addrtab_home(addr, addrtab_first.cap) * addrtab_first.entry_bytes;
+	__builtin_prefetch(s, 1, 1);
+	__builtin_prefetch(s + addrtab_first.entry_bytes - 1, 1, 1);
+}
 uint64_t addrtab_count(void);
 uint64_t addrtab_memory(void);
 
