@@ -64,7 +64,7 @@ static uint32_t *realloc_depth(struct ring *r)
 void exact_free(struct ring *r, const struct exact_free *e)
 {
 	struct addr_entry b;
-	if (!addrtab_remove(e->addr, &b)) {
+	if (!addrtab_remove(e->addr, e->free_time, &b)) {
 		/* not allocated by the program while we watched, or allocated in
 		 * a batch still to come */
 		struct exact_free *pf = pending_slot(e->addr);
@@ -159,7 +159,9 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
  * stamp and its publication and for clocks of CPUs that disagree a little. */
 uint64_t exact_horizon(void)
 {
-	uint64_t h = evclock_now() - (uint64_t)(500000.0 / evclock_ns_per_tick());
+	uint64_t now = evclock_now();
+	addrtab_tick(now);
+	uint64_t h = now - (uint64_t)(500000.0 / evclock_ns_per_tick());
 	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
 		uint64_t t = ring_inflight(r);
 		if (t && t < h)

@@ -49,8 +49,9 @@ uint64_t exact_horizon(void);
 /* e will be paired soon: load its slot of the address table now. The
  * table is as big as the program's heap is numerous, so a lookup is a
  * cache miss; the drain calls this for events a dozen places ahead of the
- * one it pairs, and the misses overlap. Inline: it runs once per event. */
-static inline void exact_prefetch(const struct event *e)
+ * one it pairs, and the misses overlap. Inlined always (addrtab.h says
+ * why). */
+static inline __attribute__((always_inline)) void exact_prefetch(const struct event *e)
 {
 	if (e)
 		addrtab_prefetch(e->kind == EVENT_FREE_SHORT ? ((const struct event_free *)e)->addr : e->addr);
