@@ -22,13 +22,6 @@ static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 	pbuf_message_end(b, tag, m);
 }
 
-static size_t label_size(const struct pf_label *l)
-{
-	return pbuf_uint64_size(TAG_LABEL_KEY, (uint64_t)l->key) + pbuf_uint64_size(TAG_LABEL_STR, (uint64_t)l->str) +
-	       pbuf_uint64_size(TAG_LABEL_NUM, (uint64_t)l->num) +
-	       pbuf_uint64_size(TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
-}
-
 static uint8_t *put_key(uint8_t *o, int tag, int wire)
 {
 	return o + pbuf_put_varint(o, (uint64_t)tag << 3 | (uint64_t)wire);
@@ -42,29 +35,43 @@ static uint8_t *put_uint64(uint8_t *o, int tag, uint64_t v)
 	return o + pbuf_put_varint(o, v);
 }
 
+/* The bytes of a packed list of location ids (index + 1), each a varint:
+ * one byte each below 128, which nearly every id is, so the exact sum is
+ * only reckoned when one is not. */
+static size_t locs_varint_bytes(const uint32_t *locs, size_t n)
+{
+	size_t bytes = n;
+	uint32_t wide = 0;
+	for (size_t k = 0; k < n; k++)
+		wide |= locs[k] + 1;
+	if (wide < 128)
+		return bytes;
+	for (size_t k = 0; k < n; k++)
+		bytes += pbuf_varint_size((uint64_t)locs[k] + 1) - 1;
+	return bytes;
+}
+
 /* A sample, the bytes pbuf_message_end and the field writers would make,
- * written in one go: there is one per stack, with labels, and moving each
- * body to put its length in front cost more than reckoning the sizes. */
+ * written in one go: there is one per stack, with labels. The body is
+ * written once, forward, behind room for the longest header it could
+ * need; a shorter header moves it back by a byte or two (moving each
+ * body to put its length in front, or reckoning every field's size
+ * first, cost more). */
 static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
 			  const int64_t *values, const struct pf_label *labels, size_t nlabels)
 {
-	enum { BYTES = 2 };
-	size_t locs_body = 0, values_body = 0, body = 0;
-	for (size_t k = 0; k < nlocs; k++)
-		locs_body += pbuf_varint_size((uint64_t)locs[k] + 1);
+	enum { BYTES = 2, KEY = 1, LABEL_MAX = 2 + 4 * 11 };
+	size_t locs_body = locs_varint_bytes(locs, nlocs), values_body = 0;
 	for (size_t k = 0; k < p->ntypes; k++)
 		values_body += pbuf_varint_size((uint64_t)values[k]);
-	if (nlocs)
-		body += pbuf_field_size(TAG_SAMPLE_LOCATION_ID, locs_body);
-	if (p->ntypes)
-		body += pbuf_field_size(TAG_SAMPLE_VALUE, values_body);
-	for (size_t k = 0; k < nlabels; k++)
-		body += pbuf_field_size(TAG_SAMPLE_LABEL, label_size(&labels[k]));
-	uint8_t *o = pbuf_claim(b, pbuf_field_size(TAG_PROFILE_SAMPLE, body));
-	if (!o)
+	size_t most = (nlocs ? pbuf_field_size(TAG_SAMPLE_LOCATION_ID, locs_body) : 0) +
+		      (p->ntypes ? pbuf_field_size(TAG_SAMPLE_VALUE, values_body) : 0) + nlabels * LABEL_MAX;
+	size_t head_most = KEY + pbuf_varint_size(most);
+	size_t start = b->len;
+	uint8_t *at = pbuf_claim(b, head_most + most);
+	if (!at)
 		return;
-	o = put_key(o, TAG_PROFILE_SAMPLE, BYTES);
-	o += pbuf_put_varint(o, body);
+	uint8_t *body = at + head_most, *o = body;
 	if (nlocs) {
 		o = put_key(o, TAG_SAMPLE_LOCATION_ID, BYTES);
 		o += pbuf_put_varint(o, locs_body);
@@ -88,7 +95,16 @@ static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_
 		o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
 		*len = (uint8_t)(o - len - 1);
 	}
-	assert(o == b->data + b->len);
+	size_t body_len = (size_t)(o - body);
+	size_t head = KEY + pbuf_varint_size(body_len);
+	if (head < head_most) {
+		memmove(at + head, body, body_len);
+		body = at + head;
+	}
+	uint8_t *h = put_key(at, TAG_PROFILE_SAMPLE, BYTES);
+	h += pbuf_put_varint(h, body_len);
+	assert(h == body);
+	b->len = start + head + body_len;
 }
 
 static void sample(struct pbuf *b, const struct profile *p, size_t i)
