@@ -346,10 +346,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		locations_of(st, s, true);
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
-		stackfate_read(s, &st->fate);
+		uint64_t free_pcs[FREE_SITES];
+		stackfate_free_pcs(s, free_pcs);
 		for (unsigned k = 0; k < FREE_SITES; k++)
-			if (st->fate.free_pc[k])
-				location_of(p, &st->loc_by_pc, st->fate.free_pc[k] - 1);
+			if (free_pcs[k])
+				location_of(p, &st->loc_by_pc, free_pcs[k] - 1);
 	}
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
