@@ -51,6 +51,47 @@ static size_t locs_varint_bytes(const uint32_t *locs, size_t n)
 	return bytes;
 }
 
+enum { LABEL_MAX = 2 + 4 * 11, MEMO_LABELS = 32 };
+
+/* The encoding of each label of the last sample, by position: a sample's
+ * labels are mostly its predecessor's (one set of keys, counts that repeat),
+ * and copying a label's bytes costs less than encoding its four fields. */
+struct label_memo {
+	struct pf_label label[MEMO_LABELS];
+	uint8_t len[MEMO_LABELS];
+	uint8_t bytes[MEMO_LABELS][LABEL_MAX];
+};
+
+static bool same_label(const struct pf_label *a, const struct pf_label *b)
+{
+	return a->key == b->key && a->str == b->str && a->num == b->num && a->num_unit == b->num_unit;
+}
+
+/* One label field at o, there being LABEL_MAX bytes of room. */
+static uint8_t *put_label(uint8_t *o, const struct pf_label *l, struct label_memo *m, size_t k)
+{
+	enum { BYTES = 2 };
+	if (k < MEMO_LABELS && m->len[k] && same_label(l, &m->label[k])) {
+		memcpy(o, m->bytes[k], LABEL_MAX);
+		return o + m->len[k];
+	}
+	uint8_t *start = o;
+	o = put_key(o, TAG_SAMPLE_LABEL, BYTES);
+	/* four fields of at most 11 bytes: the length is one byte */
+	uint8_t *len = o++;
+	o = put_uint64(o, TAG_LABEL_KEY, (uint64_t)l->key);
+	o = put_uint64(o, TAG_LABEL_STR, (uint64_t)l->str);
+	o = put_uint64(o, TAG_LABEL_NUM, (uint64_t)l->num);
+	o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
+	*len = (uint8_t)(o - len - 1);
+	if (k < MEMO_LABELS) {
+		m->label[k] = *l;
+		m->len[k] = (uint8_t)(o - start);
+		memcpy(m->bytes[k], start, m->len[k]);
+	}
+	return o;
+}
+
 /* A sample, the bytes pbuf_message_end and the field writers would make,
  * written in one go: there is one per stack, with labels. The body is
  * written once, forward, behind room for the longest header it could
@@ -58,9 +99,10 @@ static size_t locs_varint_bytes(const uint32_t *locs, size_t n)
  * body to put its length in front, or reckoning every field's size
  * first, cost more). */
 static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
-			  const int64_t *values, const struct pf_label *labels, size_t nlabels)
+			  const int64_t *values, const struct pf_label *labels, size_t nlabels,
+			  struct label_memo *memo)
 {
-	enum { BYTES = 2, KEY = 1, LABEL_MAX = 2 + 4 * 11 };
+	enum { BYTES = 2, KEY = 1 };
 	size_t locs_body = locs_varint_bytes(locs, nlocs), values_body = 0;
 	for (size_t k = 0; k < p->ntypes; k++)
 		values_body += pbuf_varint_size((uint64_t)values[k]);
@@ -75,8 +117,15 @@ static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_
 	if (nlocs) {
 		o = put_key(o, TAG_SAMPLE_LOCATION_ID, BYTES);
 		o += pbuf_put_varint(o, locs_body);
-		for (size_t k = 0; k < nlocs; k++)
-			o += pbuf_put_varint(o, (uint64_t)locs[k] + 1);
+		if (locs_body == nlocs) {
+			/* every id below 128: a byte each */
+			for (size_t k = 0; k < nlocs; k++)
+				o[k] = (uint8_t)(locs[k] + 1);
+			o += nlocs;
+		} else {
+			for (size_t k = 0; k < nlocs; k++)
+				o += pbuf_put_varint(o, (uint64_t)locs[k] + 1);
+		}
 	}
 	if (p->ntypes) {
 		o = put_key(o, TAG_SAMPLE_VALUE, BYTES);
@@ -84,17 +133,8 @@ static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_
 		for (size_t k = 0; k < p->ntypes; k++)
 			o += pbuf_put_varint(o, (uint64_t)values[k]);
 	}
-	for (size_t k = 0; k < nlabels; k++) {
-		const struct pf_label *l = &labels[k];
-		o = put_key(o, TAG_SAMPLE_LABEL, BYTES);
-		/* four fields of at most 11 bytes: the length is one byte */
-		uint8_t *len = o++;
-		o = put_uint64(o, TAG_LABEL_KEY, (uint64_t)l->key);
-		o = put_uint64(o, TAG_LABEL_STR, (uint64_t)l->str);
-		o = put_uint64(o, TAG_LABEL_NUM, (uint64_t)l->num);
-		o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
-		*len = (uint8_t)(o - len - 1);
-	}
+	for (size_t k = 0; k < nlabels; k++)
+		o = put_label(o, &labels[k], memo, k);
 	size_t body_len = (size_t)(o - body);
 	size_t head = KEY + pbuf_varint_size(body_len);
 	if (head < head_most) {
@@ -107,13 +147,13 @@ static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_
 	b->len = start + head + body_len;
 }
 
-static void sample(struct pbuf *b, const struct profile *p, size_t i)
+static void sample(struct pbuf *b, const struct profile *p, size_t i, struct label_memo *memo)
 {
 	const struct pf_sample *s = &p->samples[i];
 	/* an empty list may have no array at all */
 	sample_fields(b, p, s->nlocs ? p->sample_locs + s->loc_start : NULL, s->nlocs,
 		      profile_sample_values(p, i), s->nlabels ? p->labels + s->label_start : NULL,
-		      s->nlabels);
+		      s->nlabels, memo);
 }
 
 static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
@@ -212,11 +252,11 @@ static void spill(struct pbuf *b, struct spill *sp)
 
 /* The samples a source makes after the profile's own. */
 static int encode_more(const struct profile *p, struct pbuf *b, struct spill *sp,
-		       const struct pprof_sample_source *more)
+		       const struct pprof_sample_source *more, struct label_memo *memo)
 {
 	struct pprof_sample s;
 	while (!b->failed && more->next(more->ctx, &s)) {
-		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels);
+		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels, memo);
 		spill(b, sp);
 	}
 	return b->failed ? -ENOMEM : 0;
@@ -228,11 +268,13 @@ static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
 
+	struct label_memo memo;
+	memset(&memo, 0, sizeof(memo));
 	for (size_t i = 0; i < p->nsamples; i++) {
-		sample(b, p, i);
+		sample(b, p, i, &memo);
 		spill(b, sp);
 	}
-	if (more && encode_more(p, b, sp, more) < 0)
+	if (more && encode_more(p, b, sp, more, &memo) < 0)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < p->nmappings; i++)
