@@ -219,7 +219,7 @@ static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t 
 }
 
 /* llround, without a call for the whole numbers exact mode counts in */
-static int64_t round_figure(double x)
+static inline __attribute__((always_inline)) int64_t round_figure(double x)
 {
 	if (x > -4e18 && x < 4e18) {
 		int64_t i = (int64_t)x;
@@ -402,7 +402,8 @@ static uint32_t name_id(struct sample_stream *st, enum name k)
 	return st->name_ids[k];
 }
 
-static void add_label(struct sample_stream *st, size_t *n, enum name key, double v, enum name unit)
+static inline __attribute__((always_inline)) void add_label(struct sample_stream *st, size_t *n, enum name key, double v,
+							 enum name unit)
 {
 	int64_t x = round_figure(v);
 	if (x <= 0)
