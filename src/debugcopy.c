@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,7 +179,11 @@ static bool make(struct copy *c, uint64_t file_size)
 	uint64_t end = 0;
 	ok = ok && plan(c, &eh, sh, file_size, &end);
 	uint64_t shoff = align_up(end, 8);
-	ok = ok && ftruncate(c->out, (off_t)(shoff + shdrs_size)) == 0;
+	/* past RLIMIT_FSIZE the kernel would send the program SIGXFSZ */
+	struct rlimit fsize;
+	ok = ok && getrlimit(RLIMIT_FSIZE, &fsize) == 0 &&
+	     (fsize.rlim_cur == RLIM_INFINITY || shoff + shdrs_size <= fsize.rlim_cur) &&
+	     ftruncate(c->out, (off_t)(shoff + shdrs_size)) == 0;
 	/* the program headers and every section with bytes in the file, in place */
 	if (ok && eh.e_phnum)
 		ok = copy_range(c, eh.e_phoff, (uint64_t)eh.e_phnum * eh.e_phentsize);

@@ -2,13 +2,15 @@
  * debug sections, copied by debugcopy: every compressed section comes out
  * inflated to the bytes libelf inflates, the location lists left out, the
  * other sections byte for byte; a file with nothing to inflate, or cut
- * short, is not copied. */
+ * short, or a copy past the file size limit, is not made. */
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "debugcopy.h"
@@ -92,6 +94,18 @@ int main(void)
 	TAP_OK(got == (ssize_t)sizeof(buf) && write(cut, buf, sizeof(buf)) == (ssize_t)sizeof(buf), "a cut copy made");
 	TAP_EQ_INT(debugcopy_open(cut), -1, "a file cut short is not copied");
 	close(cut);
+
+	/* a copy bigger than the file size limit would earn SIGXFSZ: the
+	 * copy is longer than the file, which the limit lets through */
+	struct stat st;
+	fstat(fd, &st);
+	struct rlimit old, small = {(rlim_t)st.st_size, (rlim_t)st.st_size};
+	getrlimit(RLIMIT_FSIZE, &old);
+	small.rlim_max = old.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &small) == 0) {
+		TAP_EQ_INT(debugcopy_open(fd), -1, "no copy past RLIMIT_FSIZE");
+		setrlimit(RLIMIT_FSIZE, &old);
+	}
 	close(copy);
 	close(fd);
 	return tap_done();
