@@ -154,7 +154,26 @@ static void add_comments(struct profile *p, const struct capture_stats *cs, uint
 }
 
 enum { NTYPES = 6, MAX_LABELS = LIFE_BUCKETS + 18 + LABELS_PER_SAMPLE, MAX_FRAMES = CONFIG_DEPTH_MAX + 1 };
-enum { NAMES = 64 };
+/* The label keys and units the samples name again and again */
+enum name {
+	N_SIZE_MIN,
+	N_SIZE_MAX,
+	N_LIFE, /* LIFE_BUCKETS of them */
+	N_FREED = N_LIFE + LIFE_BUCKETS,
+	N_FREED_SAME_THREAD,
+	N_FREED_SAME_FUNCTION,
+	N_LIVE_MAX,
+	N_LIVE_MAX_SAMPLED,
+	N_LIVE_MAX_THREAD,
+	N_REALLOC_MOVED,
+	N_REALLOC_CHAINS,
+	N_REALLOC_CHAIN_MOVES,
+	N_REALLOC_CHAIN_BYTES,
+	N_FREED_AT,
+	N_BYTES,
+	N_COUNT,
+	NAMES
+};
 
 /* The samples of a dump, one per stack, made while the profile is encoded
  * (pprof_write.h): a sample holds its stack's location ids, so a table of
@@ -183,8 +202,7 @@ struct sample_stream {
 	uint32_t free_loc;
 	struct pf_label set_labels[LABELS_PER_SAMPLE];
 	uint32_t freed_at_loc, freed_at;
-	/* label keys and units by address, interned on first use */
-	const char *names[NAMES];
+	/* label keys and units by name, interned on first use (0: not yet) */
 	uint32_t name_ids[NAMES];
 };
 
@@ -201,7 +219,7 @@ static uint32_t location_of(struct profile *p, struct hmap *loc_by_pc, uint64_t 
 }
 
 /* llround, without a call for the whole numbers exact mode counts in */
-static int64_t round_figure(double x)
+static inline __attribute__((always_inline)) int64_t round_figure(double x)
 {
 	if (x > -4e18 && x < 4e18) {
 		int64_t i = (int64_t)x;
@@ -328,10 +346,11 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 		locations_of(st, s, true);
 		/* where the blocks were freed: locations that no sample refers to,
 		 * there only to be symbolized */
-		stackfate_read(s, &st->fate);
+		uint64_t free_pcs[FREE_SITES];
+		stackfate_free_pcs(s, free_pcs);
 		for (unsigned k = 0; k < FREE_SITES; k++)
-			if (st->fate.free_pc[k])
-				location_of(p, &st->loc_by_pc, st->fate.free_pc[k] - 1);
+			if (free_pcs[k])
+				location_of(p, &st->loc_by_pc, free_pcs[k] - 1);
 	}
 	timeline_export(p, shim_start_mono_ns);
 	uint64_t lost = cs->drops + placeholders;
@@ -351,25 +370,40 @@ static uint32_t innermost_function(const struct profile *p, uint32_t loc)
 	return p->functions[p->lines[p->locations[loc].line_start].function].name;
 }
 
-/* The id of a label key or unit the samples name again and again (a
- * string that never moves), interned the first time it is used, so the
- * string table keeps the order it would have without this. */
-static uint32_t name_id(struct sample_stream *st, const char *s)
+static const char *name_string(enum name k)
 {
-	size_t h = hash_mix64((uintptr_t)s) % NAMES;
-	for (size_t i = 0; i < NAMES; i++, h = (h + 1) % NAMES) {
-		if (st->names[h] && st->names[h] != s)
-			continue;
-		if (!st->names[h] || !st->name_ids[h]) {
-			st->names[h] = s;
-			st->name_ids[h] = profile_cstr(st->p, s);
-		}
-		return st->name_ids[h];
-	}
-	return profile_cstr(st->p, s);
+	static const char *const fixed[NAMES] = {
+		[N_SIZE_MIN] = PPROF_LABEL_SIZE_MIN,
+		[N_SIZE_MAX] = PPROF_LABEL_SIZE_MAX,
+		[N_FREED] = PPROF_LABEL_FREED,
+		[N_FREED_SAME_THREAD] = PPROF_LABEL_FREED_SAME_THREAD,
+		[N_FREED_SAME_FUNCTION] = PPROF_LABEL_FREED_SAME_FUNCTION,
+		[N_LIVE_MAX] = PPROF_LABEL_LIVE_MAX,
+		[N_LIVE_MAX_SAMPLED] = PPROF_LABEL_LIVE_MAX_SAMPLED,
+		[N_LIVE_MAX_THREAD] = PPROF_LABEL_LIVE_MAX_THREAD,
+		[N_REALLOC_MOVED] = PPROF_LABEL_REALLOC_MOVED,
+		[N_REALLOC_CHAINS] = PPROF_LABEL_REALLOC_CHAINS,
+		[N_REALLOC_CHAIN_MOVES] = PPROF_LABEL_REALLOC_CHAIN_MOVES,
+		[N_REALLOC_CHAIN_BYTES] = PPROF_LABEL_REALLOC_CHAIN_BYTES,
+		[N_FREED_AT] = PPROF_LABEL_FREED_AT,
+		[N_BYTES] = PPROF_UNIT_BYTES,
+		[N_COUNT] = PPROF_UNIT_COUNT,
+	};
+	return k >= N_LIFE && k < N_LIFE + LIFE_BUCKETS ? life_keys[k - N_LIFE] : fixed[k];
 }
 
-static void add_label(struct sample_stream *st, size_t *n, const char *key, double v, const char *unit)
+/* The id of a label key or unit, interned the first time it is used, so
+ * the string table keeps the order it would have without this; a sample
+ * asks for some twenty of them: no hashing. */
+static uint32_t name_id(struct sample_stream *st, enum name k)
+{
+	if (!st->name_ids[k])
+		st->name_ids[k] = profile_cstr(st->p, name_string(k));
+	return st->name_ids[k];
+}
+
+static inline __attribute__((always_inline)) void add_label(struct sample_stream *st, size_t *n, enum name key, double v,
+							 enum name unit)
 {
 	int64_t x = round_figure(v);
 	if (x <= 0)
@@ -408,18 +442,18 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 	const struct stack_fate *f = &st->fate;
 	size_t n = 0;
 	/* sizes of the sampled blocks: one size means a fixed-size object */
-	add_label(st, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
-	add_label(st, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
+	add_label(st, &n, N_SIZE_MIN, (double)rec->size_min, N_BYTES);
+	add_label(st, &n, N_SIZE_MAX, (double)rec->size_max, N_BYTES);
 	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
-		add_label(st, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
-	add_label(st, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);
-	add_label(st, &n, PPROF_LABEL_FREED_SAME_THREAD, f->freed_same_thread, PPROF_UNIT_COUNT);
+		add_label(st, &n, N_LIFE + b, f->life[b], N_COUNT);
+	add_label(st, &n, N_FREED, f->freed, N_COUNT);
+	add_label(st, &n, N_FREED_SAME_THREAD, f->freed_same_thread, N_COUNT);
 	/* the most blocks of this stack live at once: the estimate and
 	 * the sampled blocks (the same at rate 1) */
-	add_label(st, &n, PPROF_LABEL_LIVE_MAX, rec->live_max, PPROF_UNIT_COUNT);
-	add_label(st, &n, PPROF_LABEL_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, PPROF_UNIT_COUNT);
+	add_label(st, &n, N_LIVE_MAX, rec->live_max, N_COUNT);
+	add_label(st, &n, N_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, N_COUNT);
 	if (!(rec->flags & STACK_THREADS_UNCOUNTED))
-		add_label(st, &n, PPROF_LABEL_LIVE_MAX_THREAD, (double)rec->live_thread_max, PPROF_UNIT_COUNT);
+		add_label(st, &n, N_LIVE_MAX_THREAD, (double)rec->live_thread_max, N_COUNT);
 	uint32_t alloc_fn = nlocs ? innermost_function(p, st->locs[0]) : PF_NONE;
 	double same_fn = 0, top = 0;
 	uint32_t top_loc = PF_NONE;
@@ -434,19 +468,19 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 		}
 	}
 	if (alloc_fn != PF_NONE)
-		add_label(st, &n, PPROF_LABEL_FREED_SAME_FUNCTION, same_fn, PPROF_UNIT_COUNT);
+		add_label(st, &n, N_FREED_SAME_FUNCTION, same_fn, N_COUNT);
 	const struct stack_realloc *r = stacktab_realloc_of(rec);
 	if (r) {
-		add_label(st, &n, PPROF_LABEL_REALLOC_MOVED, r->moved, PPROF_UNIT_COUNT);
-		add_label(st, &n, PPROF_LABEL_REALLOC_CHAINS, r->chains_ended + r->chains_live, PPROF_UNIT_COUNT);
-		add_label(st, &n, PPROF_LABEL_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
-			  PPROF_UNIT_COUNT);
-		add_label(st, &n, PPROF_LABEL_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
-			  PPROF_UNIT_BYTES);
+		add_label(st, &n, N_REALLOC_MOVED, r->moved, N_COUNT);
+		add_label(st, &n, N_REALLOC_CHAINS, r->chains_ended + r->chains_live, N_COUNT);
+		add_label(st, &n, N_REALLOC_CHAIN_MOVES, r->chain_moves_ended + r->chain_moves_live,
+			  N_COUNT);
+		add_label(st, &n, N_REALLOC_CHAIN_BYTES, r->chain_bytes_ended + r->chain_bytes_live,
+			  N_BYTES);
 	}
 	if (top_loc != PF_NONE && p->locations[top_loc].nlines) {
 		/* the most frequent place they were freed */
-		l[n].key = name_id(st, PPROF_LABEL_FREED_AT);
+		l[n].key = name_id(st, N_FREED_AT);
 		l[n].str = freed_at(st, top_loc);
 		l[n].num = 0;
 		l[n].num_unit = 0;

@@ -195,6 +195,19 @@ void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 		narrow_to_wide(&narrow[s->fate_rec - 1], out);
 }
 
+void stackfate_free_pcs(const struct stack_rec *s, uint64_t pcs[FREE_SITES])
+{
+	if (!s->fate_rec) {
+		memset(pcs, 0, FREE_SITES * sizeof(*pcs));
+	} else if (s->fate_rec & FATE_WIDE) {
+		memcpy(pcs, wide[(s->fate_rec & ~FATE_WIDE) - 1].free_pc, FREE_SITES * sizeof(*pcs));
+	} else {
+		const struct fate_narrow *n = &narrow[s->fate_rec - 1];
+		for (unsigned k = 0; k < FREE_SITES; k++)
+			pcs[k] = n->site[k] ? site_pcs[n->site[k]] : 0;
+	}
+}
+
 size_t stackfate_memory(void)
 {
 	return cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +

@@ -3,7 +3,7 @@
 # when everything is present it only checks, and returns in a second.
 set -eu
 
-BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libiberty-dev libncurses-dev"
+BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-dev zlib1g-dev libisal-dev libiberty-dev libncurses-dev"
 # independent readers of our files, real programs to profile, sanitizers, fuzzer,
 # the package build and its checks (suite install), gdb (suite attach)
 TEST_PKGS="time golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools

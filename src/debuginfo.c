@@ -5,6 +5,7 @@
  * each debug directory, which carry the program headers needed to place them.
  * Nothing here allocates from mem.h; paths are built on the stack. */
 #include "debuginfo.h"
+#include "debugcopy.h"
 #include "safefile.h"
 
 #include <errno.h>
@@ -304,6 +305,40 @@ static int check_dir(const char *dir, void *arg)
 	return -1;
 }
 
+/* The debug file of l's build ID in dir, as a copy with its compressed
+ * sections inflated (debugcopy.h), when it has any. At dump time, on the
+ * program's clock, libdw would inflate them with zlib, slower; libdwfl's
+ * own build-ID search cannot be given the copy (it keeps the file it opened
+ * to check the ID). Anything else goes to that search as before. */
+static int try_id_copy(const char *dir, void *arg)
+{
+	struct by_link *l = arg;
+	char file[PATH_MAX];
+	if (dir[0] != '/')
+		return -1;
+	int n = snprintf(file, sizeof(file), "%s/.build-id/%02x/", dir, l->id[0]);
+	for (int i = 1; i < l->id_len && n < PATH_MAX - 3; i++)
+		n += snprintf(file + n, sizeof(file) - (size_t)n, "%02x", l->id[i]);
+	if (n >= PATH_MAX - 7)
+		return -1;
+	memcpy(file + n, ".debug", 7);
+	int fd = safefile_open_read(file);
+	if (fd < 0)
+		return -1;
+	uint8_t id[BUILDID_MAX];
+	int got = buildid_read_fd(fd, id, sizeof(id));
+	int copy = got == l->id_len && !memcmp(id, l->id, (size_t)got) ? debugcopy_open(fd) : -1;
+	close(fd);
+	if (copy < 0)
+		return -1;
+	/* libdwfl frees this name with free() */
+	if (!(l->found = strdup(file))) {
+		close(copy);
+		return -1;
+	}
+	return copy;
+}
+
 /* libdwfl opens the files it finds with a blocking open(): a FIFO at one of
  * them would hang it. Before it looks, every path it would try is checked. */
 static bool dwfl_search_safe(struct by_link *l, const char *dirs)
@@ -341,7 +376,12 @@ int debuginfo_find_local(Dwfl_Module *mod, void **userdata, const char *modname,
 	struct by_link l;
 	const char *dirs = by_link_start(&l, mod, userdata, file_name, debuglink_file, debuglink_crc);
 	int fd = -1;
-	if (dwfl_search_safe(&l, dirs))
+	bool safe = dwfl_search_safe(&l, dirs);
+	if (safe && l.id_len > 0 && (fd = each_dir(dirs, try_id_copy, &l)) >= 0) {
+		*debuginfo_file_name = l.found;
+		return fd;
+	}
+	if (safe)
 		fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
 						  debuglink_crc, debuginfo_file_name);
 	return fd >= 0 ? fd : find_by_link(&l, dirs, debuginfo_file_name);

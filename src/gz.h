@@ -1,5 +1,6 @@
-/* gz: gzip compression and bounded decompression (zlib), allocating through
- * mem.h so the shim can use it without touching the intercepted malloc. */
+/* gz: gzip compression (ISA-L's igzip, else zlib) and bounded decompression
+ * (zlib), allocating through mem.h so the shim can use it without touching
+ * the intercepted malloc. */
 #ifndef ALLOCPROF_GZ_H
 #define ALLOCPROF_GZ_H
 

@@ -22,13 +22,6 @@ static void value_type(struct pbuf *b, int tag, const struct pf_value_type *vt)
 	pbuf_message_end(b, tag, m);
 }
 
-static size_t label_size(const struct pf_label *l)
-{
-	return pbuf_uint64_size(TAG_LABEL_KEY, (uint64_t)l->key) + pbuf_uint64_size(TAG_LABEL_STR, (uint64_t)l->str) +
-	       pbuf_uint64_size(TAG_LABEL_NUM, (uint64_t)l->num) +
-	       pbuf_uint64_size(TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
-}
-
 static uint8_t *put_key(uint8_t *o, int tag, int wire)
 {
 	return o + pbuf_put_varint(o, (uint64_t)tag << 3 | (uint64_t)wire);
@@ -42,34 +35,97 @@ static uint8_t *put_uint64(uint8_t *o, int tag, uint64_t v)
 	return o + pbuf_put_varint(o, v);
 }
 
-/* A sample, the bytes pbuf_message_end and the field writers would make,
- * written in one go: there is one per stack, with labels, and moving each
- * body to put its length in front cost more than reckoning the sizes. */
-static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
-			  const int64_t *values, const struct pf_label *labels, size_t nlabels)
+/* The bytes of a packed list of location ids (index + 1), each a varint:
+ * one byte each below 128, which nearly every id is, so the exact sum is
+ * only reckoned when one is not. */
+static size_t locs_varint_bytes(const uint32_t *locs, size_t n)
+{
+	size_t bytes = n;
+	uint32_t wide = 0;
+	for (size_t k = 0; k < n; k++)
+		wide |= locs[k] + 1;
+	if (wide < 128)
+		return bytes;
+	for (size_t k = 0; k < n; k++)
+		bytes += pbuf_varint_size((uint64_t)locs[k] + 1) - 1;
+	return bytes;
+}
+
+enum { LABEL_MAX = 2 + 4 * 11, MEMO_LABELS = 32 };
+
+/* The encoding of each label of the last sample, by position: a sample's
+ * labels are mostly its predecessor's (one set of keys, counts that repeat),
+ * and copying a label's bytes costs less than encoding its four fields. */
+struct label_memo {
+	struct pf_label label[MEMO_LABELS];
+	uint8_t len[MEMO_LABELS];
+	uint8_t bytes[MEMO_LABELS][LABEL_MAX];
+};
+
+static bool same_label(const struct pf_label *a, const struct pf_label *b)
+{
+	return a->key == b->key && a->str == b->str && a->num == b->num && a->num_unit == b->num_unit;
+}
+
+/* One label field at o, there being LABEL_MAX bytes of room. */
+static uint8_t *put_label(uint8_t *o, const struct pf_label *l, struct label_memo *m, size_t k)
 {
 	enum { BYTES = 2 };
-	size_t locs_body = 0, values_body = 0, body = 0;
-	for (size_t k = 0; k < nlocs; k++)
-		locs_body += pbuf_varint_size((uint64_t)locs[k] + 1);
+	if (k < MEMO_LABELS && m->len[k] && same_label(l, &m->label[k])) {
+		memcpy(o, m->bytes[k], LABEL_MAX);
+		return o + m->len[k];
+	}
+	uint8_t *start = o;
+	o = put_key(o, TAG_SAMPLE_LABEL, BYTES);
+	/* four fields of at most 11 bytes: the length is one byte */
+	uint8_t *len = o++;
+	o = put_uint64(o, TAG_LABEL_KEY, (uint64_t)l->key);
+	o = put_uint64(o, TAG_LABEL_STR, (uint64_t)l->str);
+	o = put_uint64(o, TAG_LABEL_NUM, (uint64_t)l->num);
+	o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
+	*len = (uint8_t)(o - len - 1);
+	if (k < MEMO_LABELS) {
+		m->label[k] = *l;
+		m->len[k] = (uint8_t)(o - start);
+		memcpy(m->bytes[k], start, m->len[k]);
+	}
+	return o;
+}
+
+/* A sample, the bytes pbuf_message_end and the field writers would make,
+ * written in one go: there is one per stack, with labels. The body is
+ * written once, forward, behind room for the longest header it could
+ * need; a shorter header moves it back by a byte or two (moving each
+ * body to put its length in front, or reckoning every field's size
+ * first, cost more). */
+static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_t *locs, size_t nlocs,
+			  const int64_t *values, const struct pf_label *labels, size_t nlabels,
+			  struct label_memo *memo)
+{
+	enum { BYTES = 2, KEY = 1 };
+	size_t locs_body = locs_varint_bytes(locs, nlocs), values_body = 0;
 	for (size_t k = 0; k < p->ntypes; k++)
 		values_body += pbuf_varint_size((uint64_t)values[k]);
-	if (nlocs)
-		body += pbuf_field_size(TAG_SAMPLE_LOCATION_ID, locs_body);
-	if (p->ntypes)
-		body += pbuf_field_size(TAG_SAMPLE_VALUE, values_body);
-	for (size_t k = 0; k < nlabels; k++)
-		body += pbuf_field_size(TAG_SAMPLE_LABEL, label_size(&labels[k]));
-	uint8_t *o = pbuf_claim(b, pbuf_field_size(TAG_PROFILE_SAMPLE, body));
-	if (!o)
+	size_t most = (nlocs ? pbuf_field_size(TAG_SAMPLE_LOCATION_ID, locs_body) : 0) +
+		      (p->ntypes ? pbuf_field_size(TAG_SAMPLE_VALUE, values_body) : 0) + nlabels * LABEL_MAX;
+	size_t head_most = KEY + pbuf_varint_size(most);
+	size_t start = b->len;
+	uint8_t *at = pbuf_claim(b, head_most + most);
+	if (!at)
 		return;
-	o = put_key(o, TAG_PROFILE_SAMPLE, BYTES);
-	o += pbuf_put_varint(o, body);
+	uint8_t *body = at + head_most, *o = body;
 	if (nlocs) {
 		o = put_key(o, TAG_SAMPLE_LOCATION_ID, BYTES);
 		o += pbuf_put_varint(o, locs_body);
-		for (size_t k = 0; k < nlocs; k++)
-			o += pbuf_put_varint(o, (uint64_t)locs[k] + 1);
+		if (locs_body == nlocs) {
+			/* every id below 128: a byte each */
+			for (size_t k = 0; k < nlocs; k++)
+				o[k] = (uint8_t)(locs[k] + 1);
+			o += nlocs;
+		} else {
+			for (size_t k = 0; k < nlocs; k++)
+				o += pbuf_put_varint(o, (uint64_t)locs[k] + 1);
+		}
 	}
 	if (p->ntypes) {
 		o = put_key(o, TAG_SAMPLE_VALUE, BYTES);
@@ -77,27 +133,27 @@ static void sample_fields(struct pbuf *b, const struct profile *p, const uint32_
 		for (size_t k = 0; k < p->ntypes; k++)
 			o += pbuf_put_varint(o, (uint64_t)values[k]);
 	}
-	for (size_t k = 0; k < nlabels; k++) {
-		const struct pf_label *l = &labels[k];
-		o = put_key(o, TAG_SAMPLE_LABEL, BYTES);
-		/* four fields of at most 11 bytes: the length is one byte */
-		uint8_t *len = o++;
-		o = put_uint64(o, TAG_LABEL_KEY, (uint64_t)l->key);
-		o = put_uint64(o, TAG_LABEL_STR, (uint64_t)l->str);
-		o = put_uint64(o, TAG_LABEL_NUM, (uint64_t)l->num);
-		o = put_uint64(o, TAG_LABEL_NUM_UNIT, (uint64_t)l->num_unit);
-		*len = (uint8_t)(o - len - 1);
+	for (size_t k = 0; k < nlabels; k++)
+		o = put_label(o, &labels[k], memo, k);
+	size_t body_len = (size_t)(o - body);
+	size_t head = KEY + pbuf_varint_size(body_len);
+	if (head < head_most) {
+		memmove(at + head, body, body_len);
+		body = at + head;
 	}
-	assert(o == b->data + b->len);
+	uint8_t *h = put_key(at, TAG_PROFILE_SAMPLE, BYTES);
+	h += pbuf_put_varint(h, body_len);
+	assert(h == body);
+	b->len = start + head + body_len;
 }
 
-static void sample(struct pbuf *b, const struct profile *p, size_t i)
+static void sample(struct pbuf *b, const struct profile *p, size_t i, struct label_memo *memo)
 {
 	const struct pf_sample *s = &p->samples[i];
 	/* an empty list may have no array at all */
 	sample_fields(b, p, s->nlocs ? p->sample_locs + s->loc_start : NULL, s->nlocs,
 		      profile_sample_values(p, i), s->nlabels ? p->labels + s->label_start : NULL,
-		      s->nlabels);
+		      s->nlabels, memo);
 }
 
 static void mapping(struct pbuf *b, const struct pf_mapping *mp, size_t idx)
@@ -196,11 +252,11 @@ static void spill(struct pbuf *b, struct spill *sp)
 
 /* The samples a source makes after the profile's own. */
 static int encode_more(const struct profile *p, struct pbuf *b, struct spill *sp,
-		       const struct pprof_sample_source *more)
+		       const struct pprof_sample_source *more, struct label_memo *memo)
 {
 	struct pprof_sample s;
 	while (!b->failed && more->next(more->ctx, &s)) {
-		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels);
+		sample_fields(b, p, s.locs, s.nlocs, s.values, s.labels, s.nlabels, memo);
 		spill(b, sp);
 	}
 	return b->failed ? -ENOMEM : 0;
@@ -212,11 +268,13 @@ static int encode(const struct profile *p, struct pbuf *b, struct spill *sp,
 	for (size_t i = 0; i < p->ntypes; i++)
 		value_type(b, TAG_PROFILE_SAMPLE_TYPE, &p->sample_types[i]);
 
+	struct label_memo memo;
+	memset(&memo, 0, sizeof(memo));
 	for (size_t i = 0; i < p->nsamples; i++) {
-		sample(b, p, i);
+		sample(b, p, i, &memo);
 		spill(b, sp);
 	}
-	if (more && encode_more(p, b, sp, more) < 0)
+	if (more && encode_more(p, b, sp, more, &memo) < 0)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < p->nmappings; i++)
