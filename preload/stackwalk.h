@@ -1,0 +1,40 @@
+/* stackwalk: the calling thread's return addresses, unwound with the rules
+ * of cfi.h, each pc's rule kept in a per-thread table; where a rule is
+ * unknown or a step leaves the thread's stack, the walk gives up and the
+ * caller asks libunwind. */
+#ifndef ALLOCPROF_STACKWALK_H
+#define ALLOCPROF_STACKWALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { STACKWALK_RULE_SETS = 8192 };
+
+/* One thread's; its members belong to stackwalk.c. */
+struct stackwalk {
+	uint64_t lo, hi;   /* the stack: reads stay in [lo, hi) */
+	bool grows;        /* the main thread's, whose lo moves down */
+	uint32_t gen;      /* stackwalk_code_gen when rules[] was filled */
+	uint64_t rules[2 * STACKWALK_RULE_SETS]; /* 2-way: pc << 17 | packed rule, 0 empty */
+};
+
+/* Bumped when code may have been unmapped (dlclose): every thread's rules
+ * are dropped at its next walk. */
+void stackwalk_code_unmapped(void);
+
+/* On the thread that will walk, with w zeroed or used before: learns the
+ * thread's stack bounds from /proc/self/maps (no allocation). */
+void stackwalk_reset(struct stackwalk *w);
+
+/* Walks the calling thread's stack from the walk's own frame, keeping only
+ * the frames whose return address was read above `above` (a stack address
+ * of the caller, so that the caller's own frames are left out): frames[i]
+ * the return address, and with pc_slot, pc_slot[2i] the same and
+ * pc_slot[2i+1] the address it was read from. At most want frames; *limited
+ * when the stack went on. Returns the frames written, or -1 when some frame
+ * could not be unwound this way. */
+int stackwalk(struct stackwalk *w, uint64_t above, uint64_t *frames, uint64_t *pc_slot, int want,
+	      bool *limited);
+
+#endif
