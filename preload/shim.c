@@ -212,9 +212,11 @@ static void shim_exit_dump(void)
 		struct capture_stats cs;
 		capture_get_stats(&cs);
 		log_line("unwind check: %llu stacks compared with libunwind's, %llu differ; of %llu "
-			 "unwound, %llu by CFI and %llu left to libunwind",
+			 "unwound, %llu by CFI (%llu frames stepped, %llu read back) and %llu left to "
+			 "libunwind",
 			 (unsigned long long)cs.unwind_walk.checked, (unsigned long long)cs.unwind_walk.differ,
 			 (unsigned long long)cs.unwind_misses, (unsigned long long)cs.unwind_walk.walked,
+			 (unsigned long long)cs.unwind_walk.stepped, (unsigned long long)cs.unwind_walk.reused,
 			 (unsigned long long)cs.unwind_walk.fallbacks);
 	}
 	guard_leave(t);

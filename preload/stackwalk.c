@@ -108,6 +108,7 @@ void stackwalk_reset(struct stackwalk *w)
 	find_stack(w, (uint64_t)(uintptr_t)__builtin_frame_address(0));
 	memset(w->rules, 0, sizeof(w->rules));
 	w->gen = atomic_load_explicit(&code_gen, memory_order_relaxed);
+	w->last_n = 0;
 	errno = saved;
 }
 
@@ -174,6 +175,45 @@ _Static_assert(STACKWALK_RULE_SETS == 1 << 13, "rule_for's shift takes 13 bits")
 
 /* ---- the walk ------------------------------------------------------------ */
 
+void stackwalk_counts(const struct stackwalk *w, uint64_t *stepped, uint64_t *reused)
+{
+	*stepped = w->stepped;
+	*reused = w->reused;
+}
+
+/* Frame j of the last chain is the frame the walk reached (same slot, same
+ * return address): if every slot further out still holds what it held, the
+ * rest of the chain is the same frames (a frame's place follows from where
+ * its return address sits and what it is), read back with one load each,
+ * not unwound. Appends them to cur from index n; returns the new count, or
+ * 0 if the last chain stopped short of want, or if a slot changed (*changed:
+ * the first such frame, so that no later match looks below it again). */
+static int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur, uint64_t *frames, int n,
+			int want, bool *limited, unsigned *changed)
+{
+	const uint64_t *ps = w->chain[w->last];
+	unsigned ln = w->last_n;
+	int total = n + (int)(ln - j);
+	if (w->last_limited && total < want)
+		return 0; /* the stack went on past what the chain knew */
+	if (total > want)
+		total = want;
+	unsigned end = j + (unsigned)(total - n);
+	for (unsigned k = j + 1; k < ln; k++) {
+		if (*(const uint64_t *)(uintptr_t)ps[2 * k + 1] != ps[2 * k]) {
+			*changed = k;
+			return 0;
+		}
+	}
+	for (unsigned k = j; k < end; k++, n++) {
+		frames[n] = ps[2 * k];
+		cur[2 * n] = ps[2 * k];
+		cur[2 * n + 1] = ps[2 * k + 1];
+	}
+	*limited = w->last_limited || end < ln;
+	return n;
+}
+
 __attribute__((noinline)) int stackwalk(struct stackwalk *w, uint64_t above, uint64_t *frames,
 					uint64_t *pc_slot, int want, bool *limited)
 {
@@ -186,10 +226,16 @@ __attribute__((noinline)) int stackwalk(struct stackwalk *w, uint64_t above, uin
 	if (w->gen != gen) {
 		memset(w->rules, 0, sizeof(w->rules));
 		w->gen = gen;
+		w->last_n = 0;
 	}
 	if ((sp < w->lo || sp >= w->hi) && !(sp < w->hi && grow_down(w, sp)))
 		return -1;
+	if (want > STACKWALK_FRAMES_MAX)
+		want = STACKWALK_FRAMES_MAX;
 	uint64_t hi = w->hi, key = pc;
+	uint64_t *cur = w->chain[w->last ^ 1];
+	const uint64_t *last = w->chain[w->last];
+	unsigned j = 0, ln = w->last_n, reused = 0, floor = 0;
 	int n = 0;
 	for (;;) {
 		struct cfi_rule r = rule_for(w, key);
@@ -212,11 +258,22 @@ __attribute__((noinline)) int stackwalk(struct stackwalk *w, uint64_t above, uin
 		if (!ra)
 			break;
 		if (slot > above) {
-			frames[n] = ra;
-			if (pc_slot) {
-				pc_slot[2 * n] = ra;
-				pc_slot[2 * n + 1] = slot;
+			/* the last chain's slots rise as ours do */
+			while (j < ln && last[2 * j + 1] < slot)
+				j++;
+			if (j < ln && j >= floor && last[2 * j + 1] == slot && last[2 * j] == ra) {
+				unsigned changed = ln;
+				int m = reuse_suffix(w, j, cur, frames, n, want, limited, &changed);
+				if (m) {
+					reused = (unsigned)(m - n);
+					n = m;
+					break;
+				}
+				floor = changed + 1;
 			}
+			frames[n] = ra;
+			cur[2 * n] = ra;
+			cur[2 * n + 1] = slot;
 			if (++n == want) {
 				*limited = true;
 				break;
@@ -224,5 +281,12 @@ __attribute__((noinline)) int stackwalk(struct stackwalk *w, uint64_t above, uin
 		}
 		key = ra - 1;
 	}
+	w->stepped += (uint64_t)(n - (int)reused);
+	if (pc_slot)
+		memcpy(pc_slot, cur, (size_t)n * 2 * sizeof(*cur));
+	w->reused += reused;
+	w->last ^= 1;
+	w->last_n = (unsigned)n;
+	w->last_limited = *limited;
 	return n;
 }

@@ -137,6 +137,10 @@ void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_st
 {
 	s->walked += atomic_load_explicit(&c->walked, memory_order_relaxed);
 	s->fallbacks += atomic_load_explicit(&c->fallbacks, memory_order_relaxed);
+	uint64_t stepped, reused;
+	stackwalk_counts(&c->walk, &stepped, &reused);
+	s->stepped += stepped;
+	s->reused += reused;
 	s->checked += atomic_load_explicit(&c->checked, memory_order_relaxed);
 	s->differ += atomic_load_explicit(&c->differ, memory_order_relaxed);
 }

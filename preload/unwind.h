@@ -22,10 +22,11 @@ void unwind_cache_reset(struct unwind_cache *c);
  * remembered. */
 void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *walks);
 /* The unwinders' counts (ALLOCPROF_UNWIND), added to *s: stacks the cache
- * missed that stackwalk unwound and that it left to libunwind; in check
+ * missed that stackwalk unwound and that it left to libunwind, the frames
+ * it stepped through and those it read back from its last chain; in check
  * mode, stacks compared with libunwind's and those that differed. */
 struct unwind_walk_stats {
-	uint64_t walked, fallbacks, checked, differ;
+	uint64_t walked, fallbacks, stepped, reused, checked, differ;
 };
 void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_stats *s);
 
