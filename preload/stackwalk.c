@@ -22,6 +22,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* The walk reads other frames' memory, which AddressSanitizer may have
+ * poisoned (redzones of frames that have since returned): not a bug here. */
+#define READS_FOREIGN_FRAMES __attribute__((no_sanitize_address))
+
 static _Atomic uint32_t code_gen;
 
 
@@ -188,7 +192,7 @@ void stackwalk_counts(const struct stackwalk *w, uint64_t *stepped, uint64_t *re
  * not unwound. Appends them to cur from index n; returns the new count, or
  * 0 if the last chain stopped short of want, or if a slot changed (*changed:
  * the first such frame, so that no later match looks below it again). */
-static int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur, uint64_t *frames, int n,
+static READS_FOREIGN_FRAMES int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur, uint64_t *frames, int n,
 			int want, bool *limited, unsigned *changed)
 {
 	const uint64_t *ps = w->chain[w->last];
@@ -214,7 +218,7 @@ static int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur, uint64_t
 	return n;
 }
 
-__attribute__((noinline)) int stackwalk(struct stackwalk *w, uint64_t above, uint64_t *frames,
+__attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w, uint64_t above, uint64_t *frames,
 					uint64_t *pc_slot, int want, bool *limited)
 {
 	uint64_t pc, sp, bp;
