@@ -56,10 +56,14 @@ bool unwind_is_own(uint64_t pc)
  * the chain is read back with one load per frame, where libunwind's cached
  * walk looks each frame up in a hash table that allocation-heavy programs
  * keep out of the CPU's caches. A chain enters the cache from a walk that
- * also reports each frame's stack pointer (unw_step). Stack addresses belong
+ * also reports where each return address was read: stackwalk's, or with
+ * ALLOCPROF_UNWIND=libunwind, libunwind's unw_step. Stack addresses belong
  * to one thread: a cache is reset whenever its ring changes hands. */
 
 enum { CACHE_SETS = 64, CACHE_WAYS = 4 };
+
+_Static_assert(CONFIG_DEPTH_MAX + UNWIND_SKIP_MAX + 1 <= STACKWALK_FRAMES_MAX,
+	       "stackwalk keeps chains as deep as the deepest walk");
 
 struct cached_stack {
 	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
@@ -70,8 +74,8 @@ struct cached_stack {
 	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
 };
 
-/* A walk that remembers costs libunwind's slow path (~15 us a chain on
- * cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
+/* ALLOCPROF_UNWIND=libunwind: a walk that remembers costs libunwind's slow
+ * path (~15 us a chain on cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
  * pays only if its chain comes back dozens of times. So walks are budgeted:
  * the first WALKS_FREE are free (to fill the cache), then one more per
  * HITS_PER_WALK hits, and one per MISSES_PER_WALK misses, so that a thread
@@ -81,8 +85,9 @@ struct cached_stack {
  * (sqlite3, redis, perl: 99.9%) stays within its budget. */
 enum { WALKS_FREE = 1024, HITS_PER_WALK = 64, MISSES_PER_WALK = 512 };
 
-/* Even within its walk budget the cache costs cc1 ~20% of CPU (lookups
- * that miss, walks, the CPU cache lines its entries take): a thread whose
+/* Even within its walk budget the cache cost cc1 ~20% of CPU with
+ * libunwind (lookups that miss, walks, the CPU cache lines its entries
+ * take), and a hit saves less after stackwalk's walk: a thread whose
  * window of WINDOW lookups hits less than half the time stops using it,
  * and tries it again after RETRY unwinds. */
 enum { WINDOW = 1 << 16, RETRY = 1 << 20 };
