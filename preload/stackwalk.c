@@ -192,10 +192,11 @@ void stackwalk_counts(const struct stackwalk *w, uint64_t *stepped, uint64_t *re
  * not unwound. Appends them to cur from index n; returns the new count, or
  * 0 if the last chain stopped short of want, or if a slot changed (*changed:
  * the first such frame, so that no later match looks below it again). */
-static READS_FOREIGN_FRAMES int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur, uint64_t *frames, int n,
-			int want, bool *limited, unsigned *changed)
+static READS_FOREIGN_FRAMES int reuse_suffix(struct stackwalk *w, unsigned j, uint64_t *cur,
+					     uint64_t *cur_bp, uint64_t *frames, int n, int want,
+					     bool *limited, unsigned *changed)
 {
-	const uint64_t *ps = w->chain[w->last];
+	const uint64_t *ps = w->chain[w->last], *ps_bp = w->chain_bp[w->last];
 	unsigned ln = w->last_n;
 	int total = n + (int)(ln - j);
 	if (w->last_limited && total < want)
@@ -213,9 +214,20 @@ static READS_FOREIGN_FRAMES int reuse_suffix(struct stackwalk *w, unsigned j, ui
 		frames[n] = ps[2 * k];
 		cur[2 * n] = ps[2 * k];
 		cur[2 * n + 1] = ps[2 * k + 1];
+		cur_bp[n] = ps_bp[k];
 	}
 	*limited = w->last_limited || end < ln;
 	return n;
+}
+
+/* True if the steps to frames [from, to] of a chain all found their CFA on
+ * rsp: frame positions that follow from the return addresses alone. */
+static bool rsp_steps(const uint64_t *bp_at, unsigned from, unsigned to)
+{
+	for (unsigned k = from; k <= to; k++)
+		if (bp_at[k] & 1)
+			return false;
+	return true;
 }
 
 __attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w, uint64_t above, uint64_t *frames,
@@ -237,8 +249,8 @@ __attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w
 	if (want > STACKWALK_FRAMES_MAX)
 		want = STACKWALK_FRAMES_MAX;
 	uint64_t hi = w->hi, key = pc;
-	uint64_t *cur = w->chain[w->last ^ 1];
-	const uint64_t *last = w->chain[w->last];
+	uint64_t *cur = w->chain[w->last ^ 1], *cur_bp = w->chain_bp[w->last ^ 1];
+	const uint64_t *last = w->chain[w->last], *last_bp = w->chain_bp[w->last];
 	unsigned j = 0, ln = w->last_n, reused = 0, floor = 0;
 	int n = 0;
 	for (;;) {
@@ -250,13 +262,15 @@ __attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w
 		uint64_t cfa = (r.kind == CFI_RSP ? sp : bp) + (uint64_t)(int64_t)r.cfa_off;
 		if (cfa <= sp || cfa - sp < 8 || cfa > hi)
 			return -1;
-		uint64_t slot = cfa - 8;
+		/* where rbp was read, bit 0 set if the CFA came from rbp */
+		uint64_t slot = cfa - 8, bp_at = r.kind == CFI_RBP;
 		uint64_t ra = *(const uint64_t *)(uintptr_t)slot;
 		if (r.rbp_off) {
 			uint64_t at = cfa + (uint64_t)(int64_t)r.rbp_off;
 			if (at < sp)
 				return -1;
 			bp = *(const uint64_t *)(uintptr_t)at;
+			bp_at |= at;
 		}
 		sp = cfa;
 		if (!ra)
@@ -265,11 +279,11 @@ __attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w
 			/* the last chain's slots rise as ours do */
 			while (j < ln && last[2 * j + 1] < slot)
 				j++;
+			unsigned changed = ln;
 			if (j < ln && j >= floor && last[2 * j + 1] == slot && last[2 * j] == ra) {
-				unsigned changed = ln;
-				int m = reuse_suffix(w, j, cur, frames, n, want, limited, &changed);
+				int m = reuse_suffix(w, j, cur, cur_bp, frames, n, want, limited, &changed);
 				if (m) {
-					reused = (unsigned)(m - n);
+					reused += (unsigned)(m - n);
 					n = m;
 					break;
 				}
@@ -278,13 +292,41 @@ __attribute__((noinline)) READS_FOREIGN_FRAMES int stackwalk(struct stackwalk *w
 			frames[n] = ra;
 			cur[2 * n] = ra;
 			cur[2 * n + 1] = slot;
+			cur_bp[n] = bp_at;
 			if (++n == want) {
 				*limited = true;
 				break;
 			}
+			if (changed < ln && rsp_steps(last_bp, j + 1, changed)) {
+				/* the frames up to `changed` hold the return addresses
+				 * they held, so their rules are the ones the last walk
+				 * used, and these (on rsp) put every next return address
+				 * where it was: the one at `changed` is read, not stepped
+				 * to, and so are the saved rbp values */
+				for (unsigned k = j + 1; k <= changed; k++) {
+					slot = last[2 * k + 1];
+					ra = k < changed ? last[2 * k] : *(const uint64_t *)(uintptr_t)slot;
+					if (last_bp[k] & ~(uint64_t)1)
+						bp = *(const uint64_t *)(uintptr_t)(last_bp[k] & ~(uint64_t)1);
+					if (!ra)
+						goto done;
+					frames[n] = ra;
+					cur[2 * n] = ra;
+					cur[2 * n + 1] = slot;
+					cur_bp[n] = last_bp[k];
+					reused++;
+					if (++n == want) {
+						*limited = true;
+						goto done;
+					}
+				}
+				sp = slot + 8;
+				j = changed;
+			}
 		}
 		key = ra - 1;
 	}
+done:
 	w->stepped += (uint64_t)(n - (int)reused);
 	if (pc_slot)
 		memcpy(pc_slot, cur, (size_t)n * 2 * sizeof(*cur));

@@ -22,6 +22,9 @@ struct stackwalk {
 	unsigned last, last_n;
 	bool last_limited;
 	uint64_t chain[2][2 * STACKWALK_FRAMES_MAX];
+	/* for each frame of a chain, where the step to it read rbp (0: kept),
+	 * bit 0 set if that step's CFA came from rbp */
+	uint64_t chain_bp[2][STACKWALK_FRAMES_MAX];
 	uint64_t stepped, reused; /* frames unwound, and read back from the last chain */
 };
 
