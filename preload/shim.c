@@ -35,7 +35,6 @@
 #include "ring.h"
 #include "signals.h"
 #include "symbolize_hook.h"
-#include "stackwalk.h"
 #include "unwind.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -293,6 +292,6 @@ EXPORT int dlclose(void *handle)
 		errno = saved;
 	}
 	int rc = next ? next(handle) : -1;
-	stackwalk_code_unmapped(); /* the rules of the library's code are stale */
+	unwind_code_unmapped();
 	return rc;
 }

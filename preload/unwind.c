@@ -43,6 +43,14 @@ void unwind_init(void)
 	}
 }
 
+void unwind_code_unmapped(void)
+{
+	/* libunwind 1.6's per-thread trace cache keeps its entries whatever
+	 * unw_flush_cache says (tests/shim/unwinder.sh, dl_swap): stacks
+	 * left to it through code loaded where other code was may be short */
+	stackwalk_code_unmapped();
+}
+
 bool unwind_is_own(uint64_t pc)
 {
 	return pc - own_start < own_end - own_start;

@@ -40,6 +40,9 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t 
  * the running value, so two stacks collide only by the 2^-64 chance of the
  * final mix. */
 uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated);
+/* Code may have been unmapped (dlclose): the unwinders forget what they
+ * learnt of it, since other code may come at the same addresses. */
+void unwind_code_unmapped(void);
 /* True if pc lies in the shim's own code. */
 bool unwind_is_own(uint64_t pc);
 

@@ -104,6 +104,17 @@ else
 	not_ok "stack_switch: '$*' (checked differ unwound cfi stepped reused fallbacks): 150 left to libunwind expected"
 fi
 
+# a library closed and another loaded at its address, the same code but for
+# the size of one frame: the rules learnt from the first must not unwind the
+# second (libunwind's own cache keeps them: only ours is checked here)
+mkdir "$WORK/swap"
+(cd "$WORK/swap" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 \
+	"$PROGS/dl_swap" "$PROGS/libswap_a.so" "$PROGS/libswap_b.so" 100 > out.txt)
+check "dl_swap: the second library came where the first was" "$(cat "$WORK/swap/out.txt")" "same base"
+check "dl_swap: each library's 100 blocks of 100 bytes, 7 frames deep" \
+	"$("$PFQ" "$(profile_of "$WORK/swap")" | awk -F'\t' '{ split($1, v, " "); if (v[2] == 100 * v[1]) print v[1], split($2, f, ";") }' | sort | tr '\n' ' ')" \
+	"100 7 100 7 "
+
 # the default mode says nothing; a bad value says it is ignored
 mkdir "$WORK/quiet"
 (cd "$WORK/quiet" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=bogus "$PROGS/chains" 30 > out.txt 2> err.txt)

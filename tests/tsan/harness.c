@@ -36,6 +36,7 @@ void signals_thread_exit(void) {}
  * does not survive ThreadSanitizer): stacks are made up, 8 distinct ones */
 static __thread unsigned stack_choice;
 void unwind_init(void) {}
+void unwind_code_unmapped(void) {}
 bool unwind_is_own(uint64_t pc) { (void)pc; return false; }
 size_t unwind_cache_bytes(unsigned max) { (void)max; return 64; }
 void unwind_cache_reset(struct unwind_cache *c) { (void)c; }
