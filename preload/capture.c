@@ -443,6 +443,7 @@ void capture_get_stats(struct capture_stats *s)
 	s->stale = atomic_load_explicit(&n_stale, memory_order_relaxed);
 	s->inline_drains = atomic_load_explicit(&n_inline, memory_order_relaxed);
 	s->unwind_hits = s->unwind_misses = s->unwind_walks = 0;
+	s->unwind_walk = (struct unwind_walk_stats){0, 0, 0, 0, 0, 0};
 	for (struct ring *r = ring_first(); r; r = ring_next(r)) {
 		uint64_t h, m, w;
 		struct unwind_cache *c = ring_unwind_cache(r);
@@ -451,6 +452,7 @@ void capture_get_stats(struct capture_stats *s)
 			s->unwind_hits += h;
 			s->unwind_misses += m;
 			s->unwind_walks += w;
+			unwind_cache_walk_stats(c, &s->unwind_walk);
 		}
 	}
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "shim.h"
+#include "unwind.h"
 
 void capture_init(void);
 /* A sampled allocation of size bytes at p (flags: EVENT_REALLOC). */
@@ -32,6 +33,7 @@ struct capture_stats {
 	uint64_t samples, frees, drops, truncated, stale;
 	uint64_t inline_drains; /* times a thread found its ring full and drained it */
 	uint64_t unwind_hits, unwind_misses, unwind_walks; /* exact mode: see unwind_cache_stats */
+	struct unwind_walk_stats unwind_walk;               /* exact mode: see unwind.h */
 };
 void capture_get_stats(struct capture_stats *s);
 

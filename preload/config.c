@@ -318,6 +318,14 @@ void config_load_from(const char *(*get)(const char *name, void *ctx), void *ctx
 	}
 	if (config.interval_ns && config.interval_ns < 10000000ULL)
 		config.interval_ns = 10000000ULL; /* 10 ms: a dump is not free */
+	config.unwinder = UNWINDER_CFI;
+	if (!strcmp(config.unwind, "libunwind")) {
+		config.unwinder = UNWINDER_LIBUNWIND;
+	} else if (!strcmp(config.unwind, "check")) {
+		config.unwinder = UNWINDER_CHECK;
+	} else if (config.unwind[0] && strcmp(config.unwind, "cfi")) {
+		log_line("ignoring ALLOCPROF_UNWIND=%s (not cfi, libunwind or check); using cfi", config.unwind);
+	}
 	const char *dflt_out = config.interval_ns ? DEFAULT_INTERVAL_OUT : out_dflt;
 	set_out(dflt_out, dflt_out);
 	if (out && *out)

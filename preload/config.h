@@ -16,6 +16,12 @@ struct config_amount {
 	double share;
 };
 
+enum config_unwinder {
+	UNWINDER_CFI,       /* stackwalk.h, libunwind where it cannot follow */
+	UNWINDER_LIBUNWIND, /* libunwind alone */
+	UNWINDER_CHECK,     /* both, every stack compared */
+};
+
 struct config {
 	uint64_t rate;          /* mean bytes between samples; 1 = every allocation */
 	bool seeded;
@@ -30,6 +36,8 @@ struct config {
 	bool on_crash;
 	bool on_term;           /* write the profile on a signal that ends the program */
 	bool unwind_cache;      /* exact mode: read call chains seen before back from the stack */
+	char unwind[CONFIG_PATH_MAX]; /* as given: "cfi", "libunwind", "check" */
+	enum config_unwinder unwinder; /* ... as read */
 	bool thread_labels;     /* samples carry the labels thread and tid */
 	bool stat;              /* counts only: no sampling, no unwinding (counters.h) */
 	uint64_t short_ns;      /* lifetime threshold of short_lived_* */

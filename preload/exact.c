@@ -21,16 +21,18 @@ void exact_capture_init(void)
 }
 
 /* Exact mode unwinds every allocation: chains repeat, and a cache of them
- * (unwind.h) lives with the ring, reset when the ring changes threads. */
+ * and of the rules that unwind them (unwind.h) lives with the ring, reset
+ * when the ring changes threads. */
 void exact_ring_acquired(struct ring *r)
 {
-	if (!config.unwind_cache)
-		return;
 	struct unwind_cache *c = ring_unwind_cache(r);
-	if (c)
-		unwind_cache_reset(c);
-	else
-		ring_set_unwind_cache(r, pages_map(unwind_cache_bytes(config.depth)));
+	if (!c) {
+		c = pages_map(unwind_cache_bytes(config.depth));
+		if (!c)
+			return;
+		ring_set_unwind_cache(r, c);
+	}
+	unwind_cache_reset(c);
 }
 
 /* Frees that found no block yet. The collector reads the rings' heads one

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "counters.h"
 #include "dump.h"
+#include "exact.h"
 #include "labels.h"
 #include "livetab.h"
 #include "log.h"
@@ -206,6 +207,17 @@ static void shim_exit_dump(void)
 		counters_write_stat(false);
 	else
 		dump_write(NULL, DUMP_EXIT);
+	if (config.unwinder == UNWINDER_CHECK && exact_mode()) {
+		struct capture_stats cs;
+		capture_get_stats(&cs);
+		log_line("unwind check: %llu stacks compared with libunwind's, %llu differ; of %llu "
+			 "unwound, %llu by CFI (%llu frames stepped, %llu read back) and %llu left to "
+			 "libunwind",
+			 (unsigned long long)cs.unwind_walk.checked, (unsigned long long)cs.unwind_walk.differ,
+			 (unsigned long long)cs.unwind_misses, (unsigned long long)cs.unwind_walk.walked,
+			 (unsigned long long)cs.unwind_walk.stepped, (unsigned long long)cs.unwind_walk.reused,
+			 (unsigned long long)cs.unwind_walk.fallbacks);
+	}
 	guard_leave(t);
 	errno = saved;
 }
@@ -279,5 +291,7 @@ EXPORT int dlclose(void *handle)
 		guard_leave(t);
 		errno = saved;
 	}
-	return next ? next(handle) : -1;
+	int rc = next ? next(handle) : -1;
+	unwind_code_unmapped();
+	return rc;
 }

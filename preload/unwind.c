@@ -1,7 +1,12 @@
-/* unwind: libunwind's unw_backtrace with per-thread caching; the shim's own
- * text range comes from its ELF program headers, found via __ehdr_start
- * (no dladdr, no loader lock). */
+/* unwind: the verified stack cache in front of two unwinders, stackwalk.h's
+ * (exact mode's, by default) and libunwind's unw_backtrace (sampled mode's,
+ * and the stacks stackwalk gives up on); the shim's own text range comes
+ * from its ELF program headers, found via __ehdr_start (no dladdr, no
+ * loader lock). */
 #include "unwind.h"
+#include "config.h"
+#include "log.h"
+#include "stackwalk.h"
 #include "unwind_validate.h"
 
 #include "../src/hmap.h"
@@ -38,6 +43,14 @@ void unwind_init(void)
 	}
 }
 
+void unwind_code_unmapped(void)
+{
+	/* libunwind 1.6's per-thread trace cache keeps its entries whatever
+	 * unw_flush_cache says (tests/shim/unwinder.sh, dl_swap): stacks
+	 * left to it through code loaded where other code was may be short */
+	stackwalk_code_unmapped();
+}
+
 bool unwind_is_own(uint64_t pc)
 {
 	return pc - own_start < own_end - own_start;
@@ -51,10 +64,14 @@ bool unwind_is_own(uint64_t pc)
  * the chain is read back with one load per frame, where libunwind's cached
  * walk looks each frame up in a hash table that allocation-heavy programs
  * keep out of the CPU's caches. A chain enters the cache from a walk that
- * also reports each frame's stack pointer (unw_step). Stack addresses belong
+ * also reports where each return address was read: stackwalk's, or with
+ * ALLOCPROF_UNWIND=libunwind, libunwind's unw_step. Stack addresses belong
  * to one thread: a cache is reset whenever its ring changes hands. */
 
 enum { CACHE_SETS = 64, CACHE_WAYS = 4 };
+
+_Static_assert(CONFIG_DEPTH_MAX + UNWIND_SKIP_MAX + 1 <= STACKWALK_FRAMES_MAX,
+	       "stackwalk keeps chains as deep as the deepest walk");
 
 struct cached_stack {
 	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
@@ -65,8 +82,8 @@ struct cached_stack {
 	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
 };
 
-/* A walk that remembers costs libunwind's slow path (~15 us a chain on
- * cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
+/* ALLOCPROF_UNWIND=libunwind: a walk that remembers costs libunwind's slow
+ * path (~15 us a chain on cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
  * pays only if its chain comes back dozens of times. So walks are budgeted:
  * the first WALKS_FREE are free (to fill the cache), then one more per
  * HITS_PER_WALK hits, and one per MISSES_PER_WALK misses, so that a thread
@@ -76,8 +93,9 @@ struct cached_stack {
  * (sqlite3, redis, perl: 99.9%) stays within its budget. */
 enum { WALKS_FREE = 1024, HITS_PER_WALK = 64, MISSES_PER_WALK = 512 };
 
-/* Even within its walk budget the cache costs cc1 ~20% of CPU (lookups
- * that miss, walks, the CPU cache lines its entries take): a thread whose
+/* Even within its walk budget the cache cost cc1 ~20% of CPU with
+ * libunwind (lookups that miss, walks, the CPU cache lines its entries
+ * take), and a hit saves less after stackwalk's walk: a thread whose
  * window of WINDOW lookups hits less than half the time stops using it,
  * and tries it again after RETRY unwinds. */
 enum { WINDOW = 1 << 16, RETRY = 1 << 20 };
@@ -85,6 +103,8 @@ enum { WINDOW = 1 << 16, RETRY = 1 << 20 };
 struct unwind_cache {
 	/* written by the owning thread alone, read by the dump */
 	_Atomic uint64_t hits, misses;
+	_Atomic uint64_t walked, fallbacks; /* misses unwound by stackwalk, and left to libunwind */
+	_Atomic uint64_t checked, differ;   /* ALLOCPROF_UNWIND=check */
 	uint16_t gen; /* entries of other generations are empty */
 	/* each entry's anchor (unwind_stack's own frame address) with the
 	 * generation in its top bits, 0 when empty: a set's tags share a cache
@@ -94,23 +114,29 @@ struct unwind_cache {
 	uint32_t window_lookups, window_hits;
 	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
 	uint32_t next_way[CACHE_SETS];
+	struct stackwalk walk __attribute__((aligned(64)));
+	/* CACHE_SETS * CACHE_WAYS entries, then check mode's scratch frames */
 	uint8_t entries[] __attribute__((aligned(64)));
 };
 
-static size_t entry_bytes, cache_bytes;
+static size_t entry_bytes, cache_bytes, scratch_offset;
 
 size_t unwind_cache_bytes(unsigned max)
 {
 	size_t frames = max + UNWIND_SKIP_MAX + 1;
 	entry_bytes = sizeof(struct cached_stack) + frames * 16;
-	cache_bytes = sizeof(struct unwind_cache) + (size_t)CACHE_SETS * CACHE_WAYS * entry_bytes;
+	scratch_offset = (size_t)CACHE_SETS * CACHE_WAYS * entry_bytes;
+	cache_bytes = sizeof(struct unwind_cache) + scratch_offset + frames * sizeof(uint64_t);
 	return cache_bytes;
 }
 
 void unwind_cache_reset(struct unwind_cache *c)
 {
-	if (++c->gen == 0)
+	if (++c->gen == 0) {
 		memset(c, 0, cache_bytes);
+		c->gen = 1;
+	}
+	stackwalk_reset(&c->walk);
 }
 
 void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *walks)
@@ -118,6 +144,18 @@ void unwind_cache_stats(const struct unwind_cache *c, uint64_t *hits, uint64_t *
 	*hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
 	*misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
 	*walks = atomic_load_explicit(&c->walks, memory_order_relaxed);
+}
+
+void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_stats *s)
+{
+	s->walked += atomic_load_explicit(&c->walked, memory_order_relaxed);
+	s->fallbacks += atomic_load_explicit(&c->fallbacks, memory_order_relaxed);
+	uint64_t stepped, reused;
+	stackwalk_counts(&c->walk, &stepped, &reused);
+	s->stepped += stepped;
+	s->reused += reused;
+	s->checked += atomic_load_explicit(&c->checked, memory_order_relaxed);
+	s->differ += atomic_load_explicit(&c->differ, memory_order_relaxed);
 }
 
 static struct cached_stack *cache_entry(struct unwind_cache *c, unsigned set, unsigned way)
@@ -284,34 +322,9 @@ uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
 	return hash_mix64(hash_round(hash_round(hash_round(h0, h1), h2), h3));
 }
 
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
-		      struct unwind_cache *c)
+/* libunwind's walk that keeps no slots: its own per-thread cache of rules. */
+static unsigned unwind_libunwind(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash)
 {
-	if (c && c->resting) {
-		c->resting--;
-		count(&c->misses);
-		c = NULL;
-	}
-	if (c) {
-		uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-		int kept = cache_lookup(c, anchor, frames, truncated, hash);
-		count(kept >= 0 ? &c->hits : &c->misses);
-		c->window_hits += kept >= 0;
-		if (++c->window_lookups == WINDOW) {
-			if (c->window_hits < WINDOW / 2)
-				c->resting = RETRY;
-			c->window_lookups = c->window_hits = 0;
-		}
-		if (kept >= 0)
-			return (unsigned)kept;
-		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
-		uint64_t misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
-		if (atomic_load_explicit(&c->walks, memory_order_relaxed) <
-		    WALKS_FREE + hits / HITS_PER_WALK + misses / MISSES_PER_WALK) {
-			count(&c->walks);
-			return (unsigned)walk_and_remember(c, anchor, frames, max, truncated, hash);
-		}
-	}
 	int want = (int)(max + UNWIND_SKIP_MAX + 1);
 	int n = unw_backtrace((void **)frames, want);
 	if (n <= 0) {
@@ -323,5 +336,140 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t 
 	/* the buffer held max + UNWIND_SKIP_MAX + 1: if it is full, the stack went on */
 	unsigned kept = drop_own_frames(frames, n, max, n == want, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
+	return kept;
+}
+
+/* The cache's miss, unwound by stackwalk and remembered unless the cache
+ * rests (a walk costs little more than a lookup, so there is no budget);
+ * -1 when stackwalk gave up. */
+static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint64_t *frames,
+		    unsigned max, bool *truncated, uint64_t *hash)
+{
+	int want = (int)(max + UNWIND_SKIP_MAX + 1);
+	unsigned set = cache_set(anchor);
+	unsigned way = c->next_way[set];
+	struct cached_stack *e = cache_entry(c, set, way);
+	if (remember)
+		c->tag[set][way] = 0;
+	bool limited;
+	int n = stackwalk(&c->walk, anchor, frames, remember ? e->pc_slot : NULL, want, &limited);
+	if (n < 0)
+		return -1;
+	int skip;
+	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
+	*hash = unwind_hash(frames, kept, *truncated);
+	if (remember && n > 0) {
+		e->hash = *hash;
+		e->n = (uint16_t)n;
+		e->skip = (uint16_t)skip;
+		e->kept = (uint16_t)kept;
+		e->truncated = *truncated;
+		c->tag[set][way] = cache_tag(c, anchor);
+		c->next_way[set] = (way + 1) % CACHE_WAYS;
+		count(&c->walks);
+	}
+	return (int)kept;
+}
+
+/* The verified cache's lookup, counted; -1 on a miss or while it rests. */
+static int cached(struct unwind_cache *c, uint64_t anchor, bool *resting, uint64_t *frames,
+		  bool *truncated, uint64_t *hash)
+{
+	*resting = false;
+	if (!config.unwind_cache) {
+		count(&c->misses);
+		return -1;
+	}
+	if (c->resting) {
+		c->resting--;
+		count(&c->misses);
+		*resting = true;
+		return -1;
+	}
+	int kept = cache_lookup(c, anchor, frames, truncated, hash);
+	count(kept >= 0 ? &c->hits : &c->misses);
+	c->window_hits += kept >= 0;
+	if (++c->window_lookups == WINDOW) {
+		if (c->window_hits < WINDOW / 2)
+			c->resting = RETRY;
+		c->window_lookups = c->window_hits = 0;
+	}
+	return kept;
+}
+
+/* ALLOCPROF_UNWIND=libunwind: the cache filled by libunwind's slow walk
+ * within its budget, unw_backtrace for the rest. */
+static unsigned unwind_old(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			   struct unwind_cache *c)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	bool resting;
+	int kept = cached(c, anchor, &resting, frames, truncated, hash);
+	if (kept >= 0)
+		return (unsigned)kept;
+	if (!resting && config.unwind_cache) {
+		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
+		uint64_t misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
+		if (atomic_load_explicit(&c->walks, memory_order_relaxed) <
+		    WALKS_FREE + hits / HITS_PER_WALK + misses / MISSES_PER_WALK) {
+			count(&c->walks);
+			return (unsigned)walk_and_remember(c, anchor, frames, max, truncated, hash);
+		}
+	}
+	return unwind_libunwind(frames, max, truncated, hash);
+}
+
+static unsigned unwind_ours(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			    struct unwind_cache *c)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	bool resting;
+	int kept = cached(c, anchor, &resting, frames, truncated, hash);
+	if (kept >= 0)
+		return (unsigned)kept;
+	kept = walk_cfi(c, anchor, config.unwind_cache && !resting, frames, max, truncated, hash);
+	if (kept >= 0) {
+		count(&c->walked);
+		return (unsigned)kept;
+	}
+	count(&c->fallbacks);
+	return unwind_libunwind(frames, max, truncated, hash);
+}
+
+enum { DIFFER_LOGGED = 5 };
+
+/* ALLOCPROF_UNWIND=check: libunwind's answer beside ours. */
+static __attribute__((noinline)) void check(struct unwind_cache *c, const uint64_t *frames,
+					    unsigned kept, bool truncated, unsigned max)
+{
+	uint64_t *theirs = (uint64_t *)(uintptr_t)(c->entries + scratch_offset);
+	bool their_truncated;
+	uint64_t their_hash;
+	unsigned their_kept = unwind_libunwind(theirs, max, &their_truncated, &their_hash);
+	count(&c->checked);
+	unsigned i = 0;
+	while (i < kept && i < their_kept && frames[i] == theirs[i])
+		i++;
+	if (i == kept && i == their_kept && truncated == their_truncated)
+		return;
+	count(&c->differ);
+	if (atomic_load_explicit(&c->differ, memory_order_relaxed) <= DIFFER_LOGGED)
+		log_line("unwind check: stacks differ at frame %u: %u frames%s (0x%llx) where libunwind "
+			 "has %u%s (0x%llx)", i, kept, truncated ? " truncated" : "",
+			 (unsigned long long)(i < kept ? frames[i] : 0), their_kept,
+			 their_truncated ? " truncated" : "",
+			 (unsigned long long)(i < their_kept ? theirs[i] : 0));
+}
+
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		      struct unwind_cache *c)
+{
+	if (!c)
+		return unwind_libunwind(frames, max, truncated, hash);
+	if (config.unwinder == UNWINDER_LIBUNWIND)
+		return unwind_old(frames, max, truncated, hash, c);
+	unsigned kept = unwind_ours(frames, max, truncated, hash, c);
+	if (config.unwinder == UNWINDER_CHECK)
+		check(c, frames, kept, *truncated, max);
 	return kept;
 }

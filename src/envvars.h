@@ -54,6 +54,10 @@ enum envvar_type {
 	X(UNWIND_CACHE, unwind_cache, ENVVAR_BOOL, 1, "1", 0, 0,                                      \
 	  "with ALLOCPROF_RATE=1, a call chain seen before is checked against the stack and read "    \
 	  "back instead of unwound again; 0 unwinds every stack with libunwind")                      \
+	X(UNWIND, unwind, ENVVAR_PATH, 0, "cfi", 0, 0,                                                \
+	  "with ALLOCPROF_RATE=1, cfi unwinds from the modules' .eh_frame (libunwind takes the "     \
+	  "stacks it cannot follow), libunwind unwinds every stack with libunwind, check runs both " \
+	  "on every stack and prints how many differ at exit")                                       \
 	X(THREAD_LABELS, thread_labels, ENVVAR_BOOL, 1, "1", 0, 0,                                    \
 	  "0 leaves the labels thread and tid off the samples (the program's own labels stay): "     \
 	  "one stack record per stack instead of one per stack and thread, for programs with many " \

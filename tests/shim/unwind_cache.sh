@@ -5,9 +5,10 @@
 # signal handler must come out exactly as libunwind walks them.
 . "$(dirname "$0")/lib.sh"
 
-run_chains() { # NAME CACHE: profile of `chains 3000` in $WORK/NAME, samples in $WORK/NAME.txt
+run_chains() { # NAME CACHE [UNWINDER]: profile of `chains 3000` in $WORK/NAME, samples in $WORK/NAME.txt
 	mkdir "$WORK/$1"
-	(cd "$WORK/$1" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND_CACHE=$2 "$PROGS/chains" 3000 > out.txt)
+	(cd "$WORK/$1" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND_CACHE=$2 ALLOCPROF_UNWIND=${3:-cfi} \
+		"$PROGS/chains" 3000 > out.txt)
 	# frames without a name (libc's, without its debug info) differ from run
 	# to run by where the library was loaded
 	samples "$(profile_of "$WORK/$1")" | awk -F'\t' '{ split($1, v, " "); gsub(/0x[0-9a-f]+/, "?", $2); print v[1], v[2] "\t" $2 }' |
@@ -42,11 +43,12 @@ else
 fi
 check "ALLOCPROF_UNWIND_CACHE=0 walks every stack" \
 	"$("$PFQ" --comments "$(profile_of "$WORK/walked")" | grep -c '^stacks read from the unwind cache: 0,')" "1"
-# chains that never come back (every recursion depth once, 2000 deep at
-# most): remembering one costs ~8x unwinding it plainly, so past the first
-# 1024 a walk that remembers must be paid for by 64 hits (or 512 misses)
+# with libunwind (ALLOCPROF_UNWIND=libunwind), chains that never come back
+# (every recursion depth once, 2000 deep at most): remembering one costs ~8x
+# unwinding it plainly, so past the first 1024 a walk that remembers must be
+# paid for by 64 hits (or 512 misses)
 mkdir "$WORK/unique"
-(cd "$WORK/unique" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 2000 2000 > out.txt)
+(cd "$WORK/unique" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=libunwind ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 2000 2000 > out.txt)
 set -- $("$PFQ" --comments "$(profile_of "$WORK/unique")" |
 	sed -n 's/^stacks read from the unwind cache: \([0-9]*\), unwound: \([0-9]*\) (\([0-9]*\) remembered)/\1 \2 \3/p')
 if [ $# = 3 ] && [ "$3" -le $((1024 + $1 / 64 + $2 / 512 + 1)) ] && [ "$2" -gt 2000 ]; then
@@ -57,7 +59,7 @@ fi
 # 1500 chains that never come back use up the free walks first; the chains
 # that follow repeat and must still be learnt (one walk per 512 misses)
 mkdir "$WORK/late"
-(cd "$WORK/late" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 20000 7 1500 > out.txt)
+(cd "$WORK/late" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=libunwind ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 20000 7 1500 > out.txt)
 set -- $("$PFQ" --comments "$(profile_of "$WORK/late")" |
 	sed -n 's/^stacks read from the unwind cache: \([0-9]*\), unwound: \([0-9]*\) .*/\1 \2/p')
 if [ $# = 2 ] && [ "$1" -gt 50000 ]; then
@@ -65,4 +67,19 @@ if [ $# = 2 ] && [ "$1" -gt 50000 ]; then
 else
 	not_ok "chains after 1500 unique ones were not learnt: '$*' (hits, unwound)"
 fi
+# our own unwinder (the default) remembers every chain it unwinds while the
+# cache is in use: a walk costs about what a lookup does
+mkdir "$WORK/unique-cfi"
+(cd "$WORK/unique-cfi" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 "$PROGS/chains" 2000 2000 > out.txt)
+set -- $("$PFQ" --comments "$(profile_of "$WORK/unique-cfi")" |
+	sed -n 's/^stacks read from the unwind cache: \([0-9]*\), unwound: \([0-9]*\) (\([0-9]*\) remembered)/\1 \2 \3/p')
+if [ $# = 3 ] && [ "$2" -gt 2000 ] && [ "$3" -ge $(($2 * 9 / 10)) ]; then
+	ok "unique chains, our unwinder: $3 remembered of $2 unwound ($1 hits)"
+else
+	not_ok "unique chains, our unwinder: '$*' (hits, unwound, remembered): most unwound chains remembered expected"
+fi
+# the profiles of both unwinders agree stack for stack
+run_chains libunwind 1 libunwind
+check "our unwinder's and libunwind's profiles agree stack for stack" \
+	"$(diff "$WORK/cached.txt" "$WORK/libunwind.txt" > /dev/null && echo same || echo differ)" "same"
 finish

@@ -36,10 +36,12 @@ void signals_thread_exit(void) {}
  * does not survive ThreadSanitizer): stacks are made up, 8 distinct ones */
 static __thread unsigned stack_choice;
 void unwind_init(void) {}
+void unwind_code_unmapped(void) {}
 bool unwind_is_own(uint64_t pc) { (void)pc; return false; }
 size_t unwind_cache_bytes(unsigned max) { (void)max; return 64; }
 void unwind_cache_reset(struct unwind_cache *c) { (void)c; }
 void unwind_cache_stats(const struct unwind_cache *c, uint64_t *h, uint64_t *m, uint64_t *w) { (void)c; *h = *m = *w = 0; }
+void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_stats *s) { (void)c; (void)s; }
 uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
 {
 	uint64_t h = n + truncated;
