@@ -107,10 +107,19 @@ fi
 # a library closed and another loaded at its address, the same code but for
 # the size of one frame: the rules learnt from the first must not unwind the
 # second (libunwind's own cache keeps them: only ours is checked here)
-mkdir "$WORK/swap"
-(cd "$WORK/swap" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 \
-	"$PROGS/dl_swap" "$PROGS/libswap_a.so" "$PROGS/libswap_b.so" 100 > out.txt)
-check "dl_swap: the second library came where the first was" "$(cat "$WORK/swap/out.txt")" "same base"
+# (the loader reuses the hole unless a mapping of the collector's took it in
+# between: a run where it did proves nothing, so up to three are made)
+for try in 1 2 3; do
+	rm -rf "$WORK/swap" && mkdir "$WORK/swap"
+	(cd "$WORK/swap" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_SYMBOLIZE=0 \
+		"$PROGS/dl_swap" "$PROGS/libswap_a.so" "$PROGS/libswap_b.so" 100 > out.txt)
+	[ "$(cat "$WORK/swap/out.txt")" = "same base" ] && break
+done
+if [ "$(cat "$WORK/swap/out.txt")" = "same base" ]; then
+	ok "dl_swap: the second library came where the first was"
+else
+	skip "dl_swap: the second library never came where the first was (3 runs)"
+fi
 check "dl_swap: each library's 100 blocks of 100 bytes, 7 frames deep" \
 	"$("$PFQ" "$(profile_of "$WORK/swap")" | awk -F'\t' '{ split($1, v, " "); if (v[2] == 100 * v[1]) print v[1], split($2, f, ";") }' | sort | tr '\n' ' ')" \
 	"100 7 100 7 "
