@@ -1,10 +1,13 @@
-/* stackfate: two growable arrays of records from the shim's arena, named by
- * stack_rec.fate_rec: narrow ones of 32-bit counts (88 bytes) for stacks
- * whose frees all weigh one object, wide ones (struct stack_fate, 168
- * bytes) for the others. A narrow record is widened, once, when a weight is
- * not one or a count would pass 2^32; its slot is not reused. Free sites
- * are few and repeat: narrow records name them by a number in a table of
- * return addresses. */
+/* stackfate: three growable arrays of records from the shim's arena, named
+ * by stack_rec.fate_rec, in tiers that a stack's record climbs, once each:
+ * small ones (32 bytes) of 16-bit counts and one free site, for stacks whose
+ * frees all weigh one object; narrow ones of 32-bit counts and four sites
+ * (88 bytes) when a small count would overflow or a second site comes; wide
+ * ones (struct stack_fate, 168 bytes) when a weight is not one or a count
+ * would pass 2^32. A record left behind is not reused. At rate 1 nearly
+ * every stack stays small: 2^17 stacks cost 4 MiB, not 11. Free sites are
+ * few and repeat: small and narrow records name them by a number in a table
+ * of return addresses. */
 #include "stackfate.h"
 #include "collector.h"
 
@@ -13,7 +16,17 @@
 #include "../src/hmap.h"
 #include "../src/mem.h"
 
-enum { FATE_WIDE = 1u << 31 };
+enum { FATE_WIDE = 1u << 31, FATE_NARROW = 1u << 30, FATE_INDEX = FATE_NARROW - 1 };
+
+/* freed is the sum of life[]: each free falls in one bucket */
+struct fate_small {
+	uint16_t life[LIFE_BUCKETS];
+	uint16_t short_objects, freed_same_thread;
+	uint16_t site_count;
+	uint32_t site;               /* free site number, 0 = none yet */
+	uint32_t short_bytes;
+};
+_Static_assert(sizeof(struct fate_small) == 32, "two small records a 64-byte line");
 
 struct fate_narrow {
 	uint32_t life[LIFE_BUCKETS];
@@ -23,6 +36,8 @@ struct fate_narrow {
 	uint64_t short_bytes;
 };
 
+static COLLECTOR_OWNED struct fate_small *small;
+static COLLECTOR_OWNED size_t nsmall, cap_small;
 static COLLECTOR_OWNED struct fate_narrow *narrow;
 static COLLECTOR_OWNED size_t nnarrow, cap_narrow;
 static COLLECTOR_OWNED struct stack_fate *wide;
@@ -73,7 +88,7 @@ static uint32_t site_of(uint64_t pc)
 		if (site_pcs[site_slots[i]] == pc)
 			break;
 	if (!site_slots[i]) {
-		if (nsites >= FATE_WIDE - 1 || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
+		if (nsites >= FATE_INDEX || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
 			return 0;
 		site_pcs[nsites] = pc;
 		site_slots[i] = (uint32_t)nsites++;
@@ -98,17 +113,46 @@ static void narrow_to_wide(const struct fate_narrow *n, struct stack_fate *w)
 	}
 }
 
+static void small_to_narrow(const struct fate_small *m, struct fate_narrow *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (unsigned b = 0; b < LIFE_BUCKETS; b++) {
+		n->life[b] = m->life[b];
+		n->freed += m->life[b];
+	}
+	n->short_objects = m->short_objects;
+	n->freed_same_thread = m->freed_same_thread;
+	n->site[0] = m->site;
+	n->site_count[0] = m->site_count;
+	n->short_bytes = m->short_bytes;
+}
+
+static uint32_t rec_index(uint32_t fate_rec)
+{
+	return (fate_rec & FATE_INDEX) - 1;
+}
+
 static struct stack_fate *new_wide(struct stack_rec *s)
 {
-	if (nwide >= FATE_WIDE - 1 || MEM_GROW(wide, cap_wide, nwide + 1) < 0)
+	if (nwide >= FATE_INDEX || MEM_GROW(wide, cap_wide, nwide + 1) < 0)
 		return NULL;
 	struct stack_fate *w = &wide[nwide];
-	if (s->fate_rec)
-		narrow_to_wide(&narrow[s->fate_rec - 1], w);
-	else
-		memset(w, 0, sizeof(*w));
+	stackfate_read(s, w);
 	s->fate_rec = FATE_WIDE | (uint32_t)++nwide;
 	return w;
+}
+
+static struct fate_narrow *new_narrow(struct stack_rec *s)
+{
+	if (nnarrow >= FATE_INDEX || MEM_GROW(narrow, cap_narrow, nnarrow + 1) < 0)
+		return NULL;
+	struct fate_narrow *n = &narrow[nnarrow];
+	if (s->fate_rec)
+		small_to_narrow(&small[rec_index(s->fate_rec)], n);
+	else
+		memset(n, 0, sizeof(*n));
+	s->fate_rec = FATE_NARROW | (uint32_t)++nnarrow;
+	return n;
 }
 
 static void add_wide(struct stack_fate *w, const struct fate_free *f)
@@ -130,6 +174,35 @@ static void add_wide(struct stack_fate *w, const struct fate_free *f)
 			return;
 		}
 	}
+}
+
+/* Adds f to m; false, with m untouched, when a count would not fit or f
+ * was freed at a second site. */
+static bool add_small(struct fate_small *m, const struct fate_free *f)
+{
+	uint32_t site = 0;
+	if (f->free_pc) {
+		if (!(site = site_of(f->free_pc)) || (m->site && m->site != site) || m->site_count == UINT16_MAX)
+			return false;
+	}
+	if (m->life[f->life_bucket] == UINT16_MAX)
+		return false;
+	if (f->is_short && (m->short_objects == UINT16_MAX || f->size > UINT32_MAX - m->short_bytes))
+		return false;
+	if (f->same_thread && m->freed_same_thread == UINT16_MAX)
+		return false;
+	m->life[f->life_bucket]++;
+	if (f->is_short) {
+		m->short_objects++;
+		m->short_bytes += (uint32_t)f->size;
+	}
+	if (f->same_thread)
+		m->freed_same_thread++;
+	if (site) {
+		m->site = site;
+		m->site_count++;
+	}
+	return true;
 }
 
 /* Adds f to n; false, with n untouched, when a count would not fit. */
@@ -167,19 +240,24 @@ static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 {
 	if (s->fate_rec & FATE_WIDE) {
-		add_wide(&wide[(s->fate_rec & ~FATE_WIDE) - 1], f);
+		add_wide(&wide[rec_index(s->fate_rec)], f);
 		return;
 	}
 	/* a weight of one block is one of its size (sampler.h) */
-	bool whole = f->objects == 1.0 && f->bytes == (double)f->size;
-	if (whole && !s->fate_rec) {
-		if (nnarrow >= FATE_WIDE - 1 || MEM_GROW(narrow, cap_narrow, nnarrow + 1) < 0)
+	if (f->objects == 1.0 && f->bytes == (double)f->size) {
+		if (!s->fate_rec) {
+			if (nsmall >= FATE_INDEX || MEM_GROW(small, cap_small, nsmall + 1) < 0)
+				return;
+			memset(&small[nsmall], 0, sizeof(*small));
+			s->fate_rec = (uint32_t)++nsmall;
+		}
+		if (!(s->fate_rec & FATE_NARROW) && add_small(&small[rec_index(s->fate_rec)], f))
 			return;
-		memset(&narrow[nnarrow], 0, sizeof(*narrow));
-		s->fate_rec = (uint32_t)++nnarrow;
+		struct fate_narrow *n =
+			s->fate_rec & FATE_NARROW ? &narrow[rec_index(s->fate_rec)] : new_narrow(s);
+		if (n && add_narrow(n, f))
+			return;
 	}
-	if (whole && add_narrow(&narrow[s->fate_rec - 1], f))
-		return;
 	struct stack_fate *w = new_wide(s);
 	if (w)
 		add_wide(w, f);
@@ -187,16 +265,21 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 {
-	if (!s->fate_rec)
+	if (!s->fate_rec) {
 		memset(out, 0, sizeof(*out));
-	else if (s->fate_rec & FATE_WIDE)
-		*out = wide[(s->fate_rec & ~FATE_WIDE) - 1];
-	else
-		narrow_to_wide(&narrow[s->fate_rec - 1], out);
+	} else if (s->fate_rec & FATE_WIDE) {
+		*out = wide[rec_index(s->fate_rec)];
+	} else if (s->fate_rec & FATE_NARROW) {
+		narrow_to_wide(&narrow[rec_index(s->fate_rec)], out);
+	} else {
+		struct fate_narrow n;
+		small_to_narrow(&small[rec_index(s->fate_rec)], &n);
+		narrow_to_wide(&n, out);
+	}
 }
 
 size_t stackfate_memory(void)
 {
-	return cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +
+	return cap_small * sizeof(*small) + cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +
 	       cap_site_slots * sizeof(*site_slots);
 }

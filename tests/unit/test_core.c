@@ -199,6 +199,32 @@ static void test_stackfate(void)
 	stackfate_read(other, &f);
 	TAP_OK(f.freed == 0, "another stack has none");
 
+	/* a count past 16 bits, and a run of bytes past 32, from one site:
+	 * the record climbs and loses nothing */
+	struct stack_rec *many = stacktab_intern(44, frames, 1, false);
+	struct fate_free same = {.life_bucket = 1, .is_short = true, .same_thread = true, .free_pc = 0x4000,
+				 .size = 1 << 20, .objects = 1, .bytes = 1 << 20};
+	for (unsigned i = 0; i < 70000; i++)
+		stackfate_add(many, &same);
+	same.free_pc = 0;
+	same.same_thread = false;
+	stackfate_add(many, &same);
+	stackfate_read(many, &f);
+	TAP_OK(f.freed == 70001 && f.life[1] == 70001 && f.short_objects == 70001 &&
+		       f.short_bytes == 70001.0 * (1 << 20) && f.freed_same_thread == 70000,
+	       "70001 frees of 1 MiB: every count (freed %.0f, short bytes %.0f)", f.freed, f.short_bytes);
+	TAP_OK(f.free_pc[0] == 0x4000 && f.free_pc_weight[0] == 70000 && f.free_pc[1] == 0,
+	       "one site, 70000 frees: the one free without a site is in none");
+	struct stack_rec *few = stacktab_intern(45, frames, 1, false);
+	same.size = 48;
+	same.bytes = 48;
+	for (unsigned i = 0; i < 3; i++)
+		stackfate_add(few, &same);
+	stackfate_read(few, &f);
+	TAP_OK(f.freed == 3 && f.life[1] == 3 && f.short_bytes == 144 && f.freed_same_thread == 0 &&
+		       f.free_pc[0] == 0,
+	       "3 frees, none with a site");
+
 	/* the peak: in use at the snapshot, only for stacks that had some */
 	s = stacktab_at(si);
 	s->inuse_objects = 3;
