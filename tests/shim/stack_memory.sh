@@ -74,4 +74,10 @@ if [ "${big:-0}" -ge 131072 ]; then
 else
 	not_ok "unique stacks of the big run: '$big' (expected 2^17 and a few)"
 fi
+# Each stack's most blocks one thread held at once: the (stack, thread)
+# pairs are more than 2^16 here, and once a table of that many slots lost
+# the figure for half the stacks, which half depending on how the thread's
+# id hashed.
+"$PFQ" --labels "$WORK/big.pb.gz" > "$WORK/big.txt"
+check "every stack has its live_max_thread" "$(grep -c 'live_max_thread=' "$WORK/big.txt")" "$(wc -l < "$WORK/big.txt")"
 finish
