@@ -9,11 +9,19 @@
 
 #include "../src/hmap.h"
 #include "../src/mem.h"
+#include "config.h"
 #include "frametree.h"
 #include "stackfate.h"
 
 static COLLECTOR_OWNED struct stack_rec *recs;
 static COLLECTOR_OWNED size_t nrecs, cap_recs;
+/* when sampling, beside each record by number: blocks in use, and the most
+ * at once, as sums of weights */
+struct stack_estimate {
+	double inuse_objects, live_max;
+};
+static COLLECTOR_OWNED struct stack_estimate *estimates;
+static COLLECTOR_OWNED size_t cap_estimates;
 static COLLECTOR_OWNED struct stack_realloc *reallocs;
 static COLLECTOR_OWNED size_t nreallocs, cap_reallocs;
 /* record number + 1 in the low half, 0 when empty; the top half of the
@@ -106,6 +114,11 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 	}
 	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
 		return NULL;
+	if (config.rate > 1) {
+		if (MEM_GROW(estimates, cap_estimates, nrecs + 1) < 0)
+			return NULL;
+		estimates[nrecs] = (struct stack_estimate){0, 0};
+	}
 	slots[i] = slot_value(hash, nrecs);
 	struct stack_rec *s = &recs[nrecs++];
 	memset(s, 0, sizeof(*s));
@@ -132,8 +145,26 @@ uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
+	return cap_recs * sizeof(*recs) + cap_estimates * sizeof(*estimates) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
 	       cap_slots * sizeof(*slots) + cap_peaks * sizeof(*peaks) + stackfate_memory();
+}
+
+double stacktab_inuse_objects(const struct stack_rec *s)
+{
+	return config.rate > 1 ? estimates[stacktab_index(s)].inuse_objects : (double)s->live_sampled;
+}
+
+double stacktab_live_max(const struct stack_rec *s)
+{
+	return config.rate > 1 ? estimates[stacktab_index(s)].live_max : (double)s->live_sampled_max;
+}
+
+void stacktab_estimate_add(const struct stack_rec *s, double objects)
+{
+	struct stack_estimate *e = &estimates[stacktab_index(s)];
+	e->inuse_objects += objects;
+	if (e->inuse_objects > e->live_max)
+		e->live_max = e->inuse_objects;
 }
 
 struct stack_realloc *stacktab_realloc(struct stack_rec *s)
@@ -157,12 +188,13 @@ void stacktab_snapshot_peak(void)
 {
 	npeaks = 0;
 	for (size_t i = 0; i < nrecs; i++) {
-		if (!recs[i].inuse_objects && !recs[i].inuse_bytes)
+		double objects = stacktab_inuse_objects(&recs[i]);
+		if (!objects && !recs[i].inuse_bytes)
 			continue;
 		/* out of memory: the peak of the stacks that find no room is 0 */
 		if (MEM_GROW(peaks, cap_peaks, npeaks + 1) < 0)
 			return;
-		peaks[npeaks++] = (struct peak_rec){(uint32_t)i, recs[i].inuse_objects, recs[i].inuse_bytes};
+		peaks[npeaks++] = (struct peak_rec){(uint32_t)i, objects, recs[i].inuse_bytes};
 	}
 }
 

@@ -38,19 +38,18 @@ struct stack_realloc {
 	double chains_live, chain_moves_live, chain_bytes_live;
 };
 
-/* One per distinct stack, so every byte counts (2^17 stacks: 12 MiB): what
+/* One per distinct stack, so every byte counts (2^17 stacks: 10 MiB): what
  * only some stacks need lives in side tables, the peak (stacktab_peak_of)
- * only for stacks with blocks in use at the snapshot. */
+ * only for stacks with blocks in use at the snapshot, the estimates of
+ * blocks in use (stacktab_inuse_objects) only when sampling. */
 struct stack_rec {
 	uint64_t hash;
 	uint32_t node;    /* its innermost frame in the frame tree */
 	uint32_t flags;
 	double alloc_objects, alloc_bytes;
-	double inuse_objects, inuse_bytes;
-	/* most blocks live at once: the in-use estimate, and the sampled
-	 * blocks themselves (the same at rate 1) */
-	double live_max;
+	double inuse_bytes;
 	uint64_t size_min, size_max;     /* of the sampled blocks */
+	/* sampled blocks in use, and the most at once */
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
 	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
@@ -73,6 +72,15 @@ static inline uint32_t stacktab_index(const struct stack_rec *s)
 {
 	return (uint32_t)(s - stacktab_base());
 }
+
+/* Blocks of s in use, and the most at once: estimates, sums of weights
+ * (stacktab_estimate_add), when sampling; the sampled blocks themselves at
+ * rate 1, where they are the same. */
+double stacktab_inuse_objects(const struct stack_rec *s);
+double stacktab_live_max(const struct stack_rec *s);
+/* Adds objects (negative for a free) to the estimate of s's blocks in use;
+ * for a sampling collector only (config.rate > 1). */
+void stacktab_estimate_add(const struct stack_rec *s, double objects);
 
 /* The realloc figures of s, created (zero) if new; NULL when out of memory. */
 struct stack_realloc *stacktab_realloc(struct stack_rec *s);

@@ -227,10 +227,10 @@ static void test_stackfate(void)
 
 	/* the peak: in use at the snapshot, only for stacks that had some */
 	s = stacktab_at(si);
-	s->inuse_objects = 3;
+	s->live_sampled = 3;
 	s->inuse_bytes = 48;
 	stacktab_snapshot_peak();
-	other->inuse_objects = 5;
+	other->live_sampled = 5;
 	double objects, bytes;
 	stacktab_peak_of(s, &objects, &bytes);
 	TAP_OK(objects == 3 && bytes == 48, "peak of a stack in use at the snapshot");
