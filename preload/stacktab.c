@@ -84,7 +84,7 @@ static int grow_index(void)
 static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, bool truncated)
 {
 	uint32_t node = frametree_intern(frames, n);
-	if (node == FRAMETREE_NONE)
+	if (node == FRAMETREE_NONE || node >= STACK_NODE_LIMIT)
 		return false;
 	s->node = node;
 	s->flags |= STACK_HAS_FRAMES | (truncated ? STACK_TRUNCATED : 0);

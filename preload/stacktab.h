@@ -12,6 +12,9 @@
 #include "../src/pprof_names.h"
 
 enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4 };
+/* a record's frame tree node shares a word with the three flags: a stack
+ * whose node is past 2^29 (4 GiB of nodes) is kept without its frames */
+#define STACK_NODE_LIMIT (1u << 29)
 
 /* Lifetime buckets, decades from 1 us to 10 s: <=1us <=10us ... <=10s >10s */
 enum { LIFE_BUCKETS = PPROF_LIFE_BUCKETS, FREE_SITES = 4 };
@@ -38,14 +41,15 @@ struct stack_realloc {
 	double chains_live, chain_moves_live, chain_bytes_live;
 };
 
-/* One per distinct stack, so every byte counts (2^17 stacks: 10 MiB): what
+/* One per distinct stack, so every byte counts (2^17 stacks: 9 MiB): what
  * only some stacks need lives in side tables, the peak (stacktab_peak_of)
  * only for stacks with blocks in use at the snapshot, the estimates of
  * blocks in use (stacktab_inuse_objects) only when sampling. */
 struct stack_rec {
 	uint64_t hash;
-	uint32_t node;    /* its innermost frame in the frame tree */
-	uint32_t flags;
+	uint32_t node : 29; /* its innermost frame in the frame tree */
+	uint32_t flags : 3;
+	uint32_t fate_rec;  /* its fate record (stackfate.c), 0 while none was freed */
 	double alloc_objects, alloc_bytes;
 	double inuse_bytes;
 	uint64_t size_min, size_max;     /* of the sampled blocks */
@@ -53,8 +57,8 @@ struct stack_rec {
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
 	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
-	uint32_t fate_rec;        /* its fate record (stackfate.c), 0 while none was freed */
 };
+_Static_assert(sizeof(struct stack_rec) == 72, "a stack's record: 72 bytes");
 
 /* The record for hash, created if new. frames may be NULL (a free seen
  * before its allocation, or a hash-only event): the frames are filled in
