@@ -77,10 +77,8 @@ static int grow_sites(void)
 static COLLECTOR_OWNED uint64_t last_pc;
 static COLLECTOR_OWNED uint32_t last_site;
 
-static uint32_t site_of(uint64_t pc)
+static __attribute__((noinline)) uint32_t find_site(uint64_t pc)
 {
-	if (pc == last_pc && last_site)
-		return last_site;
 	if ((nsites + 1) * 4 > cap_site_slots * 3 && grow_sites() < 0)
 		return 0;
 	size_t i = site_slot(pc, cap_site_slots);
@@ -96,6 +94,14 @@ static uint32_t site_of(uint64_t pc)
 	last_pc = pc;
 	last_site = site_slots[i];
 	return last_site;
+}
+
+/* The last answer checked inline: on two callers gcc made a call of it all. */
+static inline __attribute__((always_inline)) uint32_t site_of(uint64_t pc)
+{
+	if (pc == last_pc && last_site)
+		return last_site;
+	return find_site(pc);
 }
 
 static void narrow_to_wide(const struct fate_narrow *n, struct stack_fate *w)
@@ -205,8 +211,9 @@ static bool add_small(struct fate_small *m, const struct fate_free *f)
 	return true;
 }
 
-/* Adds f to n; false, with n untouched, when a count would not fit. */
-static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
+/* Adds f to n; false, with n untouched, when a count would not fit.
+ * Inline: a stack freed often is narrow, this is its every free. */
+static inline __attribute__((always_inline)) bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 {
 	uint32_t site = 0;
 	unsigned k = FREE_SITES;
@@ -237,25 +244,34 @@ static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 	return true;
 }
 
+/* Adds f, of weight one, to s while s is small or has no record, climbing
+ * to narrow if it must; false when it must climb to wide. */
+static __attribute__((noinline)) bool add_whole_small(struct stack_rec *s, const struct fate_free *f)
+{
+	if (!s->fate_rec) {
+		/* out of memory: the free is not counted */
+		if (nsmall >= FATE_INDEX || MEM_GROW(small, cap_small, nsmall + 1) < 0)
+			return true;
+		memset(&small[nsmall], 0, sizeof(*small));
+		s->fate_rec = (uint32_t)++nsmall;
+	}
+	if (add_small(&small[rec_index(s->fate_rec)], f))
+		return true;
+	struct fate_narrow *n = new_narrow(s);
+	return n && add_narrow(n, f);
+}
+
 void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 {
-	if (s->fate_rec & FATE_WIDE) {
-		add_wide(&wide[rec_index(s->fate_rec)], f);
+	uint32_t rec = s->fate_rec;
+	if (rec & FATE_WIDE) {
+		add_wide(&wide[rec_index(rec)], f);
 		return;
 	}
 	/* a weight of one block is one of its size (sampler.h) */
 	if (f->objects == 1.0 && f->bytes == (double)f->size) {
-		if (!s->fate_rec) {
-			if (nsmall >= FATE_INDEX || MEM_GROW(small, cap_small, nsmall + 1) < 0)
-				return;
-			memset(&small[nsmall], 0, sizeof(*small));
-			s->fate_rec = (uint32_t)++nsmall;
-		}
-		if (!(s->fate_rec & FATE_NARROW) && add_small(&small[rec_index(s->fate_rec)], f))
-			return;
-		struct fate_narrow *n =
-			s->fate_rec & FATE_NARROW ? &narrow[rec_index(s->fate_rec)] : new_narrow(s);
-		if (n && add_narrow(n, f))
+		/* a stack freed often is narrow: it comes first */
+		if (rec & FATE_NARROW ? add_narrow(&narrow[rec_index(rec)], f) : add_whole_small(s, f))
 			return;
 	}
 	struct stack_fate *w = new_wide(s);
