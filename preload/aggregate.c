@@ -160,10 +160,7 @@ static void account_fate(struct stack_rec *s, const struct aggregate_block *e,
 void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *e)
 {
 	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
-	if (!s->alloc_objects || e->size < s->size_min)
-		s->size_min = e->size;
-	if (e->size > s->size_max)
-		s->size_max = e->size;
+	stacktab_note_size(s, e->size, !s->alloc_objects);
 	s->alloc_objects += w.objects;
 	s->alloc_bytes += w.bytes;
 	s->inuse_bytes += w.bytes;

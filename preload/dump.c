@@ -408,8 +408,8 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 	const struct stack_fate *f = &st->fate;
 	size_t n = 0;
 	/* sizes of the sampled blocks: one size means a fixed-size object */
-	add_label(st, &n, PPROF_LABEL_SIZE_MIN, (double)rec->size_min, PPROF_UNIT_BYTES);
-	add_label(st, &n, PPROF_LABEL_SIZE_MAX, (double)rec->size_max, PPROF_UNIT_BYTES);
+	add_label(st, &n, PPROF_LABEL_SIZE_MIN, (double)stacktab_size_min(rec), PPROF_UNIT_BYTES);
+	add_label(st, &n, PPROF_LABEL_SIZE_MAX, (double)stacktab_size_max(rec), PPROF_UNIT_BYTES);
 	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
 		add_label(st, &n, life_keys[b], f->life[b], PPROF_UNIT_COUNT);
 	add_label(st, &n, PPROF_LABEL_FREED, f->freed, PPROF_UNIT_COUNT);

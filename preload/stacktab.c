@@ -22,6 +22,14 @@ struct stack_estimate {
 };
 static COLLECTOR_OWNED struct stack_estimate *estimates;
 static COLLECTOR_OWNED size_t cap_estimates;
+/* the sizes of stacks that made a block of 4 GiB or more: few, by record
+ * number + 1 (0 empty) in an open-addressing table */
+struct big_sizes {
+	uint32_t rec;
+	uint64_t min, max;
+};
+static COLLECTOR_OWNED struct big_sizes *bigs;
+static COLLECTOR_OWNED size_t nbigs, cap_bigs;
 static COLLECTOR_OWNED struct stack_realloc *reallocs;
 static COLLECTOR_OWNED size_t nreallocs, cap_reallocs;
 /* record number + 1 in the low half, 0 when empty; the top half of the
@@ -145,8 +153,65 @@ uint32_t stacktab_frames(const struct stack_rec *s, uint64_t *out, uint32_t max)
 
 size_t stacktab_memory(void)
 {
-	return cap_recs * sizeof(*recs) + cap_estimates * sizeof(*estimates) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
+	return cap_recs * sizeof(*recs) + cap_estimates * sizeof(*estimates) + cap_bigs * sizeof(*bigs) + cap_reallocs * sizeof(*reallocs) + frametree_memory() +
 	       cap_slots * sizeof(*slots) + cap_peaks * sizeof(*peaks) + stackfate_memory();
+}
+
+static struct big_sizes *big_slot(struct big_sizes *t, size_t cap, uint32_t rec)
+{
+	size_t i = hash_mix64(rec) & (cap - 1);
+	while (t[i].rec && t[i].rec != rec)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* Grown at 1/2 load. */
+static int grow_bigs(void)
+{
+	size_t ncap = cap_bigs ? cap_bigs * 2 : 16;
+	struct big_sizes *n = mem_calloc(ncap, sizeof(*n));
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < cap_bigs; i++)
+		if (bigs[i].rec)
+			*big_slot(n, ncap, bigs[i].rec) = bigs[i];
+	mem_free(bigs, cap_bigs * sizeof(*bigs));
+	bigs = n;
+	cap_bigs = ncap;
+	return 0;
+}
+
+void stacktab_note_big_size(struct stack_rec *s, uint64_t size, bool first)
+{
+	uint32_t rec = stacktab_index(s) + 1;
+	if (!(s->flags & STACK_BIG_SIZES)) {
+		/* out of memory: the size is kept as 4 GiB less one byte */
+		if ((nbigs + 1) * 2 > cap_bigs && grow_bigs() < 0) {
+			if (first)
+				s->size_min = UINT32_MAX;
+			s->size_max = UINT32_MAX;
+			return;
+		}
+		struct big_sizes *b = big_slot(bigs, cap_bigs, rec);
+		*b = (struct big_sizes){rec, first ? size : s->size_min, first ? size : s->size_max};
+		nbigs++;
+		s->flags |= STACK_BIG_SIZES;
+	}
+	struct big_sizes *b = big_slot(bigs, cap_bigs, rec);
+	if (size < b->min)
+		b->min = size;
+	if (size > b->max)
+		b->max = size;
+}
+
+uint64_t stacktab_size_min(const struct stack_rec *s)
+{
+	return s->flags & STACK_BIG_SIZES ? big_slot(bigs, cap_bigs, stacktab_index(s) + 1)->min : s->size_min;
+}
+
+uint64_t stacktab_size_max(const struct stack_rec *s)
+{
+	return s->flags & STACK_BIG_SIZES ? big_slot(bigs, cap_bigs, stacktab_index(s) + 1)->max : s->size_max;
 }
 
 double stacktab_inuse_objects(const struct stack_rec *s)

@@ -225,6 +225,22 @@ static void test_stackfate(void)
 		       f.free_pc[0] == 0,
 	       "3 frees, none with a site");
 
+	/* sizes of 4 GiB and more kept apart, whole */
+	struct stack_rec *big = stacktab_intern(46, frames, 1, false);
+	stacktab_note_size(big, 48, true);
+	stacktab_note_size(big, 16, false);
+	TAP_OK(stacktab_size_min(big) == 16 && stacktab_size_max(big) == 48 && !(big->flags & STACK_BIG_SIZES),
+	       "sizes 48, 16: min 16, max 48");
+	stacktab_note_size(big, 5ULL << 32, false);
+	stacktab_note_size(big, 3ULL << 32, false);
+	stacktab_note_size(big, 8, false);
+	TAP_OK(stacktab_size_min(big) == 8 && stacktab_size_max(big) == 5ULL << 32, "then 20 GiB, 12 GiB, 8: min 8, max 20 GiB");
+	struct stack_rec *huge = stacktab_intern(47, frames, 1, false);
+	stacktab_note_size(huge, 6ULL << 32, true);
+	TAP_OK(stacktab_size_min(huge) == 6ULL << 32 && stacktab_size_max(huge) == 6ULL << 32,
+	       "a first block of 24 GiB: min and max");
+	TAP_OK(stacktab_size_min(stacktab_at(si)) == 0 && stacktab_size_max(big) == 5ULL << 32, "the others untouched");
+
 	/* the peak: in use at the snapshot, only for stacks that had some */
 	s = stacktab_at(si);
 	s->live_sampled = 3;
