@@ -294,6 +294,22 @@ void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 	}
 }
 
+void stackfate_free_pcs(const struct stack_rec *s, uint64_t pcs[FREE_SITES])
+{
+	uint32_t rec = s->fate_rec;
+	memset(pcs, 0, FREE_SITES * sizeof(*pcs));
+	if (rec & FATE_WIDE) {
+		memcpy(pcs, wide[rec_index(rec)].free_pc, FREE_SITES * sizeof(*pcs));
+	} else if (rec & FATE_NARROW) {
+		const struct fate_narrow *n = &narrow[rec_index(rec)];
+		for (unsigned k = 0; k < FREE_SITES; k++)
+			pcs[k] = n->site[k] ? site_pcs[n->site[k]] : 0;
+	} else if (rec) {
+		const struct fate_small *m = &small[rec_index(rec)];
+		pcs[0] = m->site ? site_pcs[m->site] : 0;
+	}
+}
+
 size_t stackfate_memory(void)
 {
 	return cap_small * sizeof(*small) + cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +

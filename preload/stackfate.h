@@ -25,6 +25,9 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f);
 
 /* The fate of s as sums of weights; all zero while none was freed. */
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out);
+/* Its free sites alone (stackfate_read's free_pc), 0 where none: what a
+ * dump needs of every stack before it makes the samples. */
+void stackfate_free_pcs(const struct stack_rec *s, uint64_t pcs[FREE_SITES]);
 size_t stackfate_memory(void);
 
 #endif
