@@ -160,16 +160,12 @@ static void account_fate(struct stack_rec *s, const struct aggregate_block *e,
 void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *e)
 {
 	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
-	if (!s->alloc_objects || e->size < s->size_min)
-		s->size_min = e->size;
-	if (e->size > s->size_max)
-		s->size_max = e->size;
+	stacktab_note_size(s, e->size, !s->alloc_objects);
 	s->alloc_objects += w.objects;
 	s->alloc_bytes += w.bytes;
-	s->inuse_objects += w.objects;
 	s->inuse_bytes += w.bytes;
-	if (s->inuse_objects > s->live_max)
-		s->live_max = s->inuse_objects;
+	if (config.rate > 1)
+		stacktab_estimate_add(s, w.objects);
 	if (++s->live_sampled > s->live_sampled_max)
 		s->live_sampled_max = s->live_sampled;
 	threadlive_alloc(s, e->tid);
@@ -186,8 +182,9 @@ void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *e)
 void aggregate_free(struct stack_rec *s, const struct aggregate_block *e)
 {
 	struct sample_weight w = sampler_weight_fast(e->size, config.rate);
-	s->inuse_objects -= w.objects;
 	s->inuse_bytes -= w.bytes;
+	if (config.rate > 1)
+		stacktab_estimate_add(s, -w.objects);
 	if (s->live_sampled)
 		s->live_sampled--;
 	threadlive_free(s, e->tid);

@@ -234,14 +234,14 @@ static bool has_sample(const struct stack_rec *s)
 {
 	return (s->flags & STACK_HAS_FRAMES) &&
 	       (round_figure(s->alloc_objects) || round_figure(s->alloc_bytes) ||
-		round_figure(s->inuse_objects) || round_figure(s->inuse_bytes));
+		round_figure(stacktab_inuse_objects(s)) || round_figure(s->inuse_bytes));
 }
 
 static void full_values(const struct stack_rec *s, const struct stack_fate *f, int64_t *v)
 {
 	v[0] = round_figure(s->alloc_objects);
 	v[1] = round_figure(s->alloc_bytes);
-	v[2] = round_figure(s->inuse_objects);
+	v[2] = round_figure(stacktab_inuse_objects(s));
 	v[3] = round_figure(s->inuse_bytes);
 	v[4] = round_figure(f->short_objects);
 	v[5] = round_figure(f->short_bytes);
@@ -442,15 +442,15 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 	const struct stack_fate *f = &st->fate;
 	size_t n = 0;
 	/* sizes of the sampled blocks: one size means a fixed-size object */
-	add_label(st, &n, N_SIZE_MIN, (double)rec->size_min, N_BYTES);
-	add_label(st, &n, N_SIZE_MAX, (double)rec->size_max, N_BYTES);
+	add_label(st, &n, N_SIZE_MIN, (double)stacktab_size_min(rec), N_BYTES);
+	add_label(st, &n, N_SIZE_MAX, (double)stacktab_size_max(rec), N_BYTES);
 	for (unsigned b = 0; b < LIFE_BUCKETS; b++)
 		add_label(st, &n, N_LIFE + b, f->life[b], N_COUNT);
 	add_label(st, &n, N_FREED, f->freed, N_COUNT);
 	add_label(st, &n, N_FREED_SAME_THREAD, f->freed_same_thread, N_COUNT);
 	/* the most blocks of this stack live at once: the estimate and
 	 * the sampled blocks (the same at rate 1) */
-	add_label(st, &n, N_LIVE_MAX, rec->live_max, N_COUNT);
+	add_label(st, &n, N_LIVE_MAX, stacktab_live_max(rec), N_COUNT);
 	add_label(st, &n, N_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, N_COUNT);
 	if (!(rec->flags & STACK_THREADS_UNCOUNTED))
 		add_label(st, &n, N_LIVE_MAX_THREAD, (double)rec->live_thread_max, N_COUNT);

@@ -99,13 +99,13 @@ static bool write_snapshot(int fd)
 	size_t n = stacktab_count();
 	for (size_t i = 0; i < n; i++) {
 		const struct stack_rec *s = stacktab_at(i);
-		if (!(s->flags & STACK_HAS_FRAMES) || !(s->alloc_objects > 0 || s->inuse_objects > 0))
+		if (!(s->flags & STACK_HAS_FRAMES) || !(s->alloc_objects > 0 || stacktab_inuse_objects(s) > 0))
 			continue;
 		struct livefmt_stack r;
 		memset(&r, 0, sizeof(r));
 		r.alloc_objects = s->alloc_objects;
 		r.alloc_bytes = s->alloc_bytes;
-		r.inuse_objects = s->inuse_objects;
+		r.inuse_objects = stacktab_inuse_objects(s);
 		r.inuse_bytes = s->inuse_bytes;
 		uint32_t k = stacktab_frames(s, frames, LIVEFMT_FRAMES + 1);
 		if (k > LIVEFMT_FRAMES || (s->flags & STACK_TRUNCATED)) {

@@ -1,10 +1,13 @@
-/* stackfate: two growable arrays of records from the shim's arena, named by
- * stack_rec.fate_rec: narrow ones of 32-bit counts (88 bytes) for stacks
- * whose frees all weigh one object, wide ones (struct stack_fate, 168
- * bytes) for the others. A narrow record is widened, once, when a weight is
- * not one or a count would pass 2^32; its slot is not reused. Free sites
- * are few and repeat: narrow records name them by a number in a table of
- * return addresses. */
+/* stackfate: three growable arrays of records from the shim's arena, named
+ * by stack_rec.fate_rec, in tiers that a stack's record climbs, once each:
+ * small ones (32 bytes) of 16-bit counts and one free site, for stacks whose
+ * frees all weigh one object; narrow ones of 32-bit counts and four sites
+ * (88 bytes) when a small count would overflow or a second site comes; wide
+ * ones (struct stack_fate, 168 bytes) when a weight is not one or a count
+ * would pass 2^32. A record left behind is not reused. At rate 1 nearly
+ * every stack stays small: 2^17 stacks cost 4 MiB, not 11. Free sites are
+ * few and repeat: small and narrow records name them by a number in a table
+ * of return addresses. */
 #include "stackfate.h"
 #include "collector.h"
 
@@ -13,7 +16,17 @@
 #include "../src/hmap.h"
 #include "../src/mem.h"
 
-enum { FATE_WIDE = 1u << 31 };
+enum { FATE_WIDE = 1u << 31, FATE_NARROW = 1u << 30, FATE_INDEX = FATE_NARROW - 1 };
+
+/* freed is the sum of life[]: each free falls in one bucket */
+struct fate_small {
+	uint16_t life[LIFE_BUCKETS];
+	uint16_t short_objects, freed_same_thread;
+	uint16_t site_count;
+	uint32_t site;               /* free site number, 0 = none yet */
+	uint32_t short_bytes;
+};
+_Static_assert(sizeof(struct fate_small) == 32, "two small records a 64-byte line");
 
 struct fate_narrow {
 	uint32_t life[LIFE_BUCKETS];
@@ -23,6 +36,8 @@ struct fate_narrow {
 	uint64_t short_bytes;
 };
 
+static COLLECTOR_OWNED struct fate_small *small;
+static COLLECTOR_OWNED size_t nsmall, cap_small;
 static COLLECTOR_OWNED struct fate_narrow *narrow;
 static COLLECTOR_OWNED size_t nnarrow, cap_narrow;
 static COLLECTOR_OWNED struct stack_fate *wide;
@@ -62,10 +77,8 @@ static int grow_sites(void)
 static COLLECTOR_OWNED uint64_t last_pc;
 static COLLECTOR_OWNED uint32_t last_site;
 
-static uint32_t site_of(uint64_t pc)
+static __attribute__((noinline)) uint32_t find_site(uint64_t pc)
 {
-	if (pc == last_pc && last_site)
-		return last_site;
 	if ((nsites + 1) * 4 > cap_site_slots * 3 && grow_sites() < 0)
 		return 0;
 	size_t i = site_slot(pc, cap_site_slots);
@@ -73,7 +86,7 @@ static uint32_t site_of(uint64_t pc)
 		if (site_pcs[site_slots[i]] == pc)
 			break;
 	if (!site_slots[i]) {
-		if (nsites >= FATE_WIDE - 1 || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
+		if (nsites >= FATE_INDEX || MEM_GROW(site_pcs, cap_site_pcs, nsites + 1) < 0)
 			return 0;
 		site_pcs[nsites] = pc;
 		site_slots[i] = (uint32_t)nsites++;
@@ -81,6 +94,14 @@ static uint32_t site_of(uint64_t pc)
 	last_pc = pc;
 	last_site = site_slots[i];
 	return last_site;
+}
+
+/* The last answer checked inline: on two callers gcc made a call of it all. */
+static inline __attribute__((always_inline)) uint32_t site_of(uint64_t pc)
+{
+	if (pc == last_pc && last_site)
+		return last_site;
+	return find_site(pc);
 }
 
 static void narrow_to_wide(const struct fate_narrow *n, struct stack_fate *w)
@@ -98,17 +119,64 @@ static void narrow_to_wide(const struct fate_narrow *n, struct stack_fate *w)
 	}
 }
 
+static void small_to_narrow(const struct fate_small *m, struct fate_narrow *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (unsigned b = 0; b < LIFE_BUCKETS; b++) {
+		n->life[b] = m->life[b];
+		n->freed += m->life[b];
+	}
+	n->short_objects = m->short_objects;
+	n->freed_same_thread = m->freed_same_thread;
+	n->site[0] = m->site;
+	n->site_count[0] = m->site_count;
+	n->short_bytes = m->short_bytes;
+}
+
+/* Straight to sums, without the narrow record between: the dump reads
+ * every stack's fate, and nearly all are small. */
+static void small_to_wide(const struct fate_small *m, struct stack_fate *w)
+{
+	memset(w, 0, sizeof(*w));
+	uint32_t freed = 0;
+	for (unsigned b = 0; b < LIFE_BUCKETS; b++) {
+		w->life[b] = m->life[b];
+		freed += m->life[b];
+	}
+	w->freed = freed;
+	w->short_objects = m->short_objects;
+	w->short_bytes = m->short_bytes;
+	w->freed_same_thread = m->freed_same_thread;
+	w->free_pc[0] = m->site ? site_pcs[m->site] : 0;
+	w->free_pc_weight[0] = m->site_count;
+}
+
+static uint32_t rec_index(uint32_t fate_rec)
+{
+	return (fate_rec & FATE_INDEX) - 1;
+}
+
 static struct stack_fate *new_wide(struct stack_rec *s)
 {
-	if (nwide >= FATE_WIDE - 1 || MEM_GROW(wide, cap_wide, nwide + 1) < 0)
+	if (nwide >= FATE_INDEX || MEM_GROW(wide, cap_wide, nwide + 1) < 0)
 		return NULL;
 	struct stack_fate *w = &wide[nwide];
-	if (s->fate_rec)
-		narrow_to_wide(&narrow[s->fate_rec - 1], w);
-	else
-		memset(w, 0, sizeof(*w));
+	stackfate_read(s, w);
 	s->fate_rec = FATE_WIDE | (uint32_t)++nwide;
 	return w;
+}
+
+static struct fate_narrow *new_narrow(struct stack_rec *s)
+{
+	if (nnarrow >= FATE_INDEX || MEM_GROW(narrow, cap_narrow, nnarrow + 1) < 0)
+		return NULL;
+	struct fate_narrow *n = &narrow[nnarrow];
+	if (s->fate_rec)
+		small_to_narrow(&small[rec_index(s->fate_rec)], n);
+	else
+		memset(n, 0, sizeof(*n));
+	s->fate_rec = FATE_NARROW | (uint32_t)++nnarrow;
+	return n;
 }
 
 static void add_wide(struct stack_fate *w, const struct fate_free *f)
@@ -132,8 +200,38 @@ static void add_wide(struct stack_fate *w, const struct fate_free *f)
 	}
 }
 
-/* Adds f to n; false, with n untouched, when a count would not fit. */
-static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
+/* Adds f to m; false, with m untouched, when a count would not fit or f
+ * was freed at a second site. */
+static bool add_small(struct fate_small *m, const struct fate_free *f)
+{
+	uint32_t site = 0;
+	if (f->free_pc) {
+		if (!(site = site_of(f->free_pc)) || (m->site && m->site != site) || m->site_count == UINT16_MAX)
+			return false;
+	}
+	if (m->life[f->life_bucket] == UINT16_MAX)
+		return false;
+	if (f->is_short && (m->short_objects == UINT16_MAX || f->size > UINT32_MAX - m->short_bytes))
+		return false;
+	if (f->same_thread && m->freed_same_thread == UINT16_MAX)
+		return false;
+	m->life[f->life_bucket]++;
+	if (f->is_short) {
+		m->short_objects++;
+		m->short_bytes += (uint32_t)f->size;
+	}
+	if (f->same_thread)
+		m->freed_same_thread++;
+	if (site) {
+		m->site = site;
+		m->site_count++;
+	}
+	return true;
+}
+
+/* Adds f to n; false, with n untouched, when a count would not fit.
+ * Inline: a stack freed often is narrow, this is its every free. */
+static inline __attribute__((always_inline)) bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 {
 	uint32_t site = 0;
 	unsigned k = FREE_SITES;
@@ -164,22 +262,36 @@ static bool add_narrow(struct fate_narrow *n, const struct fate_free *f)
 	return true;
 }
 
+/* Adds f, of weight one, to s while s is small or has no record, climbing
+ * to narrow if it must; false when it must climb to wide. */
+static __attribute__((noinline)) bool add_whole_small(struct stack_rec *s, const struct fate_free *f)
+{
+	if (!s->fate_rec) {
+		/* out of memory: the free is not counted */
+		if (nsmall >= FATE_INDEX || MEM_GROW(small, cap_small, nsmall + 1) < 0)
+			return true;
+		memset(&small[nsmall], 0, sizeof(*small));
+		s->fate_rec = (uint32_t)++nsmall;
+	}
+	if (add_small(&small[rec_index(s->fate_rec)], f))
+		return true;
+	struct fate_narrow *n = new_narrow(s);
+	return n && add_narrow(n, f);
+}
+
 void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 {
-	if (s->fate_rec & FATE_WIDE) {
-		add_wide(&wide[(s->fate_rec & ~FATE_WIDE) - 1], f);
+	uint32_t rec = s->fate_rec;
+	if (rec & FATE_WIDE) {
+		add_wide(&wide[rec_index(rec)], f);
 		return;
 	}
 	/* a weight of one block is one of its size (sampler.h) */
-	bool whole = f->objects == 1.0 && f->bytes == (double)f->size;
-	if (whole && !s->fate_rec) {
-		if (nnarrow >= FATE_WIDE - 1 || MEM_GROW(narrow, cap_narrow, nnarrow + 1) < 0)
+	if (f->objects == 1.0 && f->bytes == (double)f->size) {
+		/* a stack freed often is narrow: it comes first */
+		if (rec & FATE_NARROW ? add_narrow(&narrow[rec_index(rec)], f) : add_whole_small(s, f))
 			return;
-		memset(&narrow[nnarrow], 0, sizeof(*narrow));
-		s->fate_rec = (uint32_t)++nnarrow;
 	}
-	if (whole && add_narrow(&narrow[s->fate_rec - 1], f))
-		return;
 	struct stack_fate *w = new_wide(s);
 	if (w)
 		add_wide(w, f);
@@ -187,29 +299,35 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 {
-	if (!s->fate_rec)
+	if (!s->fate_rec) {
 		memset(out, 0, sizeof(*out));
-	else if (s->fate_rec & FATE_WIDE)
-		*out = wide[(s->fate_rec & ~FATE_WIDE) - 1];
-	else
-		narrow_to_wide(&narrow[s->fate_rec - 1], out);
+	} else if (s->fate_rec & FATE_WIDE) {
+		*out = wide[rec_index(s->fate_rec)];
+	} else if (s->fate_rec & FATE_NARROW) {
+		narrow_to_wide(&narrow[rec_index(s->fate_rec)], out);
+	} else {
+		small_to_wide(&small[rec_index(s->fate_rec)], out);
+	}
 }
 
 void stackfate_free_pcs(const struct stack_rec *s, uint64_t pcs[FREE_SITES])
 {
-	if (!s->fate_rec) {
-		memset(pcs, 0, FREE_SITES * sizeof(*pcs));
-	} else if (s->fate_rec & FATE_WIDE) {
-		memcpy(pcs, wide[(s->fate_rec & ~FATE_WIDE) - 1].free_pc, FREE_SITES * sizeof(*pcs));
-	} else {
-		const struct fate_narrow *n = &narrow[s->fate_rec - 1];
+	uint32_t rec = s->fate_rec;
+	memset(pcs, 0, FREE_SITES * sizeof(*pcs));
+	if (rec & FATE_WIDE) {
+		memcpy(pcs, wide[rec_index(rec)].free_pc, FREE_SITES * sizeof(*pcs));
+	} else if (rec & FATE_NARROW) {
+		const struct fate_narrow *n = &narrow[rec_index(rec)];
 		for (unsigned k = 0; k < FREE_SITES; k++)
 			pcs[k] = n->site[k] ? site_pcs[n->site[k]] : 0;
+	} else if (rec) {
+		const struct fate_small *m = &small[rec_index(rec)];
+		pcs[0] = m->site ? site_pcs[m->site] : 0;
 	}
 }
 
 size_t stackfate_memory(void)
 {
-	return cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +
+	return cap_small * sizeof(*small) + cap_narrow * sizeof(*narrow) + cap_wide * sizeof(*wide) + cap_site_pcs * sizeof(*site_pcs) +
 	       cap_site_slots * sizeof(*site_slots);
 }

@@ -11,7 +11,11 @@
 
 #include "../src/pprof_names.h"
 
-enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4 };
+/* STACK_BIG_SIZES: a block of 4 GiB or more, its sizes kept apart */
+enum { STACK_HAS_FRAMES = 1, STACK_TRUNCATED = 2, STACK_THREADS_UNCOUNTED = 4, STACK_BIG_SIZES = 8 };
+/* a record's frame tree node shares a word with the four flags: a stack
+ * whose node is past 2^28 (2 GiB of nodes) is kept without its frames */
+#define STACK_NODE_LIMIT (1u << 28)
 
 /* Lifetime buckets, decades from 1 us to 10 s: <=1us <=10us ... <=10s >10s */
 enum { LIFE_BUCKETS = PPROF_LIFE_BUCKETS, FREE_SITES = 4 };
@@ -38,24 +42,26 @@ struct stack_realloc {
 	double chains_live, chain_moves_live, chain_bytes_live;
 };
 
-/* One per distinct stack, so every byte counts (2^17 stacks: 12 MiB): what
+/* One per distinct stack, so every byte counts (2^17 stacks: 8 MiB), and
+ * one a cache line: what
  * only some stacks need lives in side tables, the peak (stacktab_peak_of)
- * only for stacks with blocks in use at the snapshot. */
+ * only for stacks with blocks in use at the snapshot, the estimates of
+ * blocks in use (stacktab_inuse_objects) only when sampling. */
 struct stack_rec {
 	uint64_t hash;
-	uint32_t node;    /* its innermost frame in the frame tree */
-	uint32_t flags;
+	uint32_t node : 28; /* its innermost frame in the frame tree */
+	uint32_t flags : 4;
+	uint32_t fate_rec;  /* its fate record (stackfate.c), 0 while none was freed */
 	double alloc_objects, alloc_bytes;
-	double inuse_objects, inuse_bytes;
-	/* most blocks live at once: the in-use estimate, and the sampled
-	 * blocks themselves (the same at rate 1) */
-	double live_max;
-	uint64_t size_min, size_max;     /* of the sampled blocks */
+	double inuse_bytes;
+	/* of the sampled blocks, below 4 GiB (stacktab_size_min) */
+	uint32_t size_min, size_max;
+	/* sampled blocks in use, and the most at once */
 	uint32_t live_sampled, live_sampled_max;
 	uint32_t live_thread_max; /* sampled blocks one thread held at once (threadlive.h) */
 	uint32_t realloc_rec;     /* its stack_realloc + 1, 0 while realloc touched none */
-	uint32_t fate_rec;        /* its fate record (stackfate.c), 0 while none was freed */
 };
+_Static_assert(sizeof(struct stack_rec) == 64, "a stack's record: 64 bytes");
 
 /* The record for hash, created if new. frames may be NULL (a free seen
  * before its allocation, or a hash-only event): the frames are filled in
@@ -73,6 +79,32 @@ static inline uint32_t stacktab_index(const struct stack_rec *s)
 {
 	return (uint32_t)(s - stacktab_base());
 }
+
+/* Blocks of s in use, and the most at once: estimates, sums of weights
+ * (stacktab_estimate_add), when sampling; the sampled blocks themselves at
+ * rate 1, where they are the same. */
+double stacktab_inuse_objects(const struct stack_rec *s);
+double stacktab_live_max(const struct stack_rec *s);
+/* Adds objects (negative for a free) to the estimate of s's blocks in use;
+ * for a sampling collector only (config.rate > 1). */
+void stacktab_estimate_add(const struct stack_rec *s, double objects);
+
+/* A sampled block of size made by s (first: its first block). */
+void stacktab_note_big_size(struct stack_rec *s, uint64_t size, bool first);
+static inline void stacktab_note_size(struct stack_rec *s, uint64_t size, bool first)
+{
+	if (size > UINT32_MAX || (s->flags & STACK_BIG_SIZES)) {
+		stacktab_note_big_size(s, size, first);
+		return;
+	}
+	if (first || size < s->size_min)
+		s->size_min = (uint32_t)size;
+	if (size > s->size_max)
+		s->size_max = (uint32_t)size;
+}
+/* The smallest and the biggest sampled block of s. */
+uint64_t stacktab_size_min(const struct stack_rec *s);
+uint64_t stacktab_size_max(const struct stack_rec *s);
 
 /* The realloc figures of s, created (zero) if new; NULL when out of memory. */
 struct stack_realloc *stacktab_realloc(struct stack_rec *s);

@@ -1,14 +1,17 @@
-/* threadlive: one open-addressing table of (stack, thread) pairs, from
- * mmap, bounded: a pair that finds no room is not counted, and its stack is
- * marked so the dump leaves its per-thread figure out rather than say too
- * little. Pairs are never removed; a program with more live pairs than
- * slots loses the figure for its later stacks only. */
+/* threadlive: one open-addressing table of (stack, thread) pairs from the
+ * shim's arena. A pair whose blocks are all freed holds nothing that its
+ * stack's live_thread_max does not, so it stays only until the table is 3/4
+ * full: then the table is made again with the pairs that hold blocks, twice
+ * as big when they fill half of it. Its size follows the blocks live at
+ * once, not the stacks, and a figure is lost (the stack marked so the dump
+ * leaves it out rather than say too little) only for want of memory: which
+ * stacks keep it does not depend on how thread ids hash. */
 #include "threadlive.h"
 #include "collector.h"
 
-#include "arena.h"
+#include "../src/mem.h"
 
-enum { SLOTS = 1 << 16, PROBES = 32 };
+enum { FIRST_SLOTS = 1 << 12 };
 
 struct pair {
 	uint64_t key; /* stack index + 1 << 32 | tid; 0 empty */
@@ -16,9 +19,11 @@ struct pair {
 };
 
 static COLLECTOR_OWNED struct pair *table;
+static COLLECTOR_OWNED size_t cap_table, used;
 
 /* The pair the last call found: allocations and frees come in runs of one
- * stack and thread. Pairs never move, so it stays valid. */
+ * stack and thread. Pairs move only when the table is made again, which
+ * forgets it. */
 static COLLECTOR_OWNED struct pair *last;
 
 static uint64_t key_of(const struct stack_rec *s, uint32_t tid)
@@ -26,30 +31,62 @@ static uint64_t key_of(const struct stack_rec *s, uint32_t tid)
 	return (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
 }
 
+static size_t slot_of(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+}
+
+static struct pair *slot_for(struct pair *t, size_t cap, uint64_t key)
+{
+	size_t i = slot_of(key, cap);
+	while (t[i].key && t[i].key != key)
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* The table made again with the pairs that hold blocks. */
+static int remake(void)
+{
+	size_t live = 0;
+	for (size_t i = 0; i < cap_table; i++)
+		live += table[i].key && table[i].live;
+	size_t ncap = cap_table ? cap_table : FIRST_SLOTS;
+	while ((live + 1) * 2 > ncap)
+		ncap *= 2;
+	struct pair *n = mem_calloc(ncap, sizeof(*n));
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < cap_table; i++)
+		if (table[i].key && table[i].live)
+			*slot_for(n, ncap, table[i].key) = table[i];
+	mem_free(table, cap_table * sizeof(*table));
+	table = n;
+	cap_table = ncap;
+	used = live;
+	last = NULL;
+	return 0;
+}
+
 /* A stack whose figure is lost once is left out of the dump for good, so
- * it is not probed for again: in a full table every probe for a missing
- * pair read all PROBES slots. The stack is found again from the key, so
+ * it is not probed for again. The stack is found again from the key, so
  * that the last pair's test (what a churn of one stack finds) keeps no
  * register for it. */
 static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
 {
 	if (stacktab_at((uint32_t)(key >> 32) - 1)->flags & STACK_THREADS_UNCOUNTED)
 		return NULL;
-	if (!table && !(table = pages_map(SLOTS * sizeof(*table))))
+	if (create && (used + 1) * 4 > cap_table * 3 && remake() < 0)
 		return NULL;
-	uint64_t h = (key * 0x9e3779b97f4a7c15ULL) >> 48;
-	for (unsigned i = 0; i < PROBES; i++) {
-		struct pair *p = &table[(h + i) & (SLOTS - 1)];
-		if (p->key == key)
-			return last = p;
-		if (!p->key) {
-			if (!create)
-				return NULL;
-			p->key = key;
-			return last = p;
-		}
+	if (!table)
+		return NULL;
+	struct pair *p = slot_for(table, cap_table, key);
+	if (!p->key) {
+		if (!create)
+			return NULL;
+		p->key = key;
+		used++;
 	}
-	return NULL;
+	return last = p;
 }
 
 /* The remembered pair is checked inline: it answers nearly every call. */

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	collector_lock();
 	for (size_t i = 0; i < stacktab_count(); i++) {
 		objects += stacktab_at(i)->alloc_objects;
-		inuse += stacktab_at(i)->inuse_objects;
+		inuse += stacktab_inuse_objects(stacktab_at(i));
 	}
 	collector_unlock();
 	long live = 0;

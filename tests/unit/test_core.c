@@ -196,15 +196,80 @@ static void test_stackfate(void)
 	       "widened: the sums go on from the counts (freed %.1f)", f.freed);
 	TAP_OK(f.free_pc[1] == 0x3000 && f.free_pc_weight[1] == 3.5, "and the free sites too");
 	struct stack_rec *other = stacktab_intern(43, frames, 2, false);
+	uint32_t oi = stacktab_index(other);
 	stackfate_read(other, &f);
 	TAP_OK(f.freed == 0, "another stack has none");
 
+	/* a count past 16 bits, and a run of bytes past 32, from one site:
+	 * the record climbs and loses nothing */
+	struct stack_rec *many = stacktab_intern(44, frames, 1, false);
+	uint32_t mi = stacktab_index(many);
+	struct fate_free same = {.life_bucket = 1, .is_short = true, .same_thread = true, .free_pc = 0x4000,
+				 .size = 1 << 20, .objects = 1, .bytes = 1 << 20};
+	for (unsigned i = 0; i < 70000; i++)
+		stackfate_add(many, &same);
+	same.free_pc = 0;
+	same.same_thread = false;
+	stackfate_add(many, &same);
+	stackfate_read(many, &f);
+	TAP_OK(f.freed == 70001 && f.life[1] == 70001 && f.short_objects == 70001 &&
+		       f.short_bytes == 70001.0 * (1 << 20) && f.freed_same_thread == 70000,
+	       "70001 frees of 1 MiB: every count (freed %.0f, short bytes %.0f)", f.freed, f.short_bytes);
+	TAP_OK(f.free_pc[0] == 0x4000 && f.free_pc_weight[0] == 70000 && f.free_pc[1] == 0,
+	       "one site, 70000 frees: the one free without a site is in none");
+	struct stack_rec *few = stacktab_intern(45, frames, 1, false);
+	same.size = 48;
+	same.bytes = 48;
+	for (unsigned i = 0; i < 3; i++)
+		stackfate_add(few, &same);
+	stackfate_read(few, &f);
+	TAP_OK(f.freed == 3 && f.life[1] == 3 && f.short_bytes == 144 && f.freed_same_thread == 0 &&
+		       f.free_pc[0] == 0,
+	       "3 frees, none with a site");
+
+	/* the free sites alone, from each tier: wide (s), narrow (many),
+	 * small without a site (few), small with one (one_site), none (big) */
+	uint32_t tiers[] = {si, mi, stacktab_index(few), 0, 0};
+	tiers[3] = stacktab_index(stacktab_intern(48, frames, 1, false));
+	tiers[4] = stacktab_index(stacktab_intern(49, frames, 1, false));
+	same.free_pc = 0x5000;
+	stackfate_add(stacktab_at(tiers[3]), &same);
+	unsigned agree = 0;
+	for (unsigned i = 0; i < 5; i++) {
+		uint64_t pcs[FREE_SITES];
+		stackfate_free_pcs(stacktab_at(tiers[i]), pcs);
+		stackfate_read(stacktab_at(tiers[i]), &f);
+		agree += !memcmp(pcs, f.free_pc, sizeof(pcs));
+	}
+	TAP_EQ_INT(agree, 5, "free sites alone: as stackfate_read has them, in every tier");
+	stackfate_read(stacktab_at(tiers[3]), &f);
+	TAP_OK(f.free_pc[0] == 0x5000 && f.free_pc_weight[0] == 1, "a small record's one site");
+
+	/* sizes of 4 GiB and more kept apart, whole */
+	struct stack_rec *big = stacktab_intern(46, frames, 1, false);
+	stacktab_note_size(big, 48, true);
+	stacktab_note_size(big, 16, false);
+	TAP_OK(stacktab_size_min(big) == 16 && stacktab_size_max(big) == 48 && !(big->flags & STACK_BIG_SIZES),
+	       "sizes 48, 16: min 16, max 48");
+	stacktab_note_size(big, 5ULL << 32, false);
+	stacktab_note_size(big, 3ULL << 32, false);
+	stacktab_note_size(big, 8, false);
+	TAP_OK(stacktab_size_min(big) == 8 && stacktab_size_max(big) == 5ULL << 32, "then 20 GiB, 12 GiB, 8: min 8, max 20 GiB");
+	uint32_t bi = stacktab_index(big);
+	struct stack_rec *huge = stacktab_intern(47, frames, 1, false);
+	big = stacktab_at(bi);
+	stacktab_note_size(huge, 6ULL << 32, true);
+	TAP_OK(stacktab_size_min(huge) == 6ULL << 32 && stacktab_size_max(huge) == 6ULL << 32,
+	       "a first block of 24 GiB: min and max");
+	TAP_OK(stacktab_size_min(stacktab_at(si)) == 0 && stacktab_size_max(big) == 5ULL << 32, "the others untouched");
+
 	/* the peak: in use at the snapshot, only for stacks that had some */
 	s = stacktab_at(si);
-	s->inuse_objects = 3;
+	other = stacktab_at(oi);
+	s->live_sampled = 3;
 	s->inuse_bytes = 48;
 	stacktab_snapshot_peak();
-	other->inuse_objects = 5;
+	other->live_sampled = 5;
 	double objects, bytes;
 	stacktab_peak_of(s, &objects, &bytes);
 	TAP_OK(objects == 3 && bytes == 48, "peak of a stack in use at the snapshot");
