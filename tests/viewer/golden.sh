@@ -5,7 +5,11 @@
 . "$(dirname "$0")/lib.sh"
 
 "$MKPROF" tricky "$WORK/tricky.pb.gz"
-cmp -s "$WORK/tricky.pb.gz" "$DATA/tricky.pb.gz" && ok "mkprof tricky is reproducible" ||
+# the encoding, not the compressor's bytes: a build with ISA-L and one with
+# zlib alone write the same profile as different gzip streams
+gzip -dc "$WORK/tricky.pb.gz" > "$WORK/tricky.pb"
+gzip -dc "$DATA/tricky.pb.gz" > "$WORK/tricky.want.pb"
+cmp -s "$WORK/tricky.pb" "$WORK/tricky.want.pb" && ok "mkprof tricky is reproducible" ||
 	not_ok "mkprof tricky differs from tests/data/tricky.pb.gz (run gen_data.sh)"
 
 # NAME|allocprof arguments, run in the data folder: see golden_cases in tap.sh
