@@ -233,6 +233,21 @@ static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frame
 	return -1;
 }
 
+/* An entry whose pc_slot pairs were just written is given its figures and
+ * its tag, the tag last: until then the entry cannot be found. */
+static void cache_publish(struct unwind_cache *c, unsigned set, unsigned way, uint64_t anchor, int n,
+			  int skip, unsigned kept, bool truncated, uint64_t hash)
+{
+	struct cached_stack *e = cache_entry(c, set, way);
+	e->hash = hash;
+	e->n = (uint16_t)n;
+	e->skip = (uint16_t)skip;
+	e->kept = (uint16_t)kept;
+	e->truncated = truncated;
+	c->tag[set][way] = cache_tag(c, anchor);
+	c->next_way[set] = (way + 1) % CACHE_WAYS;
+}
+
 /* libunwind's step-by-step walk, which also gives each frame's stack
  * pointer: a frame's return address was read from just below its stack
  * pointer. The frames below the anchor (this walk's own) are left out.
@@ -277,15 +292,8 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	int skip;
 	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
-	if (plain && n > 0) {
-		e->hash = *hash;
-		e->n = (uint16_t)n;
-		e->skip = (uint16_t)skip;
-		e->kept = (uint16_t)kept;
-		e->truncated = *truncated;
-		c->tag[set][way] = cache_tag(c, anchor);
-		c->next_way[set] = (way + 1) % CACHE_WAYS;
-	}
+	if (plain && n > 0)
+		cache_publish(c, set, way, anchor, n, skip, kept, *truncated, *hash);
 	return (int)kept;
 }
 
@@ -359,13 +367,7 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
 	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
 	if (remember && n > 0) {
-		e->hash = *hash;
-		e->n = (uint16_t)n;
-		e->skip = (uint16_t)skip;
-		e->kept = (uint16_t)kept;
-		e->truncated = *truncated;
-		c->tag[set][way] = cache_tag(c, anchor);
-		c->next_way[set] = (way + 1) % CACHE_WAYS;
+		cache_publish(c, set, way, anchor, n, skip, kept, *truncated, *hash);
 		count(&c->walks);
 	}
 	return (int)kept;
