@@ -43,12 +43,18 @@ void unwind_init(void)
 	}
 }
 
+/* Set once code was unmapped: libunwind 1.6's per-thread trace cache (what
+ * unw_backtrace reads) keeps its entries whatever unw_flush_cache says, so
+ * code loaded where other code was would be unwound by the old code's rules
+ * (tests/shim/unwinder.sh, dl_swap: 1 frame where 7). unw_step's rules do
+ * follow unw_flush_cache. */
+static atomic_bool trace_cache_stale;
+
 void unwind_code_unmapped(void)
 {
-	/* libunwind 1.6's per-thread trace cache keeps its entries whatever
-	 * unw_flush_cache says (tests/shim/unwinder.sh, dl_swap): stacks
-	 * left to it through code loaded where other code was may be short */
 	stackwalk_code_unmapped();
+	unw_flush_cache(unw_local_addr_space, 0, 0);
+	atomic_store_explicit(&trace_cache_stale, true, memory_order_relaxed);
 }
 
 bool unwind_is_own(uint64_t pc)
@@ -331,10 +337,31 @@ uint64_t unwind_hash(const uint64_t *frames, unsigned n, bool truncated)
 }
 
 /* libunwind's walk that keeps no slots: its own per-thread cache of rules. */
+/* unw_backtrace's answer by unw_step: slower (~2-10 us a stack, for
+ * sampled stacks and the few exact mode leaves to libunwind), not misled by
+ * the trace cache. Like unw_backtrace, the first frame is this one's pc. */
+static __attribute__((noinline)) int step_backtrace(uint64_t *frames, int want)
+{
+	unw_context_t uc;
+	unw_cursor_t cursor;
+	if (unw_getcontext(&uc) != 0 || unw_init_local(&cursor, &uc) != 0)
+		return 0;
+	int n = 0;
+	do {
+		unw_word_t ip;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || !ip)
+			break;
+		frames[n++] = ip;
+	} while (n < want && unw_step(&cursor) > 0);
+	return n;
+}
+
 static unsigned unwind_libunwind(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash)
 {
 	int want = (int)(max + UNWIND_SKIP_MAX + 1);
-	int n = unw_backtrace((void **)frames, want);
+	int n = atomic_load_explicit(&trace_cache_stale, memory_order_relaxed)
+			? step_backtrace(frames, want)
+			: unw_backtrace((void **)frames, want);
 	if (n <= 0) {
 		*truncated = false;
 		*hash = unwind_hash(frames, 0, false);
