@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../src/hmap.h"
+#include "arena.h"
 #include "collector.h"
 #include "config.h"
 #include "evclock.h"
@@ -72,6 +73,21 @@ static inline uint64_t maybe_rss(struct thread_state *t, uint64_t now)
 	return read_rss(t, now);
 }
 
+/* The ring now belongs to the calling thread: its unwinder's memory (rules,
+ * and in exact mode the chain cache: unwind.h), emptied for this thread's
+ * stack. Pages are touched as used. */
+static void ring_unwinder(struct ring *r)
+{
+	struct unwind_cache *c = ring_unwind_cache(r);
+	if (!c) {
+		c = pages_map(unwind_cache_bytes(config.depth));
+		if (!c)
+			return;
+		ring_set_unwind_cache(r, c);
+	}
+	unwind_cache_reset(c);
+}
+
 static __attribute__((noinline)) struct ring *thread_ring_slow(struct thread_state *t)
 {
 	/* rings of exited threads are reused once drained: without a
@@ -81,8 +97,7 @@ static __attribute__((noinline)) struct ring *thread_ring_slow(struct thread_sta
 	t->ring = ring_acquire(t->tid, ring_size);
 	if (t->ring) {
 		pthread_setspecific(exit_key, t->ring);
-		if (exact_mode())
-			exact_ring_acquired(t->ring);
+		ring_unwinder(t->ring);
 		signals_thread_start();
 		if (!t->last_stamp)
 			t->last_stamp = 1; /* ring_stamp's floor: not 0, which says "none" */

@@ -20,21 +20,6 @@ void exact_capture_init(void)
 	memset(livetab_filter, 0xff, sizeof(livetab_filter));
 }
 
-/* Exact mode unwinds every allocation: chains repeat, and a cache of them
- * and of the rules that unwind them (unwind.h) lives with the ring, reset
- * when the ring changes threads. */
-void exact_ring_acquired(struct ring *r)
-{
-	struct unwind_cache *c = ring_unwind_cache(r);
-	if (!c) {
-		c = pages_map(unwind_cache_bytes(config.depth));
-		if (!c)
-			return;
-		ring_set_unwind_cache(r, c);
-	}
-	unwind_cache_reset(c);
-}
-
 /* Frees that found no block yet. The collector reads the rings' heads one
  * after the other, so a batch can hold a block's free (committed by one
  * thread) but not its allocation (committed by another just after its ring

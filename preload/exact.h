@@ -28,8 +28,6 @@ enum { EXACT_RING_BYTES = 1u << 21 };
 /* At start: every free goes to the collector, which looks the block up,
  * instead of the thread's live set. */
 void exact_capture_init(void);
-/* r now belongs to the calling thread: it gets an empty unwind cache. */
-void exact_ring_acquired(struct ring *r);
 
 /* The collector (exact mode only; lock held). */
 /* An allocation by s, paired with a free that came before it, if any. */

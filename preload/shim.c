@@ -207,14 +207,17 @@ static void shim_exit_dump(void)
 		counters_write_stat(false);
 	else
 		dump_write(NULL, DUMP_EXIT);
-	if (config.unwinder == UNWINDER_CHECK && exact_mode()) {
+	if (config.unwinder == UNWINDER_CHECK) {
 		struct capture_stats cs;
 		capture_get_stats(&cs);
+		/* sampled mode keeps no chains: every stack is unwound */
+		uint64_t unwound = exact_mode() ? cs.unwind_misses
+						: cs.unwind_walk.walked + cs.unwind_walk.fallbacks;
 		log_line("unwind check: %llu stacks compared with libunwind's, %llu differ; of %llu "
 			 "unwound, %llu by CFI (%llu frames stepped, %llu read back) and %llu left to "
 			 "libunwind",
 			 (unsigned long long)cs.unwind_walk.checked, (unsigned long long)cs.unwind_walk.differ,
-			 (unsigned long long)cs.unwind_misses, (unsigned long long)cs.unwind_walk.walked,
+			 (unsigned long long)unwound, (unsigned long long)cs.unwind_walk.walked,
 			 (unsigned long long)cs.unwind_walk.stepped, (unsigned long long)cs.unwind_walk.reused,
 			 (unsigned long long)cs.unwind_walk.fallbacks);
 	}

@@ -1,6 +1,6 @@
-/* unwind: the verified stack cache in front of two unwinders, stackwalk.h's
- * (exact mode's, by default) and libunwind's unw_backtrace (sampled mode's,
- * and the stacks stackwalk gives up on); the shim's own text range comes
+/* unwind: the verified stack cache (exact mode's) in front of two
+ * unwinders, stackwalk.h's (by default) and libunwind's unw_backtrace (the
+ * stacks stackwalk gives up on); the shim's own text range comes
  * from its ELF program headers, found via __ehdr_start (no dladdr, no
  * loader lock). */
 #include "unwind.h"
@@ -465,6 +465,22 @@ static unsigned unwind_ours(uint64_t *frames, unsigned max, bool *truncated, uin
 	return unwind_libunwind(frames, max, truncated, hash);
 }
 
+/* Sampled mode: few stacks, rarely the same one twice in a row, so no chain
+ * cache (its entries, ~600 KiB a thread, would be touched for little): the
+ * rules alone, which every sample of the same code shares. */
+static unsigned unwind_sampled(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			       struct unwind_cache *c)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	int kept = walk_cfi(c, anchor, false, frames, max, truncated, hash);
+	if (kept >= 0) {
+		count(&c->walked);
+		return (unsigned)kept;
+	}
+	count(&c->fallbacks);
+	return unwind_libunwind(frames, max, truncated, hash);
+}
+
 enum { DIFFER_LOGGED = 5 };
 
 /* ALLOCPROF_UNWIND=check: libunwind's answer beside ours. */
@@ -495,9 +511,12 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t 
 {
 	if (!c)
 		return unwind_libunwind(frames, max, truncated, hash);
+	bool sampled = config.rate != 1;
 	if (config.unwinder == UNWINDER_LIBUNWIND)
-		return unwind_old(frames, max, truncated, hash, c);
-	unsigned kept = unwind_ours(frames, max, truncated, hash, c);
+		return sampled ? unwind_libunwind(frames, max, truncated, hash)
+			       : unwind_old(frames, max, truncated, hash, c);
+	unsigned kept = sampled ? unwind_sampled(frames, max, truncated, hash, c)
+				: unwind_ours(frames, max, truncated, hash, c);
 	if (config.unwinder == UNWINDER_CHECK)
 		check(c, frames, kept, *truncated, max);
 	return kept;

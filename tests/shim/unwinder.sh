@@ -1,5 +1,5 @@
 #!/bin/sh
-# Exact mode's own unwinder (preload/stackwalk.c, ALLOCPROF_UNWIND=cfi) against
+# Our own unwinder (preload/stackwalk.c, ALLOCPROF_UNWIND=cfi) against
 # libunwind: with ALLOCPROF_UNWIND=check both unwind every stack of real
 # programs (perl, python3, cc1, C++, Rust, deep recursion, threads) and no
 # stack may differ; ours must do the work (stacks unwound by CFI, frames read
@@ -7,14 +7,20 @@
 # follow: signal handlers, alternate signal stacks, coroutines.
 . "$(dirname "$0")/lib.sh"
 
-# run NAME CMD...: stderr of CMD under check mode in $WORK/NAME.err, its
+# run NAME CMD...: stderr of CMD, exact mode, check mode, in $WORK/NAME.err; its
 # line of counts as "checked differ unwound cfi stepped reused fallbacks" in
 # $WORK/NAME.counts
 run() {
-	name=$1
-	shift
+	run_at 1 "$@"
+}
+
+# run_at RATE NAME CMD...: the same at another ALLOCPROF_RATE (seed fixed)
+run_at() {
+	rate=$1
+	name=$2
+	shift 2
 	mkdir "$WORK/$name"
-	(cd "$WORK/$name" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=check ALLOCPROF_SYMBOLIZE=0 \
+	(cd "$WORK/$name" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=$rate ALLOCPROF_SEED=1 ALLOCPROF_UNWIND=check ALLOCPROF_SYMBOLIZE=0 \
 		"$@" > out.txt 2> "$WORK/$name.err")
 	sed -n 's/^allocprof: unwind check: \([0-9]*\) stacks compared with libunwind.s, \([0-9]*\) differ; of \([0-9]*\) unwound, \([0-9]*\) by CFI (\([0-9]*\) frames stepped, \([0-9]*\) read back) and \([0-9]*\) left to libunwind$/\1 \2 \3 \4 \5 \6 \7/p' \
 		"$WORK/$name.err" > "$WORK/$name.counts"
@@ -57,6 +63,12 @@ CC1=$(gcc -print-prog-name=cc1)
 run cc1 "$CC1" -quiet -O2 "$WORK/unit.c" -o "$WORK/unit.s"
 check "cc1 compiled" "$(grep -c '^g:' "$WORK/unit.s")" "1"
 agree cc1 5000
+
+# sampled mode walks with the same rules, without the chain cache: every
+# sample is unwound (a mean of 256 bytes between samples)
+run_at 256 cc1_sampled "$CC1" -quiet -O2 "$WORK/unit.c" -o "$WORK/unit_sampled.s"
+check "cc1 compiled (sampled)" "$(grep -c '^g:' "$WORK/unit_sampled.s")" "1"
+agree cc1_sampled 1000 99
 
 run cxx "$PROGS/known_sites_cxx"
 agree cxx 100
