@@ -565,6 +565,15 @@ static int operands(const char *cmd, const struct cli_spec *s, struct cli *c)
 	return 0;
 }
 
+/* The shim's peak profile says so in a comment (preload/dump.c). */
+static bool is_peak_snapshot(const struct profile *p)
+{
+	for (size_t i = 0; i < p->ncomments; i++)
+		if (!strncmp(profile_str(p, p->comments[i]), "peak profile writes:", 20))
+			return true;
+	return false;
+}
+
 /* paths[0..n) read and merged into p (go tool pprof a b c). 0 or 1. */
 static int load_merged(const char *const *paths, int n, struct profile *p)
 {
@@ -583,6 +592,18 @@ static int load_merged(const char *const *paths, int n, struct profile *p)
 		ptrs[loaded] = &in[loaded];
 	}
 	char err[300];
+	for (int i = 1; i < n; i++) {
+		if (!merge_compatible(ptrs[0], ptrs[i], err, sizeof(err))) {
+			fprintf(stderr, "allocprof: cannot merge %s and %s: %s\n", paths[0], paths[i], err);
+			/* the usual way here: a shell pattern that took a run's peak
+			 * snapshot along with its profile */
+			int peak = is_peak_snapshot(ptrs[i]) ? i : is_peak_snapshot(ptrs[0]) ? 0 : -1;
+			if (peak >= 0)
+				fprintf(stderr, "allocprof: %s holds the blocks in use at the peak (a .peak.pb.gz): "
+						"read it on its own\n", paths[peak]);
+			goto out;
+		}
+	}
 	if (merge_profiles(p, ptrs, (size_t)n, err, sizeof(err)) < 0)
 		fprintf(stderr, "allocprof: cannot merge %s and the other profiles: %s\n", paths[0], err);
 	else

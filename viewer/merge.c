@@ -164,7 +164,7 @@ static bool same_type(const struct profile *a, const struct pf_value_type *ta, c
 
 /* pprof's compatible(): the same period type and the same sample types in
  * the same order. */
-static bool compatible(const struct profile *a, const struct profile *b, char *err, size_t errlen)
+bool merge_compatible(const struct profile *a, const struct profile *b, char *err, size_t errlen)
 {
 	if (!same_type(a, &a->period_type, b, &b->period_type)) {
 		snprintf(err, errlen, "incompatible period types %s/%s and %s/%s",
@@ -218,7 +218,7 @@ int merge_profiles(struct profile *out, struct profile *const *ins, size_t n, ch
 	if (!n)
 		return -EINVAL;
 	for (size_t i = 1; i < n; i++)
-		if (!compatible(ins[0], ins[i], err, errlen))
+		if (!merge_compatible(ins[0], ins[i], err, errlen))
 			return -EINVAL;
 	int *same = malloc((ins[0]->ntypes + 1) * sizeof(int));
 	if (!same)

@@ -19,5 +19,8 @@ int merge_diff(struct profile *out, const struct profile *base, const struct pro
  * once. Timelines (field 101) are not merged. 0, -EINVAL (incompatible:
  * err says why) or -ENOMEM; out is empty on failure. */
 int merge_profiles(struct profile *out, struct profile *const *ins, size_t n, char *err, size_t errlen);
+/* Whether b can be merged into a (pprof's rule: the same period type and
+ * sample types); if not, why in err. */
+bool merge_compatible(const struct profile *a, const struct profile *b, char *err, size_t errlen);
 
 #endif

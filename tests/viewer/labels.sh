@@ -143,6 +143,9 @@ st=0
 "$ALLOCPROF" top "$a" "$WORK/a/p.peak.pb.gz" > /dev/null 2> "$WORK/e.txt" || st=$?
 check "the peak profile (two sample types) does not merge: status 1" "$st" 1
 grep -q 'incompatible sample types' "$WORK/e.txt" && ok "and says why" || not_ok "said: $(cat "$WORK/e.txt")"
+check "it names both files, and what the peak file is" "$(sed "s|$WORK/||g" "$WORK/e.txt")" \
+	"allocprof: cannot merge a/p.pb.gz and a/p.peak.pb.gz: incompatible sample types (6 types, first alloc_objects, and 2, first inuse_objects)
+allocprof: a/p.peak.pb.gz holds the blocks in use at the peak (a .peak.pb.gz): read it on its own"
 # run names the merged view of a run of several processes, and it works
 mkdir "$WORK/run"
 "$ALLOCPROF" run --rate 1 -o "$WORK/run" sh -c "'$PROGS/labelled' 2 100; '$PROGS/labelled' 1 100" \
