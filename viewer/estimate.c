@@ -143,15 +143,16 @@ const char *estimate_comment(const struct profile *p, const char *comment, char 
 	static const char peak[] = "peak in use: ";
 	long long bytes;
 	int used = 0;
-	if (strncmp(comment, peak, strlen(peak)) || !estimate_profile_sampled(p) ||
+	if (strncmp(comment, peak, strlen(peak)) ||
 	    sscanf(comment + strlen(peak), "%lld bytes%n", &bytes, &used) != 1 || !used)
 		return comment;
-	struct estimate e;
-	estimate_total(p, profile_sample_type_index(p, "inuse_space"), NULL, &e);
-	if (!e.sampled)
-		return comment;
-	e.value = bytes;
+	struct estimate e = {0};
+	if (estimate_profile_sampled(p))
+		estimate_total(p, profile_sample_type_index(p, "inuse_space"), NULL, &e);
 	char b[ESTIMATE_BUF];
-	snprintf(buf, cap, "%s%s%s", peak, estimate_label(&e, "bytes", b), comment + strlen(peak) + used);
+	/* in the units of every other figure; a sampled one with its error */
+	const char *figure = e.sampled ? (e.value = bytes, estimate_label(&e, "bytes", b))
+				       : units_label(bytes, "bytes", "auto", b);
+	snprintf(buf, cap, "%s%s%s", peak, figure, comment + strlen(peak) + used);
 	return buf;
 }

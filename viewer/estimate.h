@@ -41,8 +41,8 @@ const char *estimate_error_label(const struct estimate *e, const char *unit, cha
  * ("allocator in use: N bytes ..."), or -1. */
 int64_t estimate_allocator_inuse(const struct profile *p);
 /* A comment as it should be read: the shim's "peak in use: N bytes, T ms
- * after start" of a sampled profile gets its error and sample count; every
- * other comment comes back unchanged. */
+ * after start" in units (kB, MB), and of a sampled profile with its error
+ * and sample count; every other comment comes back unchanged. */
 const char *estimate_comment(const struct profile *p, const char *comment, char *buf, size_t cap);
 
 #endif

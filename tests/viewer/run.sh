@@ -161,6 +161,10 @@ prof=$1
 [ "$(grep -c '^allocprof: wrote ' "$WORK/err")" = 1 ] && [ -s "$prof" ] && ok "a newline in the output directory: one profile reported" ||
 	not_ok "a newline in the output directory: $(cat "$WORK/err")"
 
+# exact mode's peak in the units of the other figures
+grep -q '^           peak in use: [0-9.]*[kM]*B, [0-9]* ms after start$' "$WORK/err" &&
+	ok "exact mode: the peak in units" || not_ok "exact mode: the peak: $(grep peak "$WORK/err")"
+
 # figures of a sampled run come with their error and samples
 "$ALLOCPROF" run --seed 11 --output "$WORK/est.pb.gz" "$PROGS/big_workload" 16 > /dev/null 2> "$WORK/err"
 grep -q '^           allocated [0-9.]*MB ±[0-9.]*MB in ~[0-9]* objects ([0-9]* samples)$' "$WORK/err" &&
