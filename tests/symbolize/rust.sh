@@ -90,6 +90,34 @@ for mangling in legacy v0; do
 	fi
 done
 
+# The standard library's allocations for the program (a HashMap's growth in
+# hashbrown, format!, to_string, collect): each site is the program's own
+# function, with debug info and built as cargo's release profile builds
+# (no debug info: names alone decide, <usize as core::fmt::Display>::fmt
+# included)
+STD_SITES="$SRC/tests/programs/rust_std_sites.rs"
+for build in "debug:-g -O" "release:-O -C strip=debuginfo"; do
+	name=${build%%:*}
+	dir="$WORK/std_$name"
+	mkdir -p "$dir"
+	if ! "$RUSTC" ${build#*:} "$STD_SITES" -o "$dir/prog" 2> "$WORK/rustc.err"; then
+		not_ok "std sites, $name: rustc: $(head -c 300 "$WORK/rustc.err")"
+		continue
+	fi
+	run_shim "$dir/live" "$dir/prog"
+	"$ALLOCPROF" top --by site --alloc_objects -nodefraction=0 "$(profile_in "$dir/live")" |
+		sed -n '/flat.*cum/,$p' | tail -n +2 > "$dir/sites.txt"
+	# fn_objects FUNCTION: objects of the rows of FUNCTION and its closures
+	fn_objects() { awk -v f="$1" '$6 == f || $6 == f "::{{closure}}" { n += $1 } END { print n + 0 }' "$dir/sites.txt"; }
+	check "std sites, $name: words, 200 strings and their vector" "$(fn_objects rust_std_sites::words)" 201
+	check "std sites, $name: format_numbers, at least its 300 strings" \
+		"$(test "$(fn_objects rust_std_sites::format_numbers)" -ge 300 && echo yes)" yes
+	check "std sites, $name: the map's growth is fill_map's" \
+		"$(test "$(fn_objects rust_std_sites::fill_map)" -gt 0 && echo yes)" yes
+	check "std sites, $name: no site in the standard library" \
+		"$(awk '$6 != "main" && $6 !~ /^rust_std_sites::/ { print }' "$dir/sites.txt")" ""
+done
+
 # Line tables only (how Rust's own std is shipped): subprograms have a bare
 # DW_AT_name, and the function holding the address takes its symbol's path
 dir="$WORK/lines"
