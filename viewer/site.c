@@ -307,9 +307,25 @@ int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, cons
 	return -1;
 }
 
+/* The symbol of an operator named at op (just past "operator"), or NULL
+ * (operator new, a conversion: the name is kept whole). */
+static const char *operator_symbol(const char *op)
+{
+	static const char *const symbols[] = {
+		"<<=", ">>=", "<=>", "->*", "()", "[]", "<<", ">>", "<=", ">=", "->", "==", "!=",
+		"&&", "||", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+		"+", "-", "*", "/", "%", "^", "&", "|", "~", "!", "=", "<", ">", ",",
+	};
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (has_prefix(op, symbols[i]))
+			return symbols[i];
+	return NULL;
+}
+
 /* Drops every balanced <...>, the parameter list and a template function's
- * return type; the whole name when that leaves nothing sensible (an
- * operator<, a Rust <T as Trait>::f). */
+ * return type (std::operator+, not std::basic_string<...>
+ * std::operator+<char, ...>(...)); the whole name when that leaves nothing
+ * sensible (a Rust <T as Trait>::f). */
 const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t cap)
 {
 	const struct gnode *n = &g->nodes[via];
@@ -318,10 +334,25 @@ const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t
 		snprintf(buf, cap, "%s", n->printable);
 		return buf;
 	}
+	/* an operator's symbol is no bracket: it is skipped, then put back */
+	const char *op = strstr(name, "operator"), *symbol = NULL;
+	if (op && (op == name || op[-1] == ':' || op[-1] == ' ') && !(symbol = operator_symbol(op + 8))) {
+		snprintf(buf, cap, "%s", name);
+		return buf;
+	}
 	size_t w = 0;
 	int depth = 0;
 	bool ok = true;
 	for (const char *s = name; *s && w + 1 < cap; s++) {
+		if (symbol && s == op + 8) {
+			size_t len = strlen(symbol);
+			if (depth == 0 && w + len + 1 < cap) {
+				memcpy(buf + w, symbol, len);
+				w += len;
+			}
+			s += len - 1;
+			continue;
+		}
 		if (*s == '(' && depth == 0)
 			break;
 		if (*s == '<')
@@ -331,8 +362,10 @@ const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t
 		else if (depth == 0)
 			buf[w++] = *s;
 	}
+	while (w > 0 && buf[w - 1] == ' ')
+		w--; /* std::operator< <char>: the space before the arguments */
 	buf[w] = 0;
-	if (!ok || depth != 0 || w == 0 || buf[0] == ':' || strstr(name, "operator")) {
+	if (!ok || depth != 0 || w == 0 || buf[0] == ':') {
 		snprintf(buf, cap, "%s", name);
 		return buf;
 	}

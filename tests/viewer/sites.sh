@@ -34,6 +34,31 @@ check "hints: no site in a C++ header" "$(grep -c '^[0-9]*\. [a-z-]*: [^ ]* /usr
 grep -q '^[0-9]*\. [a-z-]*: f_make_unique(int) ' "$WORK/hints.txt" &&
 	ok "hints: name the user's function" || not_ok "hints: $(grep '^[0-9]' "$WORK/hints.txt")"
 
+# an operator beside the site is named short, like any call: std::operator+,
+# not its return type, template arguments and parameters
+if command -v g++ > /dev/null; then
+	mkdir "$WORK/ops"
+	cat > "$WORK/ops/ops.cc" <<'CXX'
+#include <string>
+__attribute__((noinline)) std::string concat(int i) {
+	return std::to_string(i) + "-a-suffix-long-enough-to-leave-the-small-string";
+}
+int main() {
+	for (int i = 0; i < 20; i++) {
+		std::string s = concat(i);
+		asm volatile("" : : "r"(s.data()));
+	}
+}
+CXX
+	g++ -O1 -g -fno-builtin -o "$WORK/ops/ops" "$WORK/ops/ops.cc"
+	(cd "$WORK/ops" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_OUT="$WORK/ops/p.pb.gz" ./ops)
+	"$ALLOCPROF" top --by site -alloc_objects -nodefraction=0 "$WORK/ops/p.pb.gz" > "$WORK/ops/site.txt"
+	check "top --by site: an operator beside the site, named short" \
+		"$(row "$WORK/ops/site.txt" 'concat.* .*ops.cc:3 \(via std::operator\+\)$')" 20
+else
+	skip "no g++"
+fi
+
 # run's closing summary names the biggest site
 mkdir "$WORK/run"
 "$ALLOCPROF" run --rate 1 -o "$WORK/run/ks.pb.gz" "$PROGS/known_sites" > /dev/null 2> "$WORK/run/err.txt"
