@@ -7,7 +7,7 @@
  *   new_token       10000N x 40 B, freed by its caller parse_line
  *   new_node        10000N x 96 B, freed soon by consume_node, same thread
  *   new_string      2000N x 16..1008 B, freed soon by drop_string, same thread
- *   new_message     1000N x 1 KiB, freed by a worker thread (batches of 1000)
+ *   new_message     1000N x 1 KiB, freed by a worker thread (4N batches of 250)
  *   new_buffer + buffer_grow
  *                   5N buffers of 64 B, each doubled by realloc 12 times to 256 KiB
  *   append_bytes    20N buffers started by realloc(NULL, 512) and grown by 512 B
@@ -94,7 +94,7 @@ __attribute__((noinline)) static void drop_string(char *s)
 	free(s);
 }
 
-enum { BATCH = 1000 };
+enum { BATCH = 250 };
 static void *messages[BATCH];
 
 __attribute__((noinline)) static void *new_message(void)
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 			for (int k = 0; k < 8; k++)
 				drop_string(strings[k]);
 	}
-	for (int b = 0; b < n; b++) {
+	for (int b = 0; b < 4 * n; b++) {
 		for (int i = 0; i < BATCH; i++)
 			messages[i] = new_message();
 		pthread_t t;

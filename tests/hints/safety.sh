@@ -13,7 +13,8 @@ prog="$HINTPROGS/safesites"
 prof=$(profile recursive ALLOCPROF_RATE=1 "$prog" recursive)
 t="$WORK/recursive.tsv"
 "$ALLOCPROF" hints --tsv --min-share 0 "$prof" > "$t"
-check "recursive: a pool, not scratch" "$(row tautology "$t")" "pool 144000 9000"
+# 9 live at once: the pool's first 9
+check "recursive: a pool, not scratch" "$(row tautology "$t")" "pool 143856 8991"
 check "recursive: objects on stacks calling tautology again" "$(fig tautology recursive "$t")" 8000
 check "recursive: 9 levels, one stack each, one live each" "$(fig tautology live_max "$t")" 9
 "$ALLOCPROF" hints "$prof" > "$WORK/recursive.txt"
@@ -27,7 +28,8 @@ t="$WORK/larson.tsv"
 "$ALLOCPROF" hints --tsv --min-share 0 "$prof" > "$t"
 check "larson: freed by its own function" "$(fig replace_slot freed_same_function "$t")" 19000
 check "larson: 1000 live at once" "$(fig replace_slot live_max "$t") $(fig replace_slot live_max_sampled "$t")" "1000 1000"
-check "larson: size classes, not scratch" "$(row replace_slot "$t" | cut -d' ' -f1,3)" "size-class 20000"
+# 1000 live at once: the free lists' first 1000
+check "larson: size classes, not scratch" "$(row replace_slot "$t" | cut -d' ' -f1,3)" "size-class 19000"
 "$ALLOCPROF" hints "$prof" > "$WORK/larson.txt"
 has "larson: the evidence says how many live" "$WORK/larson.txt" "up to 1000 live at once"
 if grep -q "reused across calls" "$WORK/larson.txt"; then not_ok "larson: advises one reused buffer"; else ok "larson: no reused buffer"; fi
@@ -56,7 +58,8 @@ check "larson sampled: not scratch" "$(row replace_slot "$t" | cut -d' ' -f1)" "
 prof=$(profile palloc ALLOCPROF_RATE=1 "$prog" palloc)
 t="$WORK/palloc.tsv"
 "$ALLOCPROF" hints --tsv --min-share 0 "$prof" > "$t"
-check "palloc: size classes" "$(row palloc "$t" | cut -d' ' -f1,3)" "size-class 2500"
+# 500 live at once, 5 rounds: the last 4 reuse the first's blocks
+check "palloc: size classes" "$(row palloc "$t" | cut -d' ' -f1,3)" "size-class 2000"
 check "palloc: sizes" "$(fig palloc size_min "$t") $(fig palloc size_max "$t")" "10 266"
 "$ALLOCPROF" hints "$prof" > "$WORK/palloc.txt"
 has "palloc: a free list per size class" "$WORK/palloc.txt" "a free list per size class"
