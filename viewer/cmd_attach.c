@@ -84,6 +84,21 @@ static long status_field(long pid, const char *field)
 	return v;
 }
 
+/* The state letter of /proc/PID/status ('R', 'S', 'T' stopped, ...), or 0. */
+static char status_state(long pid)
+{
+	char path[64], line[256], state = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "State: %c", &state) == 1)
+			break;
+	fclose(f);
+	return state;
+}
+
 /* How /proc/PID/maps names the shim: 0 none, 1 copies of earlier
  * attaches only, 2 a shim that is not such a copy (preloaded). */
 static int shim_in_maps(long pid)
@@ -134,6 +149,14 @@ static bool refused(long pid, const char *name)
 		fprintf(stderr, "allocprof attach: process %ld (%s) already runs under the profiler "
 				"(liballocprof.so preloaded): its profile comes at its exit, or with allocprof_dump\n",
 			pid, name);
+		return true;
+	}
+	/* gdb's calls would end on the stop signal still pending, and the
+	 * process stays stopped: say what to do instead */
+	if (status_state(pid) == 'T') {
+		fprintf(stderr, "allocprof attach: process %ld (%s) is stopped (by a signal, or ^Z): the profiler "
+				"is loaded by calls into it, which need it running; continue it first (kill -CONT %ld)\n",
+			pid, name, pid);
 		return true;
 	}
 	long tracer = status_field(pid, "TracerPid");

@@ -1,7 +1,7 @@
 #!/bin/bash
 # What allocprof attach refuses, in one line and status 1: no such process,
-# a static binary, a process under the profiler already, gdb missing,
-# another user's process.
+# a static binary, a process under the profiler already, a stopped process,
+# gdb missing, another user's process.
 . "$(dirname "$0")/lib.sh"
 SHIM="$BUILD/preload/liballocprof.so"
 
@@ -53,6 +53,11 @@ mkfifo "$WORK/g.in"
 gpid=$!
 exec 3> "$WORK/g.in"
 wait_for "$WORK/g.out" '^ready$'
+kill -STOP "$gpid"
+refusal "a stopped process" \
+	"allocprof attach: process $gpid (attachee) is stopped (by a signal, or ^Z): the profiler is loaded by calls into it, which need it running; continue it first (kill -CONT $gpid)" \
+	"$ALLOCPROF" attach "$gpid"
+kill -CONT "$gpid"
 refusal "gdb missing" \
 	"allocprof attach: gdb is not in PATH: attach needs it to load the profiler into the process (apt install gdb)" \
 	env PATH=/nonexistent "$ALLOCPROF" attach "$gpid"
