@@ -5,8 +5,12 @@
  *        malloc_bench free SIZE [MILLIONS]
  *          frees only: blocks are allocated untimed in batches, then freed
  *          timed (the free path alone)
+ *        malloc_bench clock [MILLIONS]
+ *          one read of the clock exact mode stamps events with (the TSC on
+ *          x86-64, else CLOCK_MONOTONIC): two a pair are its floor
  * prints: MODE THREADS SIZE NS_PER_OP MOPS_PER_S (all threads together) */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +59,31 @@ static double free_only(void)
 	return timed;
 }
 
+static volatile uint64_t clock_sink;
+
+static uint64_t clock_read(void)
+{
+#if defined(__x86_64__)
+	return __builtin_ia32_rdtsc();
+#else
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_nsec;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "pair";
+	if (!strcmp(mode, "clock")) {
+		iters = (long)((argc > 2 ? atof(argv[2]) : 10) * 1e6);
+		double t0 = now();
+		for (long i = 0; i < iters; i++)
+			clock_sink = clock_read();
+		double dt = now() - t0;
+		printf("clock 1 0 %.2f %.2f\n", dt * 1e9 / (double)iters, (double)iters / dt / 1e6);
+		return 0;
+	}
 	if (!strcmp(mode, "free")) {
 		size = argc > 2 ? (size_t)atol(argv[2]) : 64;
 		iters = (long)((argc > 3 ? atof(argv[3]) : 5) * 1e6);
