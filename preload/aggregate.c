@@ -194,6 +194,58 @@ void aggregate_free(struct stack_rec *s, const struct aggregate_block *e)
 	timeline_point(e->free_time);
 }
 
+/* sampler_weight_fast's answer at rate 1, and what the figures above
+ * then add (the same doubles, so the same sums). */
+void aggregate_alloc_exact(struct stack_rec *s, const struct aggregate_block *e)
+{
+	double bytes = (double)e->size;
+	stacktab_note_size(s, e->size, !s->alloc_objects);
+	s->alloc_objects += 1.0;
+	s->alloc_bytes += bytes;
+	s->inuse_bytes += bytes;
+	if (++s->live_sampled > s->live_sampled_max)
+		s->live_sampled_max = s->live_sampled;
+	threadlive_alloc(s, e->tid);
+	if (e->realloc_depth)
+		chain_add(s, 1, e, &(struct sample_weight){1.0, bytes});
+	totals.inuse_objects += 1.0;
+	totals.inuse_bytes += bytes;
+	if (totals.inuse_bytes > totals.peak_inuse_bytes)
+		totals.peak_inuse_bytes = totals.inuse_bytes;
+	maybe_snapshot_peak(e->alloc_time);
+	timeline_point(e->alloc_time);
+}
+
+void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *e)
+{
+	double bytes = (double)e->size;
+	s->inuse_bytes -= bytes;
+	if (s->live_sampled)
+		s->live_sampled--;
+	threadlive_free(s, e->tid);
+	if (__builtin_expect(e->realloc_depth || (e->flags & EVENT_REALLOC), 0)) {
+		account_fate(s, e, &(struct sample_weight){1.0, bytes});
+	} else {
+		/* account_fate's common case */
+		uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
+		double rate = evclock_ns_per_tick();
+		if (rate != life_limits.ns_per_tick)
+			life_limits_for(rate);
+		stackfate_add_one(s, &(struct fate_free){
+			.life_bucket = life_bucket(ticks),
+			.is_short = ticks <= life_limits.short_max,
+			.same_thread = e->tid == e->free_tid,
+			.free_pc = e->free_pc,
+			.size = e->size,
+			.objects = 1.0,
+			.bytes = bytes,
+		});
+	}
+	totals.inuse_objects -= 1.0;
+	totals.inuse_bytes -= bytes;
+	timeline_point(e->free_time);
+}
+
 void aggregate_rss(const struct event *e)
 {
 	timeline_rss(evclock_to_ns(e->kind == EVENT_FREE ? e->free_time : e->alloc_time), e->rss);

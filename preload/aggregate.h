@@ -27,6 +27,11 @@ struct aggregate_block {
 void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *b);
 /* The free of a block s allocated, described with its free. */
 void aggregate_free(struct stack_rec *s, const struct aggregate_block *b);
+/* The same two in exact mode (config.rate == 1), where a block weighs one
+ * object of its size: the same sums, without weights to compute or test,
+ * nor estimates to keep. */
+void aggregate_alloc_exact(struct stack_rec *s, const struct aggregate_block *b);
+void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *b);
 /* An event that carries an RSS reading (e->rss, at most one per thread
  * every 10 ms): the reading goes into the timeline. */
 void aggregate_rss(const struct event *e);

@@ -81,7 +81,7 @@ void exact_free(struct ring *r, const struct exact_free *e)
 		.realloc_depth = (uint32_t)b.realloc_depth,
 		.flags = e->flags,
 	};
-	aggregate_free(stacktab_at(b.stack), &x);
+	aggregate_free_exact(stacktab_at(b.stack), &x);
 	if (e->flags & EVENT_REALLOC)
 		*realloc_depth(r) = (uint32_t)b.realloc_depth + 1;
 	return;
@@ -99,7 +99,7 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 		.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0,
 		.flags = e->flags,
 	};
-	aggregate_alloc(s, &x);
+	aggregate_alloc_exact(s, &x);
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;

@@ -297,6 +297,15 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 		add_wide(w, f);
 }
 
+void stackfate_add_one(struct stack_rec *s, const struct fate_free *f)
+{
+	uint32_t rec = s->fate_rec;
+	/* a count that would overflow is left to stackfate_add, which widens */
+	if ((rec & FATE_NARROW) && add_narrow(&narrow[rec_index(rec)], f))
+		return;
+	stackfate_add(s, f);
+}
+
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 {
 	if (!s->fate_rec) {

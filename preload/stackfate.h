@@ -22,6 +22,8 @@ struct fate_free {
 	double objects, bytes;
 };
 void stackfate_add(struct stack_rec *s, const struct fate_free *f);
+/* The same for a free known to weigh one block of its size (rate 1). */
+void stackfate_add_one(struct stack_rec *s, const struct fate_free *f);
 
 /* The fate of s as sums of weights; all zero while none was freed. */
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out);
