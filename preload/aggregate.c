@@ -12,30 +12,34 @@
 #include "timeline.h"
 
 static COLLECTOR_OWNED struct aggregate_totals totals;
+/* what in use must pass for the next snapshot (below), kept beside the
+ * totals: the larger of the two thresholds, so one compare an allocation */
+static COLLECTOR_OWNED double snapshot_above = 1024;
+
+static void snapshot_now(uint64_t ns)
+{
+	stacktab_snapshot_peak();
+	double last = totals.snapshot_inuse_bytes = totals.inuse_bytes;
+	snapshot_above = last * 1.02 > last + 1024 ? last * 1.02 : last + 1024;
+	totals.snapshot_ns = ns;
+}
 
 /* A peak snapshot costs one pass over the stacks, so take one only when the
  * in-use estimate beats the last snapshot by 2% (and 1 KiB): the kept peak
  * is within 2% of the true one, and a growing heap costs a few hundred
  * snapshots over its whole life. */
-static void maybe_snapshot_peak(uint64_t now)
+static inline __attribute__((always_inline)) void maybe_snapshot_peak(uint64_t now)
 {
-	double last = totals.snapshot_inuse_bytes;
-	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 1024) {
-		stacktab_snapshot_peak();
-		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = evclock_to_ns(now);
-	}
+	if (totals.inuse_bytes > snapshot_above)
+		snapshot_now(evclock_to_ns(now));
 }
 
 void aggregate_snapshot_if_peak(void)
 {
 	/* a heap that only grew, or one too small for the thresholds above,
 	 * peaks now */
-	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes) {
-		stacktab_snapshot_peak();
-		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = evclock_mono_ns();
-	}
+	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes)
+		snapshot_now(evclock_mono_ns());
 }
 
 /* Most events fall in the timeline's open bucket without raising its
@@ -48,16 +52,22 @@ static COLLECTOR_OWNED struct {
 	double ns_per_tick;
 } open_bucket;
 
-static void timeline_point(uint64_t t)
+static __attribute__((noinline)) void timeline_add(uint64_t t, double v, double rate)
+{
+	timeline_inuse(evclock_to_ns(t), v);
+	uint64_t end = timeline_inuse_open(&open_bucket.max);
+	open_bucket.until = end ? evclock_last_tick_before(end) : 0;
+	open_bucket.ns_per_tick = rate;
+}
+
+/* Inline: it answers at once for nearly every event. */
+static inline __attribute__((always_inline)) void timeline_point(uint64_t t)
 {
 	double v = totals.inuse_bytes;
 	double rate = evclock_ns_per_tick();
 	if (t <= open_bucket.until && v <= open_bucket.max && rate == open_bucket.ns_per_tick)
 		return;
-	timeline_inuse(evclock_to_ns(t), v);
-	uint64_t end = timeline_inuse_open(&open_bucket.max);
-	open_bucket.until = end ? evclock_last_tick_before(end) : 0;
-	open_bucket.ns_per_tick = rate;
+	timeline_add(t, v, rate);
 }
 
 void aggregate_get_totals(struct aggregate_totals *t)
