@@ -216,8 +216,6 @@ void aggregate_alloc_exact(struct stack_rec *s, const struct aggregate_block *e)
 	if (++s->live_sampled > s->live_sampled_max)
 		s->live_sampled_max = s->live_sampled;
 	threadlive_alloc(s, e->tid);
-	if (e->realloc_depth)
-		chain_add(s, 1, e, &(struct sample_weight){1.0, bytes});
 	totals.inuse_objects += 1.0;
 	totals.inuse_bytes += bytes;
 	if (totals.inuse_bytes > totals.peak_inuse_bytes)
@@ -233,24 +231,13 @@ void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *e)
 	if (s->live_sampled)
 		s->live_sampled--;
 	threadlive_free(s, e->tid);
-	if (__builtin_expect(e->realloc_depth || (e->flags & EVENT_REALLOC), 0)) {
-		account_fate(s, e, &(struct sample_weight){1.0, bytes});
-	} else {
-		/* account_fate's common case */
-		uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
-		double rate = evclock_ns_per_tick();
-		if (rate != life_limits.ns_per_tick)
-			life_limits_for(rate);
-		stackfate_add_one(s, &(struct fate_free){
-			.life_bucket = life_bucket(ticks),
-			.is_short = ticks <= life_limits.short_max,
-			.same_thread = e->tid == e->free_tid,
-			.free_pc = e->free_pc,
-			.size = e->size,
-			.objects = 1.0,
-			.bytes = bytes,
-		});
-	}
+	/* account_fate without realloc */
+	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
+	double rate = evclock_ns_per_tick();
+	if (rate != life_limits.ns_per_tick)
+		life_limits_for(rate);
+	stackfate_add_one(s, life_bucket(ticks), ticks <= life_limits.short_max, e->tid == e->free_tid,
+			  e->free_pc, e->size);
 	totals.inuse_objects -= 1.0;
 	totals.inuse_bytes -= bytes;
 	timeline_point(e->free_time);

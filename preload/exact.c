@@ -48,6 +48,26 @@ static uint32_t *realloc_depth(struct ring *r)
 	return ring_consumer_word(r);
 }
 
+/* The free of a block a realloc made, or a realloc's free: out of line,
+ * so that exact_free's common case keeps its block in registers. */
+static __attribute__((noinline)) void free_realloc(struct ring *r, const struct addr_entry *b,
+						    const struct exact_free *e)
+{
+	struct aggregate_block x = {
+		.size = b->size,
+		.alloc_time = b->alloc_time,
+		.free_time = e->free_time,
+		.free_pc = e->free_pc,
+		.tid = b->tid,
+		.free_tid = e->free_tid,
+		.realloc_depth = (uint32_t)b->realloc_depth,
+		.flags = e->flags,
+	};
+	aggregate_free(stacktab_at(b->stack), &x);
+	if (e->flags & EVENT_REALLOC)
+		*realloc_depth(r) = (uint32_t)b->realloc_depth + 1;
+}
+
 void exact_free(struct ring *r, const struct exact_free *e)
 {
 	struct addr_entry b;
@@ -71,54 +91,79 @@ void exact_free(struct ring *r, const struct exact_free *e)
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
-	struct aggregate_block x = {
+	if (b.realloc_depth || (e->flags & EVENT_REALLOC)) {
+		free_realloc(r, &b, e);
+		return;
+	}
+	aggregate_free_exact(stacktab_at(b.stack), &(struct aggregate_block){
 		.size = b.size,
 		.alloc_time = b.alloc_time,
 		.free_time = e->free_time,
 		.free_pc = e->free_pc,
 		.tid = b.tid,
 		.free_tid = e->free_tid,
-		.realloc_depth = (uint32_t)b.realloc_depth,
 		.flags = e->flags,
-	};
-	aggregate_free_exact(stacktab_at(b.stack), &x);
-	if (e->flags & EVENT_REALLOC)
-		*realloc_depth(r) = (uint32_t)b.realloc_depth + 1;
+	});
 	return;
 unknown:
 	if (e->flags & EVENT_REALLOC)
 		*realloc_depth(r) = 1;
 }
 
-void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+/* The block e describes, made by a realloc depth deep (0: none). */
+static struct aggregate_block block_of(const struct event *e, uint32_t depth)
 {
-	struct aggregate_block x = {
+	return (struct aggregate_block){
 		.size = e->size,
 		.alloc_time = e->alloc_time,
 		.tid = e->tid,
-		.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0,
+		.realloc_depth = depth,
 		.flags = e->flags,
 	};
-	aggregate_alloc_exact(s, &x);
+}
+
+/* Out of line, as free_realloc above: an allocation that ends a realloc. */
+static __attribute__((noinline)) void alloc_realloc(struct stack_rec *s, const struct event *e, uint32_t depth)
+{
+	struct aggregate_block x = block_of(e, depth);
+	aggregate_alloc(s, &x);
+}
+
+/* Its free came first (see the pending frees above): the block is gone. */
+static __attribute__((noinline)) void free_pending(struct stack_rec *s, const struct event *e, uint32_t depth,
+						    struct exact_free *pf)
+{
+	struct aggregate_block x = block_of(e, depth);
+	x.flags = pf->flags;
+	x.free_time = pf->free_time;
+	x.free_tid = pf->free_tid;
+	x.free_pc = pf->free_pc;
+	pf->addr = 0;
+	npending--;
+	aggregate_free(s, &x);
+}
+
+void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+{
+	uint32_t depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0;
+	if (depth) {
+		alloc_realloc(s, e, depth);
+	} else {
+		struct aggregate_block x = block_of(e, 0);
+		aggregate_alloc_exact(s, &x);
+	}
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
 	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
-		/* its free came first (see the pending frees above): the block is gone */
-		x.flags = pf->flags;
-		x.free_time = pf->free_time;
-		x.free_tid = pf->free_tid;
-		x.free_pc = pf->free_pc;
-		pf->addr = 0;
-		npending--;
-		aggregate_free(s, &x);
+		free_pending(s, e, depth, pf);
 		return;
 	}
 	struct addr_entry n = {
 		.addr = e->addr,
 		.alloc_time = e->alloc_time,
 		.size = e->size,
-		.realloc_depth = x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
+		.realloc_depth = depth > 0xffff ? 0xffff : depth,
 		.stack = stacktab_index(s),
 		.tid = e->tid,
 	};
