@@ -20,9 +20,7 @@
 static void on_event(struct ring *r, const struct event *e)
 {
 	if (e->kind == EVENT_FREE_SHORT) {
-		const struct event_free *f = (const struct event_free *)e;
-		struct exact_free x = {f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags};
-		exact_free(r, &x);
+		exact_free_short(r, (const struct event_free *)e);
 		return;
 	}
 	if (e->rss)

@@ -51,33 +51,37 @@ static uint32_t *realloc_depth(struct ring *r)
 /* The free of a block a realloc made, or a realloc's free: out of line,
  * so that exact_free's common case keeps its block in registers. */
 static __attribute__((noinline)) void free_realloc(struct ring *r, const struct addr_entry *b,
-						    const struct exact_free *e)
+						    struct exact_free e)
 {
 	struct aggregate_block x = {
 		.size = b->size,
 		.alloc_time = b->alloc_time,
-		.free_time = e->free_time,
-		.free_pc = e->free_pc,
+		.free_time = e.free_time,
+		.free_pc = e.free_pc,
 		.tid = b->tid,
-		.free_tid = e->free_tid,
+		.free_tid = e.free_tid,
 		.realloc_depth = (uint32_t)b->realloc_depth,
-		.flags = e->flags,
+		.flags = e.flags,
 	};
 	aggregate_free(stacktab_at(b->stack), &x);
-	if (e->flags & EVENT_REALLOC)
+	if (e.flags & EVENT_REALLOC)
 		*realloc_depth(r) = (uint32_t)b->realloc_depth + 1;
 }
 
-void exact_free(struct ring *r, const struct exact_free *e)
+/* exact_free and exact_free_short, from the fields in registers: the
+ * common free stores none of them. */
+static __attribute__((noinline)) void free_block(struct ring *r, uint64_t addr, uint64_t free_time,
+						  uint64_t free_pc, uint32_t free_tid, uint16_t flags)
 {
+	const struct exact_free e = {addr, free_time, free_pc, free_tid, flags};
 	struct addr_entry b;
-	if (!addrtab_remove(e->addr, e->free_time, &b)) {
+	if (!addrtab_remove(e.addr, e.free_time, &b)) {
 		/* not allocated by the program while we watched, or allocated in
 		 * a batch still to come */
-		struct exact_free *pf = pending_slot(e->addr);
+		struct exact_free *pf = pending_slot(e.addr);
 		if (pf) {
 			npending += !pf->addr;
-			*pf = *e;
+			*pf = e;
 		}
 		goto unknown;
 	}
@@ -91,23 +95,33 @@ void exact_free(struct ring *r, const struct exact_free *e)
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
-	if (b.realloc_depth || (e->flags & EVENT_REALLOC)) {
+	if (b.realloc_depth || (e.flags & EVENT_REALLOC)) {
 		free_realloc(r, &b, e);
 		return;
 	}
 	aggregate_free_exact(stacktab_at(b.stack), &(struct aggregate_block){
 		.size = b.size,
 		.alloc_time = b.alloc_time,
-		.free_time = e->free_time,
-		.free_pc = e->free_pc,
+		.free_time = e.free_time,
+		.free_pc = e.free_pc,
 		.tid = b.tid,
-		.free_tid = e->free_tid,
-		.flags = e->flags,
+		.free_tid = e.free_tid,
+		.flags = e.flags,
 	});
 	return;
 unknown:
-	if (e->flags & EVENT_REALLOC)
+	if (e.flags & EVENT_REALLOC)
 		*realloc_depth(r) = 1;
+}
+
+void exact_free(struct ring *r, const struct exact_free *e)
+{
+	free_block(r, e->addr, e->free_time, e->free_pc, e->free_tid, e->flags);
+}
+
+void exact_free_short(struct ring *r, const struct event_free *f)
+{
+	free_block(r, f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags);
 }
 
 /* The block e describes, made by a realloc depth deep (0: none). */
