@@ -157,6 +157,8 @@ static __attribute__((noinline)) void free_pending(struct stack_rec *s, const st
 	aggregate_free(s, &x);
 }
 
+static void insert_slow(struct stack_rec *s, const struct event *e, uint16_t kept_depth);
+
 void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 {
 	uint32_t depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0;
@@ -173,11 +175,20 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 		free_pending(s, e, depth, pf);
 		return;
 	}
+	uint16_t kept_depth = depth > 0xffff ? 0xffff : (uint16_t)depth;
+	if (!addrtab_insert_quick(e->addr, e->alloc_time, e->size, stacktab_index(s), e->tid, kept_depth))
+		insert_slow(s, e, kept_depth);
+}
+
+/* Out of line, as free_realloc above: the table's own insert, and an
+ * address the allocator reused before its free arrived. */
+static __attribute__((noinline)) void insert_slow(struct stack_rec *s, const struct event *e, uint16_t kept_depth)
+{
 	struct addr_entry n = {
 		.addr = e->addr,
 		.alloc_time = e->alloc_time,
 		.size = e->size,
-		.realloc_depth = depth > 0xffff ? 0xffff : depth,
+		.realloc_depth = kept_depth,
 		.stack = stacktab_index(s),
 		.tid = e->tid,
 	};
