@@ -60,14 +60,14 @@ static __attribute__((noinline)) void timeline_add(uint64_t t, double v, double 
 	open_bucket.ns_per_tick = rate;
 }
 
-/* Inline: it answers at once for nearly every event. */
+/* Inline: it answers at once for nearly every event. The rate need not be
+ * compared here: aggregate_clock_rate closes the bucket when it changes. */
 static inline __attribute__((always_inline)) void timeline_point(uint64_t t)
 {
 	double v = totals.inuse_bytes;
-	double rate = evclock_ns_per_tick();
-	if (t <= open_bucket.until && v <= open_bucket.max && rate == open_bucket.ns_per_tick)
+	if (t <= open_bucket.until && v <= open_bucket.max)
 		return;
-	timeline_add(t, v, rate);
+	timeline_add(t, v, evclock_ns_per_tick());
 }
 
 void aggregate_get_totals(struct aggregate_totals *t)
@@ -231,16 +231,23 @@ void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *e)
 	if (s->live_sampled)
 		s->live_sampled--;
 	threadlive_free(s, e->tid);
-	/* account_fate without realloc */
+	/* account_fate without realloc, its limits at the current rate
+	 * (aggregate_clock_rate) */
 	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
-	double rate = evclock_ns_per_tick();
-	if (rate != life_limits.ns_per_tick)
-		life_limits_for(rate);
 	stackfate_add_one(s, life_bucket(ticks), ticks <= life_limits.short_max, e->tid == e->free_tid,
 			  e->free_pc, e->size);
 	totals.inuse_objects -= 1.0;
 	totals.inuse_bytes -= bytes;
 	timeline_point(e->free_time);
+}
+
+void aggregate_clock_rate(void)
+{
+	double rate = evclock_ns_per_tick();
+	if (rate != open_bucket.ns_per_tick)
+		open_bucket.until = 0; /* the next point recomputes it */
+	if (rate != life_limits.ns_per_tick)
+		life_limits_for(rate);
 }
 
 void aggregate_rss(const struct event *e)

@@ -77,6 +77,7 @@ static bool before(const struct event *a, const struct event *b)
 size_t drain_rings(bool all)
 {
 	evclock_calibrate();
+	aggregate_clock_rate();
 	uint64_t limit = all || !exact_mode() ? UINT64_MAX : exact_horizon();
 	bool prefetch = exact_mode() && exact_prefetch_pays();
 	struct ring *rings[MERGE_MAX];
