@@ -22,16 +22,11 @@
  * between two drains, well under 2^47. */
 static const uint64_t SWEEP_EVERY = 1ULL << 44, OLD = 1ULL << 45;
 
-struct table {
-	char *slots;
-	uint64_t cap, count;
-	uint64_t room; /* the count it grows at: 3/4 of cap */
-};
 /* Before its first block each table is one empty slot that nothing writes
  * (it grows first): a lookup needs no test for a table not made yet. */
 static const struct addr_entry no_slots[1];
-static COLLECTOR_OWNED struct table packed = {(char *)no_slots, 1, 0, 0};
-static COLLECTOR_OWNED struct table wide = {(char *)no_slots, 1, 0, 0};
+static COLLECTOR_OWNED struct addrtab_table packed = {(char *)no_slots, 1, 0, 0};
+COLLECTOR_OWNED struct addrtab_table addrtab_wide = {(char *)no_slots, 1, 0, 0};
 static COLLECTOR_OWNED uint64_t swept; /* when the last sweep was */
 COLLECTOR_OWNED bool addrtab_packing;
 
@@ -44,7 +39,7 @@ static uint64_t home(uint64_t addr, uint64_t cap)
 
 static void note_first(void)
 {
-	const struct table *t = addrtab_packing ? &packed : &wide;
+	const struct addrtab_table *t = addrtab_packing ? &packed : &addrtab_wide;
 	addrtab_first = (struct addrtab_first){t->slots, t->cap, addrtab_packing ? sizeof(struct addrtab_packed) : sizeof(struct addr_entry)};
 }
 
@@ -57,20 +52,20 @@ TABLE_OP size_t entry_bytes(bool w)
 	return w ? sizeof(struct addr_entry) : sizeof(struct addrtab_packed);
 }
 
-TABLE_OP void *slot_at(const struct table *t, bool w, uint64_t i)
+TABLE_OP void *slot_at(const struct addrtab_table *t, bool w, uint64_t i)
 {
 	return t->slots + i * entry_bytes(w);
 }
 
 /* 0 for an empty slot */
-TABLE_OP uint64_t key_at(const struct table *t, bool w, uint64_t i)
+TABLE_OP uint64_t key_at(const struct addrtab_table *t, bool w, uint64_t i)
 {
 	if (w)
 		return ((const struct addr_entry *)slot_at(t, w, i))->addr;
 	return ((const struct addrtab_packed *)slot_at(t, w, i))->addr_size & ADDRTAB_ADDR_MASK;
 }
 
-TABLE_OP void read_entry(const struct table *t, bool w, uint64_t i, uint64_t now, struct addr_entry *out)
+TABLE_OP void read_entry(const struct addrtab_table *t, bool w, uint64_t i, uint64_t now, struct addr_entry *out)
 {
 	if (w)
 		*out = *(const struct addr_entry *)slot_at(t, w, i);
@@ -78,7 +73,7 @@ TABLE_OP void read_entry(const struct table *t, bool w, uint64_t i, uint64_t now
 		addrtab_unpack(slot_at(t, w, i), now, out);
 }
 
-TABLE_OP bool grow(struct table *t, bool w, uint64_t first_cap)
+TABLE_OP bool grow(struct addrtab_table *t, bool w, uint64_t first_cap)
 {
 	uint64_t ncap = t->cap > 1 ? t->cap * 2 : first_cap;
 	size_t bytes = ncap * entry_bytes(w);
@@ -92,7 +87,7 @@ TABLE_OP bool grow(struct table *t, bool w, uint64_t first_cap)
 	 * the advice, and the faults make them as before. */
 	if (t->cap > 1)
 		madvise(n, bytes, MADV_POPULATE_WRITE);
-	struct table old = *t;
+	struct addrtab_table old = *t;
 	t->slots = n;
 	t->cap = ncap;
 	t->room = ncap / 4 * 3;
@@ -119,11 +114,11 @@ static __attribute__((noinline, cold)) bool grow_packed(void)
 
 static __attribute__((noinline, cold)) bool grow_wide(void)
 {
-	return grow(&wide, true, 1 << 10);
+	return grow(&addrtab_wide, true, 1 << 10);
 }
 
 /* The slot of addr, or the empty one where it would go. */
-TABLE_OP uint64_t probe(const struct table *t, bool w, uint64_t addr)
+TABLE_OP uint64_t probe(const struct addrtab_table *t, bool w, uint64_t addr)
 {
 	uint64_t i = home(addr, t->cap);
 	for (uint64_t k; (k = key_at(t, w, i)) && k != addr;)
@@ -131,7 +126,7 @@ TABLE_OP uint64_t probe(const struct table *t, bool w, uint64_t addr)
 	return i;
 }
 
-TABLE_OP void delete_at(struct table *t, bool w, uint64_t i)
+TABLE_OP void delete_at(struct addrtab_table *t, bool w, uint64_t i)
 {
 	uint64_t mask = t->cap - 1;
 	for (uint64_t j = (i + 1) & mask, k; (k = key_at(t, w, j)); j = (j + 1) & mask) {
@@ -146,7 +141,7 @@ TABLE_OP void delete_at(struct table *t, bool w, uint64_t i)
 }
 
 /* Removes addr from t into *out, if it is there. */
-TABLE_OP bool take(struct table *t, bool w, uint64_t addr, uint64_t now, struct addr_entry *out)
+TABLE_OP bool take(struct addrtab_table *t, bool w, uint64_t addr, uint64_t now, struct addr_entry *out)
 {
 	uint64_t i = probe(t, w, addr);
 	if (!key_at(t, w, i))
@@ -168,14 +163,14 @@ bool addrtab_take_packed(uint64_t addr, struct addrtab_packed *out)
 
 bool addrtab_take_whole(uint64_t addr, uint64_t now, struct addr_entry *out)
 {
-	return wide.count && take(&wide, true, addr, now, out);
+	return addrtab_wide.count && take(&addrtab_wide, true, addr, now, out);
 }
 
 /* The wide table's ways from the packed table's are out of line: those
  * keep few registers. */
 static __attribute__((noinline)) bool take_whole_cold(uint64_t addr, uint64_t now, struct addr_entry *out)
 {
-	return take(&wide, true, addr, now, out);
+	return take(&addrtab_wide, true, addr, now, out);
 }
 
 static __attribute__((noinline)) bool take_packed_whole(uint64_t addr, uint64_t now, struct addr_entry *out)
@@ -187,8 +182,8 @@ static __attribute__((noinline)) bool take_packed_whole(uint64_t addr, uint64_t 
 static __attribute__((noinline, cold)) void start_packing(uint64_t now)
 {
 	addrtab_packing = true;
-	struct table old = wide;
-	wide = (struct table){(char *)no_slots, 1, 0, 0};
+	struct addrtab_table old = addrtab_wide;
+	addrtab_wide = (struct addrtab_table){(char *)no_slots, 1, 0, 0};
 	for (uint64_t i = 0; i < old.cap; i++) {
 		const struct addr_entry *e = slot_at(&old, true, i);
 		struct addrtab_packed p;
@@ -206,21 +201,21 @@ static __attribute__((noinline, cold)) void start_packing(uint64_t now)
 
 __attribute__((noinline)) bool addrtab_insert_whole(const struct addr_entry *e, struct addr_entry *old)
 {
-	if (wide.count >= wide.room) {
-		if (!addrtab_packing && wide.cap >= ADDRTAB_PACK_FROM) {
+	if (addrtab_wide.count >= addrtab_wide.room) {
+		if (!addrtab_packing && addrtab_wide.cap >= ADDRTAB_PACK_FROM) {
 			start_packing(e->alloc_time);
 			return addrtab_insert(e, old);
 		}
 		if (!grow_wide())
 			return false; /* out of memory: this block goes untracked */
 	}
-	uint64_t i = probe(&wide, true, e->addr);
-	struct addr_entry *s = slot_at(&wide, true, i);
+	uint64_t i = probe(&addrtab_wide, true, e->addr);
+	struct addr_entry *s = slot_at(&addrtab_wide, true, i);
 	bool found = s->addr != 0;
 	if (found)
 		*old = *s;
 	else
-		wide.count++;
+		addrtab_wide.count++;
 	*s = *e;
 	return found || (packed.count && take_packed_whole(e->addr, e->alloc_time, old));
 }
@@ -238,7 +233,7 @@ bool addrtab_insert_packed(const struct addrtab_packed *p, uint64_t now, struct 
 	else
 		packed.count++;
 	*s = *p;
-	return found || (wide.count && take_whole_cold(addr, now, old));
+	return found || (addrtab_wide.count && take_whole_cold(addr, now, old));
 }
 
 /* Moves the blocks packed longer ago than OLD to the wide table. A
@@ -268,11 +263,11 @@ void addrtab_tick(uint64_t now)
 
 uint64_t addrtab_count(void)
 {
-	return packed.count + wide.count;
+	return packed.count + addrtab_wide.count;
 }
 
 uint64_t addrtab_memory(void)
 {
 	return (packed.cap > 1 ? packed.cap * sizeof(struct addrtab_packed) : 0) +
-	       (wide.cap > 1 ? wide.cap * sizeof(struct addr_entry) : 0);
+	       (addrtab_wide.cap > 1 ? addrtab_wide.cap * sizeof(struct addr_entry) : 0);
 }

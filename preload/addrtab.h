@@ -99,6 +99,42 @@ bool addrtab_insert_whole(const struct addr_entry *e, struct addr_entry *old);
 bool addrtab_take_packed(uint64_t addr, struct addrtab_packed *out);
 bool addrtab_take_whole(uint64_t addr, uint64_t now, struct addr_entry *out);
 
+/* The slot an address hashes to, in a table of cap slots. */
+static inline uint64_t addrtab_home(uint64_t addr, uint64_t cap)
+{
+	return ((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+}
+
+/* An open-addressing table (addrtab.c); the one of whole entries is
+ * addrtab_wide, for addrtab_insert_quick. */
+struct addrtab_table {
+	char *slots;
+	uint64_t cap, count;
+	uint64_t room; /* the count it grows at: 3/4 of cap */
+};
+extern struct addrtab_table addrtab_wide;
+
+/* Adds a block in the common case, inline, its fields going from
+ * registers to its slot: while entries are kept whole (none packed), with
+ * room, and the address not in the table. False, with nothing done,
+ * otherwise: addrtab_insert then. */
+static inline bool addrtab_insert_quick(uint64_t addr, uint64_t alloc_time, uint64_t size, uint32_t stack,
+					uint32_t tid, uint16_t realloc_depth)
+{
+	struct addrtab_table *t = &addrtab_wide;
+	if (addrtab_packing || t->count >= t->room)
+		return false;
+	uint64_t mask = t->cap - 1;
+	struct addr_entry *s;
+	for (uint64_t i = addrtab_home(addr, t->cap); (s = (struct addr_entry *)t->slots + i)->addr; i = (i + 1) & mask)
+		if (s->addr == addr)
+			return false;
+	*s = (struct addr_entry){.addr = addr, .alloc_time = alloc_time, .size = size, .stack = stack,
+				 .tid = tid, .realloc_depth = realloc_depth};
+	t->count++;
+	return true;
+}
+
 /* Adds e; if its address was live, the old entry is removed into *old and
  * true is returned (its free is still on its way). */
 static inline bool addrtab_insert(const struct addr_entry *e, struct addr_entry *old)
@@ -126,11 +162,6 @@ static inline bool addrtab_remove(uint64_t addr, uint64_t now, struct addr_entry
  * packed entries keep only the low bits of their time, and those that grow
  * old enough to be ambiguous move to where the whole time is kept. */
 void addrtab_tick(uint64_t now);
-/* The slot an address hashes to, in a table of cap slots. */
-static inline uint64_t addrtab_home(uint64_t addr, uint64_t cap)
-{
-	return ((addr >> 4) * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
-}
 
 /* The table an address is looked up in first, for addrtab_prefetch. */
 struct addrtab_first {

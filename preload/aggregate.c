@@ -12,30 +12,34 @@
 #include "timeline.h"
 
 static COLLECTOR_OWNED struct aggregate_totals totals;
+/* what in use must pass for the next snapshot (below), kept beside the
+ * totals: the larger of the two thresholds, so one compare an allocation */
+static COLLECTOR_OWNED double snapshot_above = 1024;
+
+static void snapshot_now(uint64_t ns)
+{
+	stacktab_snapshot_peak();
+	double last = totals.snapshot_inuse_bytes = totals.inuse_bytes;
+	snapshot_above = last * 1.02 > last + 1024 ? last * 1.02 : last + 1024;
+	totals.snapshot_ns = ns;
+}
 
 /* A peak snapshot costs one pass over the stacks, so take one only when the
  * in-use estimate beats the last snapshot by 2% (and 1 KiB): the kept peak
  * is within 2% of the true one, and a growing heap costs a few hundred
  * snapshots over its whole life. */
-static void maybe_snapshot_peak(uint64_t now)
+static inline __attribute__((always_inline)) void maybe_snapshot_peak(uint64_t now)
 {
-	double last = totals.snapshot_inuse_bytes;
-	if (totals.inuse_bytes > last * 1.02 && totals.inuse_bytes > last + 1024) {
-		stacktab_snapshot_peak();
-		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = evclock_to_ns(now);
-	}
+	if (totals.inuse_bytes > snapshot_above)
+		snapshot_now(evclock_to_ns(now));
 }
 
 void aggregate_snapshot_if_peak(void)
 {
 	/* a heap that only grew, or one too small for the thresholds above,
 	 * peaks now */
-	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes) {
-		stacktab_snapshot_peak();
-		totals.snapshot_inuse_bytes = totals.inuse_bytes;
-		totals.snapshot_ns = evclock_mono_ns();
-	}
+	if (totals.inuse_bytes > 0 && totals.inuse_bytes >= totals.snapshot_inuse_bytes)
+		snapshot_now(evclock_mono_ns());
 }
 
 /* Most events fall in the timeline's open bucket without raising its
@@ -48,16 +52,22 @@ static COLLECTOR_OWNED struct {
 	double ns_per_tick;
 } open_bucket;
 
-static void timeline_point(uint64_t t)
+static __attribute__((noinline)) void timeline_add(uint64_t t, double v, double rate)
 {
-	double v = totals.inuse_bytes;
-	double rate = evclock_ns_per_tick();
-	if (t <= open_bucket.until && v <= open_bucket.max && rate == open_bucket.ns_per_tick)
-		return;
 	timeline_inuse(evclock_to_ns(t), v);
 	uint64_t end = timeline_inuse_open(&open_bucket.max);
 	open_bucket.until = end ? evclock_last_tick_before(end) : 0;
 	open_bucket.ns_per_tick = rate;
+}
+
+/* Inline: it answers at once for nearly every event. The rate need not be
+ * compared here: aggregate_clock_rate closes the bucket when it changes. */
+static inline __attribute__((always_inline)) void timeline_point(uint64_t t)
+{
+	double v = totals.inuse_bytes;
+	if (t <= open_bucket.until && v <= open_bucket.max)
+		return;
+	timeline_add(t, v, evclock_ns_per_tick());
 }
 
 void aggregate_get_totals(struct aggregate_totals *t)
@@ -192,6 +202,52 @@ void aggregate_free(struct stack_rec *s, const struct aggregate_block *e)
 	totals.inuse_objects -= w.objects;
 	totals.inuse_bytes -= w.bytes;
 	timeline_point(e->free_time);
+}
+
+/* sampler_weight_fast's answer at rate 1, and what the figures above
+ * then add (the same doubles, so the same sums). */
+void aggregate_alloc_exact(struct stack_rec *s, const struct aggregate_block *e)
+{
+	double bytes = (double)e->size;
+	stacktab_note_size(s, e->size, !s->alloc_objects);
+	s->alloc_objects += 1.0;
+	s->alloc_bytes += bytes;
+	s->inuse_bytes += bytes;
+	if (++s->live_sampled > s->live_sampled_max)
+		s->live_sampled_max = s->live_sampled;
+	threadlive_alloc(s, e->tid);
+	totals.inuse_objects += 1.0;
+	totals.inuse_bytes += bytes;
+	if (totals.inuse_bytes > totals.peak_inuse_bytes)
+		totals.peak_inuse_bytes = totals.inuse_bytes;
+	maybe_snapshot_peak(e->alloc_time);
+	timeline_point(e->alloc_time);
+}
+
+void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *e)
+{
+	double bytes = (double)e->size;
+	s->inuse_bytes -= bytes;
+	if (s->live_sampled)
+		s->live_sampled--;
+	threadlive_free(s, e->tid);
+	/* account_fate without realloc, its limits at the current rate
+	 * (aggregate_clock_rate) */
+	uint64_t ticks = e->free_time > e->alloc_time ? e->free_time - e->alloc_time : 0;
+	stackfate_add_one(s, life_bucket(ticks), ticks <= life_limits.short_max, e->tid == e->free_tid,
+			  e->free_pc, e->size);
+	totals.inuse_objects -= 1.0;
+	totals.inuse_bytes -= bytes;
+	timeline_point(e->free_time);
+}
+
+void aggregate_clock_rate(void)
+{
+	double rate = evclock_ns_per_tick();
+	if (rate != open_bucket.ns_per_tick)
+		open_bucket.until = 0; /* the next point recomputes it */
+	if (rate != life_limits.ns_per_tick)
+		life_limits_for(rate);
 }
 
 void aggregate_rss(const struct event *e)

@@ -27,6 +27,18 @@ struct aggregate_block {
 void aggregate_alloc(struct stack_rec *s, const struct aggregate_block *b);
 /* The free of a block s allocated, described with its free. */
 void aggregate_free(struct stack_rec *s, const struct aggregate_block *b);
+/* The same two in exact mode (config.rate == 1), where a block weighs one
+ * object of its size, for a block that no realloc made or freed
+ * (realloc_depth 0, no EVENT_REALLOC): the same sums, without weights to
+ * compute or test, estimates to keep, or realloc chains. Realloc's blocks
+ * take the two above. */
+void aggregate_alloc_exact(struct stack_rec *s, const struct aggregate_block *b);
+void aggregate_free_exact(struct stack_rec *s, const struct aggregate_block *b);
+/* The event clock's rate may have changed (evclock_calibrate): what was
+ * kept converted at the old rate is redone. The drain calls it after each
+ * calibration, the one place the rate changes, so the per-event paths do
+ * not compare rates. */
+void aggregate_clock_rate(void);
 /* An event that carries an RSS reading (e->rss, at most one per thread
  * every 10 ms): the reading goes into the timeline. */
 void aggregate_rss(const struct event *e);

@@ -20,9 +20,7 @@
 static void on_event(struct ring *r, const struct event *e)
 {
 	if (e->kind == EVENT_FREE_SHORT) {
-		const struct event_free *f = (const struct event_free *)e;
-		struct exact_free x = {f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags};
-		exact_free(r, &x);
+		exact_free_short(r, (const struct event_free *)e);
 		return;
 	}
 	if (e->rss)
@@ -79,6 +77,7 @@ static bool before(const struct event *a, const struct event *b)
 size_t drain_rings(bool all)
 {
 	evclock_calibrate();
+	aggregate_clock_rate();
 	uint64_t limit = all || !exact_mode() ? UINT64_MAX : exact_horizon();
 	bool prefetch = exact_mode() && exact_prefetch_pays();
 	struct ring *rings[MERGE_MAX];

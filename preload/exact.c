@@ -48,16 +48,40 @@ static uint32_t *realloc_depth(struct ring *r)
 	return ring_consumer_word(r);
 }
 
-void exact_free(struct ring *r, const struct exact_free *e)
+/* The free of a block a realloc made, or a realloc's free: out of line,
+ * so that exact_free's common case keeps its block in registers. */
+static __attribute__((noinline)) void free_realloc(struct ring *r, const struct addr_entry *b,
+						    struct exact_free e)
 {
+	struct aggregate_block x = {
+		.size = b->size,
+		.alloc_time = b->alloc_time,
+		.free_time = e.free_time,
+		.free_pc = e.free_pc,
+		.tid = b->tid,
+		.free_tid = e.free_tid,
+		.realloc_depth = (uint32_t)b->realloc_depth,
+		.flags = e.flags,
+	};
+	aggregate_free(stacktab_at(b->stack), &x);
+	if (e.flags & EVENT_REALLOC)
+		*realloc_depth(r) = (uint32_t)b->realloc_depth + 1;
+}
+
+/* exact_free and exact_free_short, from the fields in registers: the
+ * common free stores none of them. */
+static __attribute__((noinline)) void free_block(struct ring *r, uint64_t addr, uint64_t free_time,
+						  uint64_t free_pc, uint32_t free_tid, uint16_t flags)
+{
+	const struct exact_free e = {addr, free_time, free_pc, free_tid, flags};
 	struct addr_entry b;
-	if (!addrtab_remove(e->addr, e->free_time, &b)) {
+	if (!addrtab_remove(e.addr, e.free_time, &b)) {
 		/* not allocated by the program while we watched, or allocated in
 		 * a batch still to come */
-		struct exact_free *pf = pending_slot(e->addr);
+		struct exact_free *pf = pending_slot(e.addr);
 		if (pf) {
 			npending += !pf->addr;
-			*pf = *e;
+			*pf = e;
 		}
 		goto unknown;
 	}
@@ -71,54 +95,100 @@ void exact_free(struct ring *r, const struct exact_free *e)
 		addrtab_insert(&b, &again);
 		goto unknown;
 	}
-	struct aggregate_block x = {
+	if (b.realloc_depth || (e.flags & EVENT_REALLOC)) {
+		free_realloc(r, &b, e);
+		return;
+	}
+	aggregate_free_exact(stacktab_at(b.stack), &(struct aggregate_block){
 		.size = b.size,
 		.alloc_time = b.alloc_time,
-		.free_time = e->free_time,
-		.free_pc = e->free_pc,
+		.free_time = e.free_time,
+		.free_pc = e.free_pc,
 		.tid = b.tid,
-		.free_tid = e->free_tid,
-		.realloc_depth = (uint32_t)b.realloc_depth,
-		.flags = e->flags,
-	};
-	aggregate_free(stacktab_at(b.stack), &x);
-	if (e->flags & EVENT_REALLOC)
-		*realloc_depth(r) = (uint32_t)b.realloc_depth + 1;
+		.free_tid = e.free_tid,
+		.flags = e.flags,
+	});
 	return;
 unknown:
-	if (e->flags & EVENT_REALLOC)
+	if (e.flags & EVENT_REALLOC)
 		*realloc_depth(r) = 1;
 }
 
-void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+void exact_free(struct ring *r, const struct exact_free *e)
 {
-	struct aggregate_block x = {
+	free_block(r, e->addr, e->free_time, e->free_pc, e->free_tid, e->flags);
+}
+
+void exact_free_short(struct ring *r, const struct event_free *f)
+{
+	free_block(r, f->addr, f->free_time, f->free_pc, ring_owner_tid(r), f->flags);
+}
+
+/* The block e describes, made by a realloc depth deep (0: none). */
+static struct aggregate_block block_of(const struct event *e, uint32_t depth)
+{
+	return (struct aggregate_block){
 		.size = e->size,
 		.alloc_time = e->alloc_time,
 		.tid = e->tid,
-		.realloc_depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0,
+		.realloc_depth = depth,
 		.flags = e->flags,
 	};
+}
+
+/* Out of line, as free_realloc above: an allocation that ends a realloc. */
+static __attribute__((noinline)) void alloc_realloc(struct stack_rec *s, const struct event *e, uint32_t depth)
+{
+	struct aggregate_block x = block_of(e, depth);
 	aggregate_alloc(s, &x);
+}
+
+/* Its free came first (see the pending frees above): the block is gone. */
+static __attribute__((noinline)) void free_pending(struct stack_rec *s, const struct event *e, uint32_t depth,
+						    struct exact_free *pf)
+{
+	struct aggregate_block x = block_of(e, depth);
+	x.flags = pf->flags;
+	x.free_time = pf->free_time;
+	x.free_tid = pf->free_tid;
+	x.free_pc = pf->free_pc;
+	pf->addr = 0;
+	npending--;
+	aggregate_free(s, &x);
+}
+
+static void insert_slow(struct stack_rec *s, const struct event *e, uint16_t kept_depth);
+
+void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
+{
+	uint32_t depth = e->flags & EVENT_REALLOC ? *realloc_depth(r) : 0;
+	if (depth) {
+		alloc_realloc(s, e, depth);
+	} else {
+		struct aggregate_block x = block_of(e, 0);
+		aggregate_alloc_exact(s, &x);
+	}
 	/* a waiting free older than this by more than the clocks of two CPUs
 	 * could disagree (1 ms is far more) was some unrecorded block's */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
 	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
-		/* its free came first (see the pending frees above): the block is gone */
-		x.flags = pf->flags;
-		x.free_time = pf->free_time;
-		x.free_tid = pf->free_tid;
-		x.free_pc = pf->free_pc;
-		pf->addr = 0;
-		npending--;
-		aggregate_free(s, &x);
+		free_pending(s, e, depth, pf);
 		return;
 	}
+	uint16_t kept_depth = depth > 0xffff ? 0xffff : (uint16_t)depth;
+	if (!addrtab_insert_quick(e->addr, e->alloc_time, e->size, stacktab_index(s), e->tid, kept_depth))
+		insert_slow(s, e, kept_depth);
+}
+
+/* Out of line, as free_realloc above: the table's own insert, and an
+ * address the allocator reused before its free arrived. */
+static __attribute__((noinline)) void insert_slow(struct stack_rec *s, const struct event *e, uint16_t kept_depth)
+{
 	struct addr_entry n = {
 		.addr = e->addr,
 		.alloc_time = e->alloc_time,
 		.size = e->size,
-		.realloc_depth = x.realloc_depth > 0xffff ? 0xffff : x.realloc_depth,
+		.realloc_depth = kept_depth,
 		.stack = stacktab_index(s),
 		.tid = e->tid,
 	};

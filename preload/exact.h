@@ -42,6 +42,9 @@ struct exact_free {
 /* A free: applied to the block at its address, or kept until the block's
  * allocation arrives. */
 void exact_free(struct ring *r, const struct exact_free *f);
+/* The same for an EVENT_FREE_SHORT, read where it lies in r: nothing is
+ * copied for the common free. */
+void exact_free_short(struct ring *r, const struct event_free *f);
 /* Events older than this (event clock) can all be seen already. */
 uint64_t exact_horizon(void);
 /* e will be paired soon: load its slot of the address table now. The

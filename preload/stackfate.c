@@ -297,6 +297,26 @@ void stackfate_add(struct stack_rec *s, const struct fate_free *f)
 		add_wide(w, f);
 }
 
+/* Out of line, so that stackfate_add_one's record of the free stays in
+ * registers (its address is taken only here). */
+static __attribute__((noinline)) void add_one_slow(struct stack_rec *s, unsigned life_bucket, bool is_short,
+						   bool same_thread, uint64_t free_pc, uint64_t size)
+{
+	stackfate_add(s, &(struct fate_free){life_bucket, is_short, same_thread, free_pc, size, 1.0, (double)size});
+}
+
+void stackfate_add_one(struct stack_rec *s, unsigned life_bucket, bool is_short, bool same_thread,
+		       uint64_t free_pc, uint64_t size)
+{
+	struct fate_free f = {life_bucket, is_short, same_thread, free_pc, size, 1.0, (double)size};
+	uint32_t rec = s->fate_rec;
+	/* a small record, or a count that would overflow (it widens), is
+	 * stackfate_add's */
+	if ((rec & FATE_NARROW) && add_narrow(&narrow[rec_index(rec)], &f))
+		return;
+	add_one_slow(s, life_bucket, is_short, same_thread, free_pc, size);
+}
+
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out)
 {
 	if (!s->fate_rec) {

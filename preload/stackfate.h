@@ -22,6 +22,10 @@ struct fate_free {
 	double objects, bytes;
 };
 void stackfate_add(struct stack_rec *s, const struct fate_free *f);
+/* The same for a free that weighs one block of its size (rate 1), its
+ * fields as arguments. */
+void stackfate_add_one(struct stack_rec *s, unsigned life_bucket, bool is_short, bool same_thread,
+		       uint64_t free_pc, uint64_t size);
 
 /* The fate of s as sums of weights; all zero while none was freed. */
 void stackfate_read(const struct stack_rec *s, struct stack_fate *out);

@@ -99,16 +99,11 @@ static bool set_frames(struct stack_rec *s, const uint64_t *frames, uint32_t n, 
 	return true;
 }
 
-/* The record the last call found: at rate 1 a program that allocates in a
- * loop sends one stack many times in a row. */
-static COLLECTOR_OWNED uint64_t last_hash;
-static COLLECTOR_OWNED size_t last_rec = SIZE_MAX;
+COLLECTOR_OWNED struct stacktab_last stacktab_last;
 
-struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
-				  bool truncated)
+struct stack_rec *stacktab_intern_slow(uint64_t hash, const uint64_t *frames, uint32_t nframes,
+				       bool truncated)
 {
-	if (hash == last_hash && last_rec < nrecs && (!frames || (recs[last_rec].flags & STACK_HAS_FRAMES)))
-		return &recs[last_rec];
 	if ((nrecs + 1) * 4 > cap_slots * 3 && grow_index() < 0)
 		return NULL;
 	size_t i = find(hash);
@@ -116,10 +111,11 @@ struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_
 		struct stack_rec *s = &recs[slot_rec(slots[i])];
 		if (frames && !(s->flags & STACK_HAS_FRAMES))
 			set_frames(s, frames, nframes, truncated);
-		last_hash = hash;
-		last_rec = slot_rec(slots[i]);
+		stacktab_last = (struct stacktab_last){hash, s};
 		return s;
 	}
+	/* the records may move */
+	stacktab_last.rec = NULL;
 	if (nrecs >= UINT32_MAX - 1 || MEM_GROW(recs, cap_recs, nrecs + 1) < 0)
 		return NULL;
 	if (config.rate > 1) {

@@ -66,8 +66,19 @@ _Static_assert(sizeof(struct stack_rec) == 64, "a stack's record: 64 bytes");
 /* The record for hash, created if new. frames may be NULL (a free seen
  * before its allocation, or a hash-only event): the frames are filled in
  * when an event that carries them arrives. NULL when out of memory. */
-struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
-				  bool truncated);
+struct stack_rec *stacktab_intern_slow(uint64_t hash, const uint64_t *frames, uint32_t nframes,
+				       bool truncated);
+/* The record the last intern answered: at rate 1 a program that allocates
+ * in a loop sends one stack many times in a row, and that answer is
+ * checked inline, without a call. rec is NULL while none (records move
+ * only while stacktab_intern_slow makes one, which sets it again). */
+struct stacktab_last {
+	uint64_t hash;
+	struct stack_rec *rec;
+};
+extern struct stacktab_last stacktab_last;
+static inline struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
+						bool truncated);
 size_t stacktab_count(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s);
 struct stack_rec *stacktab_at(size_t i);
@@ -78,6 +89,15 @@ struct stack_rec *stacktab_base(void);
 static inline uint32_t stacktab_index(const struct stack_rec *s)
 {
 	return (uint32_t)(s - stacktab_base());
+}
+
+static inline struct stack_rec *stacktab_intern(uint64_t hash, const uint64_t *frames, uint32_t nframes,
+						bool truncated)
+{
+	struct stack_rec *s = stacktab_last.rec;
+	if (s && hash == stacktab_last.hash && (!frames || (s->flags & STACK_HAS_FRAMES)))
+		return s;
+	return stacktab_intern_slow(hash, frames, nframes, truncated);
 }
 
 /* Blocks of s in use, and the most at once: estimates, sums of weights

@@ -13,30 +13,19 @@
 
 enum { FIRST_SLOTS = 1 << 12 };
 
-struct pair {
-	uint64_t key; /* stack index + 1 << 32 | tid; 0 empty */
-	uint32_t live;
-};
 
-static COLLECTOR_OWNED struct pair *table;
+static COLLECTOR_OWNED struct threadlive_pair *table;
 static COLLECTOR_OWNED size_t cap_table, used;
 
-/* The pair the last call found: allocations and frees come in runs of one
- * stack and thread. Pairs move only when the table is made again, which
- * forgets it. */
-static COLLECTOR_OWNED struct pair *last;
-
-static uint64_t key_of(const struct stack_rec *s, uint32_t tid)
-{
-	return (uint64_t)(stacktab_index(s) + 1) << 32 | tid;
-}
+/* Pairs move only when the table is made again, which forgets it. */
+COLLECTOR_OWNED struct threadlive_pair *threadlive_last;
 
 static size_t slot_of(uint64_t key, size_t cap)
 {
 	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
 }
 
-static struct pair *slot_for(struct pair *t, size_t cap, uint64_t key)
+static struct threadlive_pair *slot_for(struct threadlive_pair *t, size_t cap, uint64_t key)
 {
 	size_t i = slot_of(key, cap);
 	while (t[i].key && t[i].key != key)
@@ -53,7 +42,7 @@ static int remake(void)
 	size_t ncap = cap_table ? cap_table : FIRST_SLOTS;
 	while ((live + 1) * 2 > ncap)
 		ncap *= 2;
-	struct pair *n = mem_calloc(ncap, sizeof(*n));
+	struct threadlive_pair *n = mem_calloc(ncap, sizeof(*n));
 	if (!n)
 		return -1;
 	for (size_t i = 0; i < cap_table; i++)
@@ -63,7 +52,7 @@ static int remake(void)
 	table = n;
 	cap_table = ncap;
 	used = live;
-	last = NULL;
+	threadlive_last = NULL;
 	return 0;
 }
 
@@ -71,7 +60,7 @@ static int remake(void)
  * it is not probed for again. The stack is found again from the key, so
  * that the last pair's test (what a churn of one stack finds) keeps no
  * register for it. */
-static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
+static __attribute__((noinline)) struct threadlive_pair *probe(uint64_t key, int create)
 {
 	if (stacktab_at((uint32_t)(key >> 32) - 1)->flags & STACK_THREADS_UNCOUNTED)
 		return NULL;
@@ -79,28 +68,20 @@ static __attribute__((noinline)) struct pair *probe(uint64_t key, int create)
 		return NULL;
 	if (!table)
 		return NULL;
-	struct pair *p = slot_for(table, cap_table, key);
+	struct threadlive_pair *p = slot_for(table, cap_table, key);
 	if (!p->key) {
 		if (!create)
 			return NULL;
 		p->key = key;
 		used++;
 	}
-	return last = p;
+	return threadlive_last = p;
 }
 
-/* The remembered pair is checked inline: it answers nearly every call. */
-static inline struct pair *find(const struct stack_rec *s, uint32_t tid, int create)
+/* The remembered pair was not the one (threadlive.h checks it). */
+void threadlive_alloc_slow(struct stack_rec *s, uint32_t tid)
 {
-	uint64_t key = key_of(s, tid);
-	if (last && last->key == key)
-		return last;
-	return probe(key, create);
-}
-
-void threadlive_alloc(struct stack_rec *s, uint32_t tid)
-{
-	struct pair *p = find(s, tid, 1);
+	struct threadlive_pair *p = probe(threadlive_key(s, tid), 1);
 	if (!p) {
 		s->flags |= STACK_THREADS_UNCOUNTED;
 		return;
@@ -109,9 +90,9 @@ void threadlive_alloc(struct stack_rec *s, uint32_t tid)
 		s->live_thread_max = p->live;
 }
 
-void threadlive_free(struct stack_rec *s, uint32_t tid)
+void threadlive_free_slow(struct stack_rec *s, uint32_t tid)
 {
-	struct pair *p = find(s, tid, 0);
+	struct threadlive_pair *p = probe(threadlive_key(s, tid), 0);
 	if (p && p->live)
 		p->live--;
 }

@@ -16,7 +16,7 @@ readelf -sW "$SHIM" | awk '$4 == "OBJECT" && $7 ~ /^[0-9]+$/ { sub(/\.lto_priv\.
 	sort -u > "$WORK/objects"
 
 # written by the collector on every event (unambiguous names only)
-for name in totals open_bucket npending last_rec last_hash nnodes path_len last_pc last_site \
+for name in totals snapshot_above open_bucket npending stacktab_last threadlive_last nnodes path_len last_pc last_site \
 	fullest_seen evclock_ns_per_tick_ inuse_series; do
 	ndx=$(awk -v n="$name" '$1 == n { print $4 }' "$WORK/objects" | sort -u)
 	check "$name (the collector's, every event) is in allocprof_collector" "$ndx" "$NDX"
