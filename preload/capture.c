@@ -256,7 +256,9 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 
 /* The allocation's record, filled and committed; r and e from reserve. In
  * exact mode (exact: a constant where the caller knows) that is all: the
- * collector keeps the live blocks and the realloc depths (exact.h). */
+ * collector keeps the live blocks and the realloc depths (exact.h), and a
+ * stack the ring carried before goes in the 48-byte record unless the RSS
+ * is due. */
 static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
 							     struct event *e, void *p, size_t size,
 							     uint16_t flags, bool exact)
@@ -269,20 +271,38 @@ static inline __attribute__((always_inline)) void fill_alloc(struct thread_state
 	uint64_t now = event_clock(t);
 	uint32_t set = labels_current(t->tid, now);
 	h = labels_mix(h, set);
+	uint64_t rss = maybe_rss(t, now);
+	uint16_t fl = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
+	bool sent = ring_sent_before(r, h);
+	if (exact && sent && !rss) {
+		struct event_alloc *a = (struct event_alloc *)e;
+		a->kind = EVENT_ALLOC_SHORT;
+		a->flags = fl;
+		a->label_set = set;
+		a->tid = t->tid;
+		a->addr = (uint64_t)(uintptr_t)p;
+		a->size = size;
+		a->stack_hash = h;
+		a->alloc_time = now;
+		ring_commit(r, a, sizeof(*a));
+		unstamp(r);
+		ring_count_sample(r, truncated);
+		return;
+	}
 	e->kind = EVENT_ALLOC;
-	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
+	e->flags = fl;
 	e->tid = t->tid;
 	e->addr = (uint64_t)(uintptr_t)p;
 	e->size = size;
 	e->stack_hash = h;
 	e->alloc_time = now;
-	e->rss = maybe_rss(t, now);
+	e->rss = rss;
 	e->free_time = 0;
 	e->label_set = set;
 	e->realloc_depth = !exact && (flags & EVENT_REALLOC) ? t->realloc_depth : 0;
 	e->free_pc = 0;
 	size_t len = sizeof(*e);
-	if (ring_sent_before(r, h)) {
+	if (sent) {
 		e->nframes = 0;
 	} else {
 		e->nframes = nf;
