@@ -53,6 +53,13 @@ static inline uint32_t labels_current(uint32_t tid, uint64_t now)
 		return l->set;
 	return labels_refresh(tid, now);
 }
+/* labels_current without the refresh: false where one is due. */
+static inline bool labels_fresh(uint32_t tid, uint64_t now, uint32_t *set)
+{
+	struct labels_thread *l = &labels_tls;
+	*set = l->set;
+	return l->interned && l->tid == tid && l->set_gen == l->gen && now - l->name_read < labels_name_every;
+}
 
 /* The identity of a stack in a set: the stack's own hash for set 0. */
 static inline uint64_t labels_mix(uint64_t stack_hash, uint32_t set)
