@@ -281,18 +281,19 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 
 /* The allocation's record, filled and committed; r and e from reserve, the
  * stack unwound (nf frames at e->frames, or the cached chain to copy them
- * from, ch). In exact mode (exact: a constant where the caller knows) that
- * is all: the collector keeps the live blocks and the realloc depths
- * (exact.h), and a stack the ring carried before goes in the 48-byte record
- * unless the RSS is due. */
+ * from, ch), h its hash (mixed with set already where mixed). In exact mode
+ * (exact: a constant where the caller knows) that is all: the collector
+ * keeps the live blocks and the realloc depths (exact.h), and a stack the
+ * ring carried before goes in the 48-byte record unless the RSS is due. */
 static inline __attribute__((always_inline)) void commit_alloc(struct thread_state *t, struct ring *r,
 							       struct event *e, void *p, size_t size,
 							       uint16_t flags, bool exact, unsigned nf,
 							       bool truncated, uint64_t h,
 							       const struct unwind_chain *ch, uint64_t now,
-							       uint32_t set, uint64_t rss)
+							       uint32_t set, uint64_t rss, bool mixed)
 {
-	h = labels_mix(h, set);
+	if (!mixed)
+		h = labels_mix(h, set);
 	uint16_t fl = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
 	bool sent = ring_sent_before(r, h);
 	if (exact && likely(sent && !rss)) {
@@ -364,7 +365,7 @@ static inline __attribute__((always_inline)) void fill_unwound(struct thread_sta
 	uint64_t now = event_clock(t);
 	uint32_t set = labels_current(t->tid, now);
 	uint64_t rss = maybe_rss(t, now);
-	commit_alloc(t, r, e, p, size, flags, exact, nf, truncated, h, ch, now, set, rss);
+	commit_alloc(t, r, e, p, size, flags, exact, nf, truncated, h, ch, now, set, rss, false);
 }
 
 /* anchor: the unwind cache's key (unwind_stack_at). */
@@ -479,12 +480,19 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 		exact_alloc_full(t, p, size, flags, anchor);
 		return p;
 	}
-	const struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
+	struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
 	uint64_t now = 0;
 	uint32_t set = 0;
-	if (likely(ch) && likely((now = tsc_clock(t)) < t->rss_due) && likely(labels_fresh(t->tid, now, &set)))
-		commit_alloc(t, r, e, p, size, flags, true, 0, ch->truncated, ch->hash, ch, now, set, 0);
-	else
+	if (likely(ch) && likely((now = tsc_clock(t)) < t->rss_due) && likely(labels_fresh(t->tid, now, &set))) {
+		/* the chain keeps its hash mixed with the set it was last
+		 * allocated under (a thread's set seldom changes) */
+		if (unlikely(ch->memo_key != set)) {
+			ch->memo = labels_mix(ch->hash, set);
+			ch->memo_key = set;
+		}
+		commit_alloc(t, r, e, p, size, flags, true, 0, ch->truncated, ch->memo, ch, now,
+			     set, 0, true);
+	} else
 		exact_alloc_rest(t, r, e, p, size, flags, anchor, ch);
 	t->countdown = 0;
 	t->guard = 0;

@@ -109,10 +109,15 @@ struct unwind_cache {
 	 * line, so a miss touches no entry */
 	uint64_t tag[CACHE_SETS][CACHE_WAYS] __attribute__((aligned(64)));
 	_Atomic uint64_t walks; /* misses that walked and remembered */
-	uint32_t window_lookups, window_hits;
+	uint32_t window_lookups; /* lookups in this window */
+	uint64_t window_base;    /* hits when it began */
 	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
 	bool missed_resting; /* unwind_lookup's last miss was the cache resting */
 	uint32_t next_way[CACHE_SETS];
+	/* the entry found last and its tag's place, tried first: a thread's
+	 * allocations often come back through the same chain */
+	const uint64_t *last_tag;
+	struct unwind_chain *last;
 	struct stackwalk walk __attribute__((aligned(64)));
 	/* CACHE_SETS * CACHE_WAYS entries, then check mode's scratch frames */
 	uint8_t entries[] __attribute__((aligned(64)));
@@ -129,12 +134,16 @@ size_t unwind_cache_bytes(unsigned max)
 	return cache_bytes;
 }
 
+static struct unwind_chain *cache_entry(struct unwind_cache *c, unsigned set, unsigned way);
+
 void unwind_cache_reset(struct unwind_cache *c)
 {
 	if (++c->gen == 0) {
 		memset(c, 0, cache_bytes);
 		c->gen = 1;
 	}
+	c->last_tag = &c->tag[0][0];
+	c->last = cache_entry(c, 0, 0);
 	stackwalk_reset(&c->walk);
 }
 
@@ -209,20 +218,30 @@ static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limi
 /* The entry whose slots all still hold what they held, or NULL. A slot is
  * read only once the ones below it matched: it is then where this stack's
  * frame is (a thread that changed stacks may have unmapped the old one). */
-static inline __attribute__((always_inline)) const struct unwind_chain *
+static inline __attribute__((always_inline)) bool chain_holds(const struct unwind_chain *e)
+{
+	const uint64_t *ps = e->pc_slot, *end = ps + 2 * e->n;
+	while (ps < end && *(const uint64_t *)(uintptr_t)ps[1] == ps[0])
+		ps += 2;
+	return ps == end;
+}
+
+static inline __attribute__((always_inline)) struct unwind_chain *
 cache_find(struct unwind_cache *c, uint64_t anchor)
 {
-	unsigned set = cache_set(anchor);
 	uint64_t tag = cache_tag(c, anchor);
+	if (*c->last_tag == tag && chain_holds(c->last))
+		return c->last;
+	unsigned set = cache_set(anchor);
 	for (unsigned w = 0; w < CACHE_WAYS; w++) {
 		if (c->tag[set][w] != tag)
 			continue;
-		const struct unwind_chain *e = cache_entry(c, set, w);
-		const uint64_t *ps = e->pc_slot, *end = ps + 2 * e->n;
-		while (ps < end && *(const uint64_t *)(uintptr_t)ps[1] == ps[0])
-			ps += 2;
-		if (ps == end)
+		struct unwind_chain *e = cache_entry(c, set, w);
+		if (chain_holds(e)) {
+			c->last_tag = &c->tag[set][w];
+			c->last = e;
 			return e;
+		}
 	}
 	return NULL;
 }
@@ -238,6 +257,7 @@ static void cache_publish(struct unwind_cache *c, unsigned set, unsigned way, ui
 	e->skip = (uint16_t)skip;
 	e->kept = (uint16_t)kept;
 	e->truncated = truncated;
+	e->memo_key = UNWIND_MEMO_NONE;
 	c->tag[set][way] = cache_tag(c, anchor);
 	c->next_way[set] = (way + 1) % CACHE_WAYS;
 }
@@ -391,7 +411,7 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
 /* The verified cache's lookup, counted; NULL on a miss or while it rests.
  * Inlined into unwind_lookup, which LTO inlines into exact mode's
  * allocation path: no call on a hit. */
-static inline __attribute__((always_inline)) const struct unwind_chain *
+static inline __attribute__((always_inline)) struct unwind_chain *
 lookup(struct unwind_cache *c, uint64_t anchor, bool *resting)
 {
 	*resting = false;
@@ -405,13 +425,14 @@ lookup(struct unwind_cache *c, uint64_t anchor, bool *resting)
 		*resting = true;
 		return NULL;
 	}
-	const struct unwind_chain *e = cache_find(c, anchor);
+	struct unwind_chain *e = cache_find(c, anchor);
 	count(e ? &c->hits : &c->misses);
-	c->window_hits += e != NULL;
-	if (++c->window_lookups == WINDOW) {
-		if (c->window_hits < WINDOW / 2)
+	if (__builtin_expect(++c->window_lookups == WINDOW, 0)) {
+		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
+		if (hits - c->window_base < WINDOW / 2)
 			c->resting = RETRY;
-		c->window_lookups = c->window_hits = 0;
+		c->window_base = hits;
+		c->window_lookups = 0;
 	}
 	return e;
 }
@@ -545,10 +566,10 @@ bool unwind_lookup_ready(void)
 	return config.rate == 1 && config.unwind_cache && config.unwinder != UNWINDER_CHECK;
 }
 
-const struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
 {
 	bool resting;
-	const struct unwind_chain *e = lookup(c, anchor, &resting);
+	struct unwind_chain *e = lookup(c, anchor, &resting);
 	if (!e)
 		c->missed_resting = resting;
 	return e;

@@ -49,16 +49,21 @@ unsigned unwind_stack_at(uint64_t *frames, unsigned max, bool *truncated, uint64
  * unwind_missed unwinds it as unwind_stack_at would have (the lookup
  * counted once). Only where unwind_lookup_ready (exact mode, the cache on,
  * no check of libunwind's answer). */
+enum { UNWIND_MEMO_NONE = UINT32_MAX };
 struct unwind_chain {
 	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
 	uint16_t skip;    /* the shim's own frames on top */
 	uint16_t kept;    /* frames given back: n - skip, at most max */
 	uint8_t truncated;
+	/* the caller's: a value it derived from hash and memo_key (capture.c:
+	 * the hash mixed with a label set), UNWIND_MEMO_NONE until it does */
+	uint32_t memo_key;
 	uint64_t hash;    /* unwind_hash of the kept frames */
+	uint64_t memo;
 	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
 };
 bool unwind_lookup_ready(void);
-const struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor);
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor);
 unsigned unwind_missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
 		       struct unwind_cache *c, uint64_t anchor);
 /* The chain's kept frames into frames; returns how many. */

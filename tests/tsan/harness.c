@@ -69,7 +69,12 @@ unsigned unwind_stack_at(uint64_t *frames, unsigned max, bool *truncated, uint64
 	return unwind_stack(frames, max, truncated, hash, c);
 }
 bool unwind_lookup_ready(void) { return false; }
-const struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor) { (void)c; (void)anchor; return NULL; }
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+{
+	(void)c;
+	(void)anchor;
+	return NULL;
+}
 unsigned unwind_missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash, struct unwind_cache *c,
 		       uint64_t anchor)
 {
