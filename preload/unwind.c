@@ -220,10 +220,14 @@ static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limi
  * frame is (a thread that changed stacks may have unmapped the old one). */
 static inline __attribute__((always_inline)) bool chain_holds(const struct unwind_chain *e)
 {
+	/* an entry is published with a frame at least (cache_publish's callers) */
 	const uint64_t *ps = e->pc_slot, *end = ps + 2 * e->n;
-	while (ps < end && *(const uint64_t *)(uintptr_t)ps[1] == ps[0])
+	do {
+		if (*(const uint64_t *)(uintptr_t)ps[1] != ps[0])
+			return false;
 		ps += 2;
-	return ps == end;
+	} while (ps < end);
+	return true;
 }
 
 static inline __attribute__((always_inline)) struct unwind_chain *
@@ -412,10 +416,10 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
  * Inlined into unwind_lookup, which LTO inlines into exact mode's
  * allocation path: no call on a hit. */
 static inline __attribute__((always_inline)) struct unwind_chain *
-lookup(struct unwind_cache *c, uint64_t anchor, bool *resting)
+lookup(struct unwind_cache *c, uint64_t anchor, bool enabled, bool *resting)
 {
 	*resting = false;
-	if (!config.unwind_cache) {
+	if (!enabled) {
 		count(&c->misses);
 		return NULL;
 	}
@@ -440,7 +444,7 @@ lookup(struct unwind_cache *c, uint64_t anchor, bool *resting)
 static int cached(struct unwind_cache *c, uint64_t anchor, bool *resting, uint64_t *frames,
 		  bool *truncated, uint64_t *hash)
 {
-	const struct unwind_chain *e = lookup(c, anchor, resting);
+	const struct unwind_chain *e = lookup(c, anchor, config.unwind_cache, resting);
 	if (!e)
 		return -1;
 	*truncated = e->truncated;
@@ -569,7 +573,7 @@ bool unwind_lookup_ready(void)
 struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
 {
 	bool resting;
-	struct unwind_chain *e = lookup(c, anchor, &resting);
+	struct unwind_chain *e = lookup(c, anchor, true, &resting); /* unwind_lookup_ready */
 	if (!e)
 		c->missed_resting = resting;
 	return e;
