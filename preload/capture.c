@@ -32,6 +32,9 @@ static uint64_t rss_every; /* capture clock ticks between RSS readings of a thre
 static size_t ring_size;
 static size_t alloc_max; /* the most an allocation's record can take */
 static atomic_uint_fast64_t n_drops, n_stale, n_inline; /* rare: global counters are fine */
+/* exact mode's allocations may take capture_exact_alloc's short way: the
+ * chain cache in use (unwind_lookup_ready) and the TSC the clock */
+static bool lookup_fast;
 
 static void on_thread_exit(void *arg)
 {
@@ -42,6 +45,27 @@ static void on_thread_exit(void *arg)
 	guard_leave(t);
 }
 
+/* evclock_now where evclock_tsc was seen true, without the call to
+ * clock_gettime in its other branch (a call would cost the free below its
+ * stack frame). */
+static inline bool tsc_is_clock(void)
+{
+#if defined(__x86_64__)
+	return evclock_tsc;
+#else
+	return false;
+#endif
+}
+
+static inline uint64_t tsc_clock(struct thread_state *t)
+{
+#if defined(__x86_64__)
+	return t->last_stamp = __builtin_ia32_rdtsc();
+#else
+	return t->last_stamp = evclock_now();
+#endif
+}
+
 void capture_init(void)
 {
 	pthread_key_create(&exit_key, on_thread_exit);
@@ -50,6 +74,7 @@ void capture_init(void)
 	rss_every = evclock_nominal_ticks(10000000); /* 10 ms */
 	if (exact_mode())
 		exact_capture_init();
+	lookup_fast = exact_mode() && unwind_lookup_ready() && tsc_is_clock();
 	/* sampled events are rare, and a ring's pages count in the program's
 	 * RSS */
 	ring_size = exact_mode() ? EXACT_RING_BYTES : (64u << 10);
@@ -254,37 +279,56 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 	ring_count_free(r);
 }
 
-/* The allocation's record, filled and committed; r and e from reserve. In
- * exact mode (exact: a constant where the caller knows) that is all: the
- * collector keeps the live blocks and the realloc depths (exact.h). */
-static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
-							     struct event *e, void *p, size_t size,
-							     uint16_t flags, bool exact)
+/* The allocation's record, filled and committed; r and e from reserve, the
+ * stack unwound (nf frames at e->frames, or the cached chain to copy them
+ * from, ch), h its hash (mixed with set already where mixed). In exact mode
+ * (exact: a constant where the caller knows) that is all: the collector
+ * keeps the live blocks and the realloc depths (exact.h), and a stack the
+ * ring carried before goes in the 48-byte record unless the RSS is due. */
+static inline __attribute__((always_inline)) void commit_alloc(struct thread_state *t, struct ring *r,
+							       struct event *e, void *p, size_t size,
+							       uint16_t flags, bool exact, unsigned nf,
+							       bool truncated, uint64_t h,
+							       const struct unwind_chain *ch, uint64_t now,
+							       uint32_t set, uint64_t rss, bool mixed)
 {
-	bool truncated;
-	uint64_t h;
-	unsigned nf = unwind_stack(e->frames, config.depth, &truncated, &h,
-				   ring_own_unwind_cache(r));
-	/* after the real malloc, before anyone can have freed the block */
-	uint64_t now = event_clock(t);
-	uint32_t set = labels_current(t->tid, now);
-	h = labels_mix(h, set);
+	if (!mixed)
+		h = labels_mix(h, set);
+	uint16_t fl = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
+	bool sent = ring_sent_before(r, h);
+	if (exact && likely(sent && !rss)) {
+		struct event_alloc *a = (struct event_alloc *)e;
+		a->kind = EVENT_ALLOC_SHORT;
+		a->flags = fl;
+		a->label_set = set;
+		a->tid = t->tid;
+		a->addr = (uint64_t)(uintptr_t)p;
+		a->size = size;
+		a->stack_hash = h;
+		a->alloc_time = now;
+		ring_commit(r, a, sizeof(*a));
+		unstamp(r);
+		ring_count_sample(r, truncated);
+		return;
+	}
 	e->kind = EVENT_ALLOC;
-	e->flags = (uint16_t)(flags | (truncated ? EVENT_TRUNCATED : 0));
+	e->flags = fl;
 	e->tid = t->tid;
 	e->addr = (uint64_t)(uintptr_t)p;
 	e->size = size;
 	e->stack_hash = h;
 	e->alloc_time = now;
-	e->rss = maybe_rss(t, now);
+	e->rss = rss;
 	e->free_time = 0;
 	e->label_set = set;
 	e->realloc_depth = !exact && (flags & EVENT_REALLOC) ? t->realloc_depth : 0;
 	e->free_pc = 0;
 	size_t len = sizeof(*e);
-	if (ring_sent_before(r, h)) {
+	if (sent) {
 		e->nframes = 0;
 	} else {
+		if (ch)
+			nf = unwind_chain_frames(ch, e->frames);
 		e->nframes = nf;
 		len += nf * sizeof(uint64_t);
 	}
@@ -308,6 +352,34 @@ static inline __attribute__((always_inline)) void fill_alloc(struct thread_state
 	}
 }
 
+/* The event's time is read after the unwind, its label set and RSS with
+ * it; ch: the cached chain the stack came from, or NULL (frames unwound
+ * into e). */
+static inline __attribute__((always_inline)) void fill_unwound(struct thread_state *t, struct ring *r,
+							       struct event *e, void *p, size_t size,
+							       uint16_t flags, bool exact, unsigned nf,
+							       bool truncated, uint64_t h,
+							       const struct unwind_chain *ch)
+{
+	/* after the real malloc, before anyone can have freed the block */
+	uint64_t now = event_clock(t);
+	uint32_t set = labels_current(t->tid, now);
+	uint64_t rss = maybe_rss(t, now);
+	commit_alloc(t, r, e, p, size, flags, exact, nf, truncated, h, ch, now, set, rss, false);
+}
+
+/* anchor: the unwind cache's key (unwind_stack_at). */
+static inline __attribute__((always_inline)) void fill_alloc(struct thread_state *t, struct ring *r,
+							     struct event *e, void *p, size_t size,
+							     uint16_t flags, bool exact, uint64_t anchor)
+{
+	bool truncated;
+	uint64_t h;
+	unsigned nf = unwind_stack_at(e->frames, config.depth, &truncated, &h,
+				      ring_own_unwind_cache(r), anchor);
+	fill_unwound(t, r, e, p, size, flags, exact, nf, truncated, h, NULL);
+}
+
 void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 {
 	struct ring *r = thread_ring(t);
@@ -318,7 +390,7 @@ void capture_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
 	}
 	if (unlikely(!e))
 		return drop(r);
-	fill_alloc(t, r, e, p, size, flags, exact_mode());
+	fill_alloc(t, r, e, p, size, flags, exact_mode(), (uint64_t)(uintptr_t)__builtin_frame_address(0));
 }
 
 /* The guard of the exact paths: the caller saw it free (guard 0), so no
@@ -338,7 +410,10 @@ static inline __attribute__((always_inline)) void exact_guard_leave(struct threa
 	t->guard = 0;
 }
 
-void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+/* The allocation's whole way: the ring to acquire or to drain, no TSC, or
+ * the chain cache not in use. */
+static __attribute__((noinline)) void exact_alloc_full(struct thread_state *t, void *p, size_t size,
+						       uint16_t flags, uint64_t anchor)
 {
 	int saved_errno = *t->errno_at;
 	exact_guard_enter(t);
@@ -349,11 +424,78 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 		e = reserve(r, alloc_max);
 	}
 	if (likely(e))
-		fill_alloc(t, r, e, p, size, flags, true);
+		fill_alloc(t, r, e, p, size, flags, true, anchor);
 	else
 		drop(r);
 	exact_guard_leave(t);
 	*t->errno_at = saved_errno;
+}
+
+/* The rest of an allocation's way once reserved (guard held, ring
+ * stamped), where the chain cache missed (ch NULL) or a label set or the
+ * RSS is due: these may call into the unwinder, libc and the kernel, so
+ * the counts are parked and errno kept. */
+static __attribute__((noinline)) void exact_alloc_rest(struct thread_state *t, struct ring *r,
+						       struct event *e, void *p, size_t size,
+						       uint16_t flags, uint64_t anchor,
+						       const struct unwind_chain *ch)
+{
+	int saved_errno = *t->errno_at;
+	counters_park();
+	if (ch) {
+		fill_unwound(t, r, e, p, size, flags, true, 0, ch->truncated, ch->hash, ch);
+	} else {
+		bool truncated;
+		uint64_t h;
+		unsigned nf = unwind_missed(e->frames, config.depth, &truncated, &h,
+					    ring_own_unwind_cache(r), anchor);
+		fill_unwound(t, r, e, p, size, flags, true, nf, truncated, h, NULL);
+	}
+	counters_unpark();
+	*t->errno_at = saved_errno;
+}
+
+/* The common allocation calls nothing but the cache lookup: a chain the
+ * cache holds, its label set current, no RSS due. Like the common free it
+ * neither allocates nor touches errno, and the guard keeps a signal
+ * handler's allocations out of the record being built. The anchor is this
+ * frame: entered by malloc's tail call, the program's frames are all
+ * above it, and the shim's below go unverified. */
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	struct ring *r = t->ring;
+	if (unlikely(!r || !lookup_fast)) {
+		exact_alloc_full(t, p, size, flags, anchor);
+		return p;
+	}
+	t->guard = 1;
+	t->countdown = GUARD_COUNTDOWN;
+	stamp(t, r);
+	struct event *e = ring_reserve_fast(r, alloc_max);
+	if (unlikely(!e)) {
+		unstamp(r);
+		t->countdown = 0;
+		t->guard = 0;
+		exact_alloc_full(t, p, size, flags, anchor);
+		return p;
+	}
+	struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
+	uint64_t now = 0;
+	uint32_t set = 0;
+	if (likely(ch) && likely((now = tsc_clock(t)) < t->rss_due) && likely(labels_fresh(t->tid, now, &set))) {
+		/* the chain keeps its hash mixed with the set it was last
+		 * allocated under (a thread's set seldom changes) */
+		if (unlikely(ch->memo_key != set)) {
+			ch->memo = labels_mix(ch->hash, set);
+			ch->memo_key = set;
+		}
+		commit_alloc(t, r, e, p, size, flags, true, 0, ch->truncated, ch->memo, ch, now,
+			     set, 0, true);
+	} else
+		exact_alloc_rest(t, r, e, p, size, flags, anchor, ch);
+	t->countdown = 0;
+	t->guard = 0;
 	return p;
 }
 
@@ -366,27 +508,6 @@ static __attribute__((noinline)) void exact_free_full(struct thread_state *t, vo
 	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
 	exact_guard_leave(t);
 	*t->errno_at = saved_errno;
-}
-
-/* evclock_now where evclock_tsc was seen true, without the call to
- * clock_gettime in its other branch (a call would cost the free below its
- * stack frame). */
-static inline bool tsc_is_clock(void)
-{
-#if defined(__x86_64__)
-	return evclock_tsc;
-#else
-	return false;
-#endif
-}
-
-static inline uint64_t tsc_clock(struct thread_state *t)
-{
-#if defined(__x86_64__)
-	return t->last_stamp = __builtin_ia32_rdtsc();
-#else
-	return event_clock(t);
-#endif
 }
 
 /* The common free calls nothing: it neither allocates (the counters need

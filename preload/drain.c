@@ -23,6 +23,15 @@ static void on_event(struct ring *r, const struct event *e)
 		exact_free_short(r, (const struct event_free *)e);
 		return;
 	}
+	if (e->kind == EVENT_ALLOC_SHORT) {
+		const struct event_alloc *a = (const struct event_alloc *)e;
+		struct stack_rec *s = stacktab_intern(a->stack_hash, NULL, 0, a->flags & EVENT_TRUNCATED);
+		if (!s)
+			return;
+		labels_note_stack(stacktab_index(s), a->label_set);
+		exact_alloc(r, s, e); /* reads no field past alloc_time */
+		return;
+	}
 	if (e->rss)
 		aggregate_rss(e);
 	if (e->kind == EVENT_ALLOC) {

@@ -11,6 +11,7 @@ enum event_kind {
 	EVENT_ALLOC = 2, /* a sampled allocation */
 	EVENT_FREE = 3,  /* a sampled block was freed (or realloc'ed away) */
 	EVENT_FREE_SHORT = 4, /* exact mode's free: a struct event_free */
+	EVENT_ALLOC_SHORT = 5, /* exact mode's allocation of a stack sent before: a struct event_alloc */
 };
 
 enum event_flags {
@@ -58,5 +59,32 @@ struct event_free {
 };
 
 _Static_assert(sizeof(struct event_free) == 32, "short free layout is fixed");
+
+/* EVENT_ALLOC_SHORT: exact mode's allocation in 48 bytes instead of 80,
+ * when its ring carried the stack's frames before and it carries no RSS
+ * reading (most of them). Its fields are struct event's first 48 bytes but
+ * for label_set, which takes nframes' place (always 0 here): the collector
+ * reads it as a struct event up to alloc_time. */
+struct event_alloc {
+	uint32_t len;        /* sizeof(struct event_alloc) */
+	uint16_t kind;       /* EVENT_ALLOC_SHORT */
+	uint16_t flags;
+	uint32_t label_set;  /* the thread's label set (labels.h) */
+	uint32_t tid;        /* thread that allocated */
+	uint64_t addr;
+	uint64_t size;
+	uint64_t stack_hash;
+	uint64_t alloc_time;
+};
+
+_Static_assert(sizeof(struct event_alloc) == 48, "short allocation layout is fixed");
+_Static_assert(__builtin_offsetof(struct event_alloc, tid) == __builtin_offsetof(struct event, tid) &&
+		       __builtin_offsetof(struct event_alloc, addr) == __builtin_offsetof(struct event, addr) &&
+		       __builtin_offsetof(struct event_alloc, size) == __builtin_offsetof(struct event, size) &&
+		       __builtin_offsetof(struct event_alloc, stack_hash) ==
+			       __builtin_offsetof(struct event, stack_hash) &&
+		       __builtin_offsetof(struct event_alloc, alloc_time) ==
+			       __builtin_offsetof(struct event, alloc_time),
+	       "a short allocation reads as a struct event up to alloc_time");
 
 #endif

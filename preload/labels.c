@@ -133,6 +133,13 @@ out:
 	return id;
 }
 
+/* The end of the set's validity: the next name read. */
+static uint64_t fresh_until(const struct labels_thread *l)
+{
+	uint64_t until = l->name_read + labels_name_every;
+	return until < l->name_read ? UINT64_MAX : until;
+}
+
 uint32_t labels_refresh(uint32_t tid, uint64_t now)
 {
 	struct labels_thread *l = &labels_tls;
@@ -148,8 +155,10 @@ uint32_t labels_refresh(uint32_t tid, uint64_t now)
 		}
 	}
 	bool same_thread = l->interned && l->tid == tid && !renamed;
-	if (same_thread && l->set_gen == l->gen)
+	if (same_thread && l->set_gen == l->gen) {
+		l->fresh_until = fresh_until(l);
 		return l->set;
+	}
 	uint32_t set_tid = config.thread_labels ? tid : 0;
 	if (l->writing) {
 		/* the API was interrupted halfway by a signal whose handler
@@ -162,6 +171,10 @@ uint32_t labels_refresh(uint32_t tid, uint64_t now)
 	l->interned = 1;
 	l->tid = tid;
 	l->set_gen = gen;
+	atomic_signal_fence(memory_order_release);
+	/* a change made meanwhile (a signal's handler) left it 0: refresh */
+	if (l->gen == gen)
+		l->fresh_until = fresh_until(l);
 	return l->set;
 }
 
@@ -270,6 +283,7 @@ EXPORT int allocprof_label_set(const char *key, const char *value)
 		l->nuser++;
 	}
 	l->gen++;
+	l->fresh_until = 0;
 	atomic_signal_fence(memory_order_seq_cst);
 	l->writing = 0;
 	return 0;
@@ -285,6 +299,7 @@ EXPORT void allocprof_label_clear(void)
 	l->nuser = 0;
 	l->ulen = 0;
 	l->gen++;
+	l->fresh_until = 0;
 	atomic_signal_fence(memory_order_seq_cst);
 	l->writing = 0;
 }

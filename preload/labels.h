@@ -31,6 +31,9 @@ struct labels_thread {
 	uint32_t nuser;
 	uint32_t ulen;       /* bytes of user used */
 	uint64_t name_read;  /* capture clock of the last name read */
+	/* set holds for this thread until the capture clock reaches this:
+	 * interned for the current gen, the name due again then (0: refresh) */
+	uint64_t fresh_until;
 	char name[16];       /* as prctl(PR_GET_NAME) gives it */
 	char user[LABELS_TEXT_MAX];
 };
@@ -47,11 +50,16 @@ uint32_t labels_refresh(uint32_t tid, uint64_t now);
 static inline uint32_t labels_current(uint32_t tid, uint64_t now)
 {
 	struct labels_thread *l = &labels_tls;
-	if (__builtin_expect(l->interned && l->tid == tid && l->set_gen == l->gen &&
-				     now - l->name_read < labels_name_every,
-			     1))
+	if (__builtin_expect(now < l->fresh_until && l->tid == tid, 1))
 		return l->set;
 	return labels_refresh(tid, now);
+}
+/* labels_current without the refresh: false where one is due. */
+static inline bool labels_fresh(uint32_t tid, uint64_t now, uint32_t *set)
+{
+	struct labels_thread *l = &labels_tls;
+	*set = l->set;
+	return now < l->fresh_until && l->tid == tid;
 }
 
 /* The identity of a stack in a set: the stack's own hash for set 0. */

@@ -79,14 +79,6 @@ enum { CACHE_SETS = 64, CACHE_WAYS = 4 };
 _Static_assert(CONFIG_DEPTH_MAX + UNWIND_SKIP_MAX + 1 <= STACKWALK_FRAMES_MAX,
 	       "stackwalk keeps chains as deep as the deepest walk");
 
-struct cached_stack {
-	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
-	uint16_t skip;    /* the shim's own frames on top */
-	uint16_t kept;    /* frames given back: n - skip, at most max */
-	uint8_t truncated;
-	uint64_t hash;    /* unwind_hash of the kept frames */
-	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
-};
 
 /* ALLOCPROF_UNWIND=libunwind: a walk that remembers costs libunwind's slow
  * path (~15 us a chain on cc1) where unw_backtrace costs ~2 us, and a hit saves ~0.3 us: a walk
@@ -117,9 +109,15 @@ struct unwind_cache {
 	 * line, so a miss touches no entry */
 	uint64_t tag[CACHE_SETS][CACHE_WAYS] __attribute__((aligned(64)));
 	_Atomic uint64_t walks; /* misses that walked and remembered */
-	uint32_t window_lookups, window_hits;
+	uint32_t window_lookups; /* lookups in this window */
+	uint64_t window_base;    /* hits when it began */
 	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
+	bool missed_resting; /* unwind_lookup's last miss was the cache resting */
 	uint32_t next_way[CACHE_SETS];
+	/* the entry found last and its tag's place, tried first: a thread's
+	 * allocations often come back through the same chain */
+	const uint64_t *last_tag;
+	struct unwind_chain *last;
 	struct stackwalk walk __attribute__((aligned(64)));
 	/* CACHE_SETS * CACHE_WAYS entries, then check mode's scratch frames */
 	uint8_t entries[] __attribute__((aligned(64)));
@@ -130,11 +128,13 @@ static size_t entry_bytes, cache_bytes, scratch_offset;
 size_t unwind_cache_bytes(unsigned max)
 {
 	size_t frames = max + UNWIND_SKIP_MAX + 1;
-	entry_bytes = sizeof(struct cached_stack) + frames * 16;
+	entry_bytes = sizeof(struct unwind_chain) + frames * 16;
 	scratch_offset = (size_t)CACHE_SETS * CACHE_WAYS * entry_bytes;
 	cache_bytes = sizeof(struct unwind_cache) + scratch_offset + frames * sizeof(uint64_t);
 	return cache_bytes;
 }
+
+static struct unwind_chain *cache_entry(struct unwind_cache *c, unsigned set, unsigned way);
 
 void unwind_cache_reset(struct unwind_cache *c)
 {
@@ -142,6 +142,8 @@ void unwind_cache_reset(struct unwind_cache *c)
 		memset(c, 0, cache_bytes);
 		c->gen = 1;
 	}
+	c->last_tag = &c->tag[0][0];
+	c->last = cache_entry(c, 0, 0);
 	stackwalk_reset(&c->walk);
 }
 
@@ -164,9 +166,9 @@ void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_st
 	s->differ += atomic_load_explicit(&c->differ, memory_order_relaxed);
 }
 
-static struct cached_stack *cache_entry(struct unwind_cache *c, unsigned set, unsigned way)
+static struct unwind_chain *cache_entry(struct unwind_cache *c, unsigned set, unsigned way)
 {
-	return (struct cached_stack *)(c->entries + ((size_t)set * CACHE_WAYS + way) * entry_bytes);
+	return (struct unwind_chain *)(c->entries + ((size_t)set * CACHE_WAYS + way) * entry_bytes);
 }
 
 static uint64_t cache_tag(const struct unwind_cache *c, uint64_t anchor)
@@ -184,18 +186,23 @@ static void count(_Atomic uint64_t *c)
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
-/* Drops the shim's own frames from the top of a raw chain of n (frames[0]
- * may be inside libunwind itself, so everything up to and including the
- * shim's run) and keeps at most max; limited: the walk stopped before the
- * chain's end. Returns the frames kept; *skip says how many were dropped. */
-static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limited,
+/* Drops the shim's own frames from the top of a raw chain of n and keeps
+ * at most max; limited: the walk stopped before the chain's end. A walk
+ * from an anchor starts above it, where the shim's run (if any: malloc
+ * tail-calls the frame exact mode anchors at) is on top; otherwise
+ * frames[0] may be inside libunwind itself, so everything up to and
+ * including the shim's run goes. Returns the frames kept; *skip says how
+ * many were dropped. */
+static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limited, bool anchored,
 				bool *truncated, int *skip)
 {
 	int s = 0;
-	while (s < n && s < UNWIND_SKIP_MAX && !unwind_is_own(frames[s]))
-		s++;
-	if (s == n || s == UNWIND_SKIP_MAX)
-		s = 0; /* no shim frame on top (cannot happen): keep everything */
+	if (!anchored) {
+		while (s < n && s < UNWIND_SKIP_MAX && !unwind_is_own(frames[s]))
+			s++;
+		if (s == n || s == UNWIND_SKIP_MAX)
+			s = 0; /* no shim frame on top (cannot happen): keep everything */
+	}
 	while (s < n && unwind_is_own(frames[s]))
 		s++;
 	unsigned kept = (unsigned)(n - s);
@@ -208,35 +215,39 @@ static unsigned drop_own_frames(uint64_t *frames, int n, unsigned max, bool limi
 	return kept;
 }
 
-/* The program's frames, read back if some entry's slots all still hold what
- * they held; -1 if none does. */
-static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frames, bool *truncated,
-			uint64_t *hash)
+/* The entry whose slots all still hold what they held, or NULL. A slot is
+ * read only once the ones below it matched: it is then where this stack's
+ * frame is (a thread that changed stacks may have unmapped the old one). */
+static inline __attribute__((always_inline)) bool chain_holds(const struct unwind_chain *e)
 {
-	unsigned set = cache_set(anchor);
+	/* an entry is published with a frame at least (cache_publish's callers) */
+	const uint64_t *ps = e->pc_slot, *end = ps + 2 * e->n;
+	do {
+		if (*(const uint64_t *)(uintptr_t)ps[1] != ps[0])
+			return false;
+		ps += 2;
+	} while (ps < end);
+	return true;
+}
+
+static inline __attribute__((always_inline)) struct unwind_chain *
+cache_find(struct unwind_cache *c, uint64_t anchor)
+{
 	uint64_t tag = cache_tag(c, anchor);
+	if (*c->last_tag == tag && chain_holds(c->last))
+		return c->last;
+	unsigned set = cache_set(anchor);
 	for (unsigned w = 0; w < CACHE_WAYS; w++) {
 		if (c->tag[set][w] != tag)
 			continue;
-		const struct cached_stack *e = cache_entry(c, set, w);
-		const uint64_t *ps = e->pc_slot;
-		unsigned i = 0, n = e->n, skip = e->skip;
-		for (; i < skip; i++)
-			if (*(const uint64_t *)(uintptr_t)ps[2 * i + 1] != ps[2 * i])
-				break;
-		for (; i < n; i++) {
-			uint64_t pc = ps[2 * i];
-			if (*(const uint64_t *)(uintptr_t)ps[2 * i + 1] != pc)
-				break;
-			frames[i - skip] = pc; /* frames holds n entries: past kept is scratch */
+		struct unwind_chain *e = cache_entry(c, set, w);
+		if (chain_holds(e)) {
+			c->last_tag = &c->tag[set][w];
+			c->last = e;
+			return e;
 		}
-		if (i < n)
-			continue;
-		*truncated = e->truncated;
-		*hash = e->hash;
-		return e->kept;
 	}
-	return -1;
+	return NULL;
 }
 
 /* An entry whose pc_slot pairs were just written is given its figures and
@@ -244,12 +255,13 @@ static int cache_lookup(struct unwind_cache *c, uint64_t anchor, uint64_t *frame
 static void cache_publish(struct unwind_cache *c, unsigned set, unsigned way, uint64_t anchor, int n,
 			  int skip, unsigned kept, bool truncated, uint64_t hash)
 {
-	struct cached_stack *e = cache_entry(c, set, way);
+	struct unwind_chain *e = cache_entry(c, set, way);
 	e->hash = hash;
 	e->n = (uint16_t)n;
 	e->skip = (uint16_t)skip;
 	e->kept = (uint16_t)kept;
 	e->truncated = truncated;
+	e->memo_key = UNWIND_MEMO_NONE;
 	c->tag[set][way] = cache_tag(c, anchor);
 	c->next_way[set] = (way + 1) % CACHE_WAYS;
 }
@@ -270,7 +282,7 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 	int want = (int)(max + UNWIND_SKIP_MAX + 1);
 	unsigned set = cache_set(anchor);
 	unsigned way = c->next_way[set];
-	struct cached_stack *e = cache_entry(c, set, way);
+	struct unwind_chain *e = cache_entry(c, set, way);
 	c->tag[set][way] = 0;
 	uint64_t *ps = e->pc_slot;
 	int n = 0;
@@ -296,7 +308,7 @@ static __attribute__((noinline)) int walk_and_remember(struct unwind_cache *c, u
 		}
 	}
 	int skip;
-	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
+	unsigned kept = drop_own_frames(frames, n, max, limited, true, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
 	if (plain && n > 0)
 		cache_publish(c, set, way, anchor, n, skip, kept, *truncated, *hash);
@@ -369,7 +381,7 @@ static unsigned unwind_libunwind(uint64_t *frames, unsigned max, bool *truncated
 	}
 	int skip;
 	/* the buffer held max + UNWIND_SKIP_MAX + 1: if it is full, the stack went on */
-	unsigned kept = drop_own_frames(frames, n, max, n == want, truncated, &skip);
+	unsigned kept = drop_own_frames(frames, n, max, n == want, false, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
 	return kept;
 }
@@ -383,7 +395,7 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
 	int want = (int)(max + UNWIND_SKIP_MAX + 1);
 	unsigned set = cache_set(anchor);
 	unsigned way = c->next_way[set];
-	struct cached_stack *e = cache_entry(c, set, way);
+	struct unwind_chain *e = cache_entry(c, set, way);
 	if (remember)
 		c->tag[set][way] = 0;
 	bool limited;
@@ -391,7 +403,7 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
 	if (n < 0)
 		return -1;
 	int skip;
-	unsigned kept = drop_own_frames(frames, n, max, limited, truncated, &skip);
+	unsigned kept = drop_own_frames(frames, n, max, limited, true, truncated, &skip);
 	*hash = unwind_hash(frames, kept, *truncated);
 	if (remember && n > 0) {
 		cache_publish(c, set, way, anchor, n, skip, kept, *truncated, *hash);
@@ -400,42 +412,51 @@ static int walk_cfi(struct unwind_cache *c, uint64_t anchor, bool remember, uint
 	return (int)kept;
 }
 
-/* The verified cache's lookup, counted; -1 on a miss or while it rests. */
-static int cached(struct unwind_cache *c, uint64_t anchor, bool *resting, uint64_t *frames,
-		  bool *truncated, uint64_t *hash)
+/* The verified cache's lookup, counted; NULL on a miss or while it rests.
+ * Inlined into unwind_lookup, which LTO inlines into exact mode's
+ * allocation path: no call on a hit. */
+static inline __attribute__((always_inline)) struct unwind_chain *
+lookup(struct unwind_cache *c, uint64_t anchor, bool enabled, bool *resting)
 {
 	*resting = false;
-	if (!config.unwind_cache) {
+	if (!enabled) {
 		count(&c->misses);
-		return -1;
+		return NULL;
 	}
 	if (c->resting) {
 		c->resting--;
 		count(&c->misses);
 		*resting = true;
-		return -1;
+		return NULL;
 	}
-	int kept = cache_lookup(c, anchor, frames, truncated, hash);
-	count(kept >= 0 ? &c->hits : &c->misses);
-	c->window_hits += kept >= 0;
-	if (++c->window_lookups == WINDOW) {
-		if (c->window_hits < WINDOW / 2)
+	struct unwind_chain *e = cache_find(c, anchor);
+	count(e ? &c->hits : &c->misses);
+	if (__builtin_expect(++c->window_lookups == WINDOW, 0)) {
+		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
+		if (hits - c->window_base < WINDOW / 2)
 			c->resting = RETRY;
-		c->window_lookups = c->window_hits = 0;
+		c->window_base = hits;
+		c->window_lookups = 0;
 	}
-	return kept;
+	return e;
 }
 
-/* ALLOCPROF_UNWIND=libunwind: the cache filled by libunwind's slow walk
- * within its budget, unw_backtrace for the rest. */
-static unsigned unwind_old(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
-			   struct unwind_cache *c)
+static int cached(struct unwind_cache *c, uint64_t anchor, bool *resting, uint64_t *frames,
+		  bool *truncated, uint64_t *hash)
 {
-	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-	bool resting;
-	int kept = cached(c, anchor, &resting, frames, truncated, hash);
-	if (kept >= 0)
-		return (unsigned)kept;
+	const struct unwind_chain *e = lookup(c, anchor, config.unwind_cache, resting);
+	if (!e)
+		return -1;
+	*truncated = e->truncated;
+	*hash = e->hash;
+	return (int)unwind_chain_frames(e, frames);
+}
+
+/* ALLOCPROF_UNWIND=libunwind, after the cache missed: libunwind's slow
+ * walk that fills the cache, within its budget, else unw_backtrace. */
+static unsigned missed_old(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			   struct unwind_cache *c, uint64_t anchor, bool resting)
+{
 	if (!resting && config.unwind_cache) {
 		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
 		uint64_t misses = atomic_load_explicit(&c->misses, memory_order_relaxed);
@@ -448,15 +469,11 @@ static unsigned unwind_old(uint64_t *frames, unsigned max, bool *truncated, uint
 	return unwind_libunwind(frames, max, truncated, hash);
 }
 
-static unsigned unwind_ours(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
-			    struct unwind_cache *c)
+/* Our walk after the cache missed, remembered unless it rests. */
+static unsigned missed_ours(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			    struct unwind_cache *c, uint64_t anchor, bool resting)
 {
-	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-	bool resting;
-	int kept = cached(c, anchor, &resting, frames, truncated, hash);
-	if (kept >= 0)
-		return (unsigned)kept;
-	kept = walk_cfi(c, anchor, config.unwind_cache && !resting, frames, max, truncated, hash);
+	int kept = walk_cfi(c, anchor, config.unwind_cache && !resting, frames, max, truncated, hash);
 	if (kept >= 0) {
 		count(&c->walked);
 		return (unsigned)kept;
@@ -465,13 +482,31 @@ static unsigned unwind_ours(uint64_t *frames, unsigned max, bool *truncated, uin
 	return unwind_libunwind(frames, max, truncated, hash);
 }
 
+static unsigned missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		       struct unwind_cache *c, uint64_t anchor, bool resting)
+{
+	return config.unwinder == UNWINDER_LIBUNWIND
+		       ? missed_old(frames, max, truncated, hash, c, anchor, resting)
+		       : missed_ours(frames, max, truncated, hash, c, anchor, resting);
+}
+
+/* Exact mode: the cache, then the unwinder's walk. */
+static unsigned unwind_exact(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			     struct unwind_cache *c, uint64_t anchor)
+{
+	bool resting;
+	int kept = cached(c, anchor, &resting, frames, truncated, hash);
+	if (kept >= 0)
+		return (unsigned)kept;
+	return missed(frames, max, truncated, hash, c, anchor, resting);
+}
+
 /* Sampled mode: few stacks, rarely the same one twice in a row, so no chain
  * cache (its entries, ~600 KiB a thread, would be touched for little): the
  * rules alone, which every sample of the same code shares. */
 static unsigned unwind_sampled(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
-			       struct unwind_cache *c)
+			       struct unwind_cache *c, uint64_t anchor)
 {
-	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	int kept = walk_cfi(c, anchor, false, frames, max, truncated, hash);
 	if (kept >= 0) {
 		count(&c->walked);
@@ -506,18 +541,46 @@ static __attribute__((noinline)) void check(struct unwind_cache *c, const uint64
 			 (unsigned long long)(i < their_kept ? theirs[i] : 0));
 }
 
-unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
-		      struct unwind_cache *c)
+/* The anchor: a frame of the caller's, below every frame to keep and the
+ * same each time the same chain calls (the cache's key). */
+unsigned unwind_stack_at(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			 struct unwind_cache *c, uint64_t anchor)
 {
 	if (!c)
 		return unwind_libunwind(frames, max, truncated, hash);
 	bool sampled = config.rate != 1;
-	if (config.unwinder == UNWINDER_LIBUNWIND)
-		return sampled ? unwind_libunwind(frames, max, truncated, hash)
-			       : unwind_old(frames, max, truncated, hash, c);
-	unsigned kept = sampled ? unwind_sampled(frames, max, truncated, hash, c)
-				: unwind_ours(frames, max, truncated, hash, c);
+	if (config.unwinder == UNWINDER_LIBUNWIND && sampled)
+		return unwind_libunwind(frames, max, truncated, hash);
+	unsigned kept = sampled ? unwind_sampled(frames, max, truncated, hash, c, anchor)
+				: unwind_exact(frames, max, truncated, hash, c, anchor);
 	if (config.unwinder == UNWINDER_CHECK)
 		check(c, frames, kept, *truncated, max);
 	return kept;
+}
+
+unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		      struct unwind_cache *c)
+{
+	return unwind_stack_at(frames, max, truncated, hash, c,
+			       (uint64_t)(uintptr_t)__builtin_frame_address(0));
+}
+
+bool unwind_lookup_ready(void)
+{
+	return config.rate == 1 && config.unwind_cache && config.unwinder != UNWINDER_CHECK;
+}
+
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+{
+	bool resting;
+	struct unwind_chain *e = lookup(c, anchor, true, &resting); /* unwind_lookup_ready */
+	if (!e)
+		c->missed_resting = resting;
+	return e;
+}
+
+unsigned unwind_missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		       struct unwind_cache *c, uint64_t anchor)
+{
+	return missed(frames, max, truncated, hash, c, anchor, c->missed_resting);
 }

@@ -36,6 +36,45 @@ void unwind_cache_walk_stats(const struct unwind_cache *c, struct unwind_walk_st
  * before costs a load per frame, and its hash was kept with it. */
 unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
 		      struct unwind_cache *c);
+/* unwind_stack with the cache's key given: anchor, a frame address of
+ * the caller's below every frame to keep, the same each time the same
+ * chain calls. unwind_stack's anchor is its own frame. */
+unsigned unwind_stack_at(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+			 struct unwind_cache *c, uint64_t anchor);
+
+/* Exact mode's stack in two halves, so that a chain the cache holds costs
+ * no call into the unwinder and no copy of frames the ring carried
+ * before: unwind_lookup gives the cached chain above anchor, verified (its
+ * every slot still holds its return address), or NULL, after which
+ * unwind_missed unwinds it as unwind_stack_at would have (the lookup
+ * counted once). Only where unwind_lookup_ready (exact mode, the cache on,
+ * no check of libunwind's answer). */
+enum { UNWIND_MEMO_NONE = UINT32_MAX };
+struct unwind_chain {
+	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
+	uint16_t skip;    /* the shim's own frames on top */
+	uint16_t kept;    /* frames given back: n - skip, at most max */
+	uint8_t truncated;
+	/* the caller's: a value it derived from hash and memo_key (capture.c:
+	 * the hash mixed with a label set), UNWIND_MEMO_NONE until it does */
+	uint32_t memo_key;
+	uint64_t hash;    /* unwind_hash of the kept frames */
+	uint64_t memo;
+	uint64_t pc_slot[]; /* n pairs: pc, then the address it was read from */
+};
+bool unwind_lookup_ready(void);
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor);
+unsigned unwind_missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash,
+		       struct unwind_cache *c, uint64_t anchor);
+/* The chain's kept frames into frames; returns how many. */
+static inline unsigned unwind_chain_frames(const struct unwind_chain *e, uint64_t *frames)
+{
+	const uint64_t *ps = e->pc_slot + 2 * e->skip;
+	for (unsigned i = 0; i < e->kept; i++)
+		frames[i] = ps[2 * i];
+	return e->kept;
+}
+
 /* The name of a stack: one multiply per frame. Each round is a bijection of
  * the running value, so two stacks collide only by the 2^-64 chance of the
  * final mix. */

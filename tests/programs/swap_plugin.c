@@ -16,3 +16,18 @@ void plugin_run(int times)
 	for (int i = 0; i < times; i++)
 		free(plugin_alloc(100));
 }
+
+/* dlclose runs the destructor under the shim's own dlclose: its block's
+ * stack must still start at plugin_fini_alloc, not below that frame
+ * (tests/shim/unwinder.sh) */
+static void *fini_block;
+
+__attribute__((noinline)) void *plugin_fini_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+__attribute__((destructor)) static void plugin_fini(void)
+{
+	fini_block = plugin_fini_alloc(333);
+}

@@ -34,6 +34,7 @@ awk -v ndx="$NDX" '
 	END { for (i in name) for (l = first[i]; l <= last[i]; l++) if (l in coll) print name[i], coll[l] }
 ' "$WORK/objects" > "$WORK/shared"
 for name in entry_bytes own_start own_end real_malloc real_free config evclock_tsc collector_started \
+	lookup_fast alloc_max \
 	rss_every labels_name_every; do
 	found=$(awk -v n="$name" '$1 == n' "$WORK/objects" | wc -l)
 	[ "$found" -ge 1 ] || { not_ok "$name is not in the shim's symbol table"; continue; }

@@ -145,6 +145,19 @@ swap_check "exact, libunwind" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=libunwind
 # a mean of 10 bytes between samples: a 100-byte block escapes once in e^10
 swap_check "sampled" ALLOCPROF_RATE=10 ALLOCPROF_SEED=1
 
+# a library's destructor allocates inside the shim's own dlclose: its block
+# keeps every frame above that one (only the shim's frames on top of a stack
+# are dropped, wherever the unwind starts)
+for u in cfi libunwind; do
+	rm -rf "$WORK/fini" && mkdir "$WORK/fini"
+	(cd "$WORK/fini" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=$u \
+		"$PROGS/dl_swap" "$PROGS/libswap_a.so" "$PROGS/libswap_b.so" 10 > out.txt)
+	check "exact, $u: a destructor's block under the shim's dlclose starts at its own frame" \
+		"$(samples "$(profile_of "$WORK/fini")" | awk -F'\t' '{ split($1, v, " "); if (v[2] == 333 * v[1]) {
+			split($2, f, ";"); sub(/@.*$/, "", f[1]); print v[1], f[1] } }' | tr '\n' ' ')" \
+		"1 plugin_fini_alloc 1 plugin_fini_alloc "
+done
+
 # the default mode says nothing; a bad value says it is ignored
 mkdir "$WORK/quiet"
 (cd "$WORK/quiet" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_UNWIND=bogus "$PROGS/chains" 30 > out.txt 2> err.txt)

@@ -62,6 +62,25 @@ unsigned unwind_stack(uint64_t *frames, unsigned max, bool *truncated, uint64_t 
 	return n;
 }
 
+unsigned unwind_stack_at(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash, struct unwind_cache *c,
+			 uint64_t anchor)
+{
+	(void)anchor;
+	return unwind_stack(frames, max, truncated, hash, c);
+}
+bool unwind_lookup_ready(void) { return false; }
+struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+{
+	(void)c;
+	(void)anchor;
+	return NULL;
+}
+unsigned unwind_missed(uint64_t *frames, unsigned max, bool *truncated, uint64_t *hash, struct unwind_cache *c,
+		       uint64_t anchor)
+{
+	return unwind_stack_at(frames, max, truncated, hash, c, anchor);
+}
+
 enum { SLOTS = 1024, PER_ROUND = 2000 };
 static _Atomic uintptr_t slots[SLOTS];
 static atomic_uintptr_t next_addr = 0x100000;
