@@ -60,6 +60,7 @@ static void *(*real_dlopen)(const char *, int);
 
 struct walk {
 	bool restore;
+	bool releases; /* this pass: free and operator delete, or the others */
 	int patched;
 	int error;
 };
@@ -103,6 +104,18 @@ static bool skipped(const struct dl_phdr_info *info)
 }
 
 /* A pointer into another copy of the shim: another attach records now. */
+/* free, operator delete and its variants: patched before the allocating
+ * functions and put back after them. Per slot there is one store, so a
+ * thread can see free patched and malloc not, or the reverse; in this
+ * order a block the shim saw allocated is always seen freed: at attach a
+ * free of a block from before is merely unknown, at detach the last
+ * recorded blocks are freed through the shim still. The other order
+ * leaves blocks in use in the profile that the program freed. */
+static bool is_release(int i)
+{
+	return !strcmp(names[i], "free") || !strncmp(names[i], "_ZdlPv", 6) || !strncmp(names[i], "_ZdaPv", 6);
+}
+
 static bool foreign_shim(void *f)
 {
 	Dl_info di;
@@ -163,7 +176,7 @@ static void slot(struct module *m, const ElfW(Rela) *r, struct walk *w)
 	/* glibc's dlopen finds its caller's search path from its return
 	 * address: from a module with one, a wrapper in between would change
 	 * which library a bare name loads */
-	if (i < 0 || !ours[i] || (i == DLOPEN && m->search_path))
+	if (i < 0 || !ours[i] || (i == DLOPEN && m->search_path) || is_release(i) != w->releases)
 		return;
 	void **addr = (void **)(m->base + r->r_offset);
 	bool relro = (uintptr_t)addr >= m->relro_start && (uintptr_t)addr < m->relro_end;
@@ -244,16 +257,26 @@ static int module(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* The releasing functions first (is_release); called with the lock held. */
+static struct walk patch_in_order(void)
+{
+	struct walk releases = {.releases = true}, allocs = {0};
+	dl_iterate_phdr(module, &releases);
+	if (releases.error)
+		return releases;
+	dl_iterate_phdr(module, &allocs);
+	allocs.patched += releases.patched;
+	return allocs;
+}
+
 /* A library loaded now is patched before the program can call into it. */
 static void *dlopen_wrapper(const char *file, int mode)
 {
 	void *h = real_dlopen ? real_dlopen(file, mode) : NULL;
 	if (h) {
 		pthread_mutex_lock(&lock);
-		if (active) {
-			struct walk w = {0};
-			dl_iterate_phdr(module, &w);
-		}
+		if (active)
+			patch_in_order();
 		pthread_mutex_unlock(&lock);
 	}
 	return h;
@@ -294,8 +317,7 @@ int inject_patch_all(void)
 		pthread_mutex_unlock(&lock);
 		return -ENOENT;
 	}
-	struct walk w = {0};
-	dl_iterate_phdr(module, &w);
+	struct walk w = patch_in_order();
 	active = !w.error;
 	pthread_mutex_unlock(&lock);
 	return w.error ? w.error : w.patched;
@@ -305,8 +327,9 @@ void inject_restore_all(void)
 {
 	pthread_mutex_lock(&lock);
 	active = false;
-	struct walk w = {.restore = true};
-	dl_iterate_phdr(module, &w);
+	struct walk allocs = {.restore = true}, releases = {.restore = true, .releases = true};
+	dl_iterate_phdr(module, &allocs);
+	dl_iterate_phdr(module, &releases);
 	pthread_mutex_unlock(&lock);
 }
 

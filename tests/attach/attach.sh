@@ -114,6 +114,7 @@ check "threads: no negative figure" "$(negatives < "$d/s.txt")" 0
 worker=$(leafline "attachee.c:$(site_line WORKER_SITE)" < "$d/s.txt")
 set -- $worker
 # each thread holds 64 slots at most: what is in use is at most 4 x 64
+echo "# worker_site: objects bytes, in use objects bytes: $worker"
 check "threads: worker_site sampled, in use within what the threads hold" \
 	"$([ "$1" -gt 0 ] && [ "$3" -ge 0 ] && [ "$3" -le 256 ] && echo yes)" yes
 status=0

@@ -104,7 +104,8 @@ for build in "debug:-g -O" "release:-O -C strip=debuginfo"; do
 		not_ok "std sites, $name: rustc: $(head -c 300 "$WORK/rustc.err")"
 		continue
 	fi
-	run_shim "$dir/live" "$dir/prog"
+	run_shim "$dir/live" "$dir/prog" > "$dir/out"
+	check "std sites, $name: the program's own output" "$(cat "$dir/out")" "5000 300 200"
 	"$ALLOCPROF" top --by site --alloc_objects -nodefraction=0 "$(profile_in "$dir/live")" |
 		sed -n '/flat.*cum/,$p' | tail -n +2 > "$dir/sites.txt"
 	# fn_objects FUNCTION: objects of the rows of FUNCTION and its closures
