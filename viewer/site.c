@@ -21,6 +21,8 @@ enum {
 	SITE_WRAPPER = 4, /* an allocator wrapper */
 	SITE_FILE = 8,    /* the function has a source file */
 	SITE_ALLOC_NAME = 16, /* "malloc", "calloc" or "realloc" in its name */
+	SITE_C_MAIN = 32, /* "main" without a source file */
+	SITE_RUST_START = 64, /* std::rt::lang_start and its parts */
 	SITE_SEEN = 0x80,
 };
 
@@ -109,8 +111,9 @@ static bool library_name(const char *name)
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (has_prefix(name, prefixes[i]))
 			return true;
+	/* _start: the C runtime's entry, linked into every program */
 	return library_path(name) || (name[0] == '<' && library_path(name + 1)) ||
-	       rust_library_impl(name);
+	       rust_library_impl(name) || !strcmp(name, "_start");
 }
 
 /* The name up to its parameters, compared whole. */
@@ -178,6 +181,10 @@ static uint8_t classify_function(const struct profile *p, uint32_t f)
 		k |= SITE_WRAPPER;
 	if (alloc_name(name))
 		k |= SITE_ALLOC_NAME;
+	if (!strcmp(name, "main") && !*file)
+		k |= SITE_C_MAIN;
+	if (has_prefix(name, "std::rt::lang_start"))
+		k |= SITE_RUST_START;
 	return k;
 }
 
@@ -210,6 +217,7 @@ void site_rule_release(struct site_rule *r)
 struct frame {
 	uint32_t node;
 	uint32_t name; /* the function's name in the profile's strings; 0 */
+	uint8_t kind;
 	bool named, own, line;
 };
 
@@ -243,6 +251,7 @@ static bool walk_next(struct walk *w, struct frame *fr)
 		uint8_t kind = w->r->fn_kind[ln->function];
 		bool runtime = l->mapping != PF_NONE && w->r->map_kind[l->mapping];
 		fr->name = p->functions[ln->function].name;
+		fr->kind = kind;
 		fr->named = kind & SITE_NAMED;
 		fr->line = (kind & SITE_FILE) && ln->line > 0;
 		fr->own = fr->named && !runtime && !(kind & (SITE_LIBRARY | SITE_WRAPPER)) &&
@@ -250,6 +259,30 @@ static bool walk_next(struct walk *w, struct frame *fr)
 		return true;
 	}
 	return false;
+}
+
+/* The C-level main a Rust program's binary holds (rustc writes it: no
+ * source line) calls the runtime's start: an allocation under it and under
+ * none of the program's functions is the runtime's, named by the frame main
+ * called, not a site of the program's main. */
+struct rust_start {
+	uint8_t prev_kind; /* of the nearest named frame below */
+	uint32_t node, via, depth, below; /* the start's frame; below: its prev_named */
+};
+
+static bool rust_main(struct rust_start *rs, const struct frame *fr, uint32_t depth)
+{
+	if (fr->named && (fr->kind & SITE_RUST_START)) {
+		rs->node = fr->node;
+		rs->via = rs->below;
+		rs->depth = depth;
+	}
+	bool is = (fr->kind & SITE_C_MAIN) && (rs->prev_kind & SITE_RUST_START);
+	if (fr->named) {
+		rs->prev_kind = fr->kind;
+		rs->below = fr->node;
+	}
+	return is;
 }
 
 void site_find(const struct site_rule *r, const struct pf_sample *sm, struct site_frame *out)
@@ -261,12 +294,17 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	/* prev: the frame below, by preference the nearest with a name */
 	uint32_t depth = 0, prev = UINT32_MAX, prev_named = UINT32_MAX, leaf = UINT32_MAX;
 	uint32_t named = UINT32_MAX, named_depth = 0, named_prev = UINT32_MAX, name = 0;
+	struct rust_start rs = {0, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX};
+	bool runtime_start = false;
 	out->node = UINT32_MAX;
 	out->recursive = false;
 	for (struct walk w = {r, sm, 0, 0}; !out->recursive && walk_next(&w, &fr); depth++) {
+		bool start = rust_main(&rs, &fr, depth);
 		if (out->node != UINT32_MAX) {
 			/* above the site: its function called again */
 			out->recursive = name && fr.name == name;
+		} else if (start || runtime_start) {
+			runtime_start = true; /* what called main is the C runtime */
 		} else if (fr.own && (fr.line || !own_with_line)) {
 			out->node = fr.node;
 			out->via = prev_named != UINT32_MAX ? prev_named : prev;
@@ -285,6 +323,12 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	}
 	if (out->node != UINT32_MAX)
 		return;
+	if (runtime_start && rs.node != UINT32_MAX) {
+		out->node = rs.node;
+		out->via = rs.via;
+		out->depth = rs.depth;
+		return;
+	}
 	if (named != UINT32_MAX) {
 		out->node = named;
 		out->via = named_prev;
@@ -355,12 +399,15 @@ const char *site_via_name(const struct graph *g, uint32_t via, char *buf, size_t
 		}
 		if (*s == '(' && depth == 0)
 			break;
-		if (*s == '<')
-			depth++;
-		else if (*s == '>')
+		if (*s == '<') {
+			/* Rust's f::<T>: the parameters go with their "::" */
+			if (depth++ == 0 && w >= 2 && buf[w - 1] == ':' && buf[w - 2] == ':')
+				w -= 2;
+		} else if (*s == '>') {
 			ok &= --depth >= 0;
-		else if (depth == 0)
+		} else if (depth == 0) {
 			buf[w++] = *s;
+		}
 	}
 	while (w > 0 && buf[w - 1] == ' ')
 		w--; /* std::operator< <char>: the space before the arguments */
