@@ -219,6 +219,7 @@ struct frame {
 	uint32_t name; /* the function's name in the profile's strings; 0 */
 	uint8_t kind;
 	bool named, own, line;
+	bool mapped, runtime; /* in a binary; in the C or C++ runtime's */
 };
 
 /* A walk over a sample's frames from the leaf. */
@@ -244,17 +245,18 @@ static bool walk_next(struct walk *w, struct frame *fr)
 		uint32_t k = w->k++;
 		memset(fr, 0, sizeof(*fr));
 		fr->node = g->locnodes[g->loc_first[loc] + k];
+		fr->mapped = l->mapping != PF_NONE;
+		fr->runtime = fr->mapped && w->r->map_kind[l->mapping];
 		if (!l->nlines)
 			return true;
 		/* with --noinlines the graph keeps only the outermost line */
 		const struct pf_line *ln = &p->lines[l->line_start + (l->nlines > n ? l->nlines - n : 0) + k];
 		uint8_t kind = w->r->fn_kind[ln->function];
-		bool runtime = l->mapping != PF_NONE && w->r->map_kind[l->mapping];
 		fr->name = p->functions[ln->function].name;
 		fr->kind = kind;
 		fr->named = kind & SITE_NAMED;
 		fr->line = (kind & SITE_FILE) && ln->line > 0;
-		fr->own = fr->named && !runtime && !(kind & (SITE_LIBRARY | SITE_WRAPPER)) &&
+		fr->own = fr->named && !fr->runtime && !(kind & (SITE_LIBRARY | SITE_WRAPPER)) &&
 			  !((kind & SITE_ALLOC_NAME) && !fr->line);
 		return true;
 	}
@@ -294,6 +296,8 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	/* prev: the frame below, by preference the nearest with a name */
 	uint32_t depth = 0, prev = UINT32_MAX, prev_named = UINT32_MAX, leaf = UINT32_MAX;
 	uint32_t named = UINT32_MAX, named_depth = 0, named_prev = UINT32_MAX, name = 0;
+	/* the first frame without a name outside the runtimes' binaries */
+	uint32_t outside = UINT32_MAX, outside_depth = 0, outside_prev = UINT32_MAX;
 	struct rust_start rs = {0, UINT32_MAX, UINT32_MAX, 0, UINT32_MAX};
 	bool runtime_start = false;
 	out->node = UINT32_MAX;
@@ -310,10 +314,19 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 			out->via = prev_named != UINT32_MAX ? prev_named : prev;
 			out->depth = depth;
 			name = fr.name;
-		} else if (fr.named && named == UINT32_MAX) {
-			named = fr.node;
-			named_depth = depth;
-			named_prev = prev;
+		} else {
+			/* a runtime's function that called unnamed code
+			 * (start_thread, __libc_start_main) did not allocate */
+			if (fr.named && named == UINT32_MAX && !(fr.runtime && outside != UINT32_MAX)) {
+				named = fr.node;
+				named_depth = depth;
+				named_prev = prev;
+			}
+			if (!fr.named && fr.mapped && !fr.runtime && outside == UINT32_MAX) {
+				outside = fr.node;
+				outside_depth = depth;
+				outside_prev = prev;
+			}
 		}
 		if (leaf == UINT32_MAX)
 			leaf = fr.node;
@@ -328,6 +341,11 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 		out->via = rs.via;
 		out->depth = rs.depth;
 		return;
+	}
+	if (named == UINT32_MAX && outside != UINT32_MAX) {
+		named = outside; /* [liblzma.so.5] (no symbol) rather than start_thread */
+		named_depth = outside_depth;
+		named_prev = outside_prev;
 	}
 	if (named != UINT32_MAX) {
 		out->node = named;
