@@ -9,7 +9,7 @@ BUILD_PKGS="gcc g++ meson ninja-build pkg-config libunwind-dev libdw-dev libelf-
 TEST_PKGS="time golang-go libbenchmark-dev protobuf-compiler golang-github-google-pprof-dev sqlite3 redis-server redis-tools
  libgoogle-perftools4 libjemalloc2 clang libclang-rt-14-dev binutils elfutils procps make
  graphviz libxml2-utils chromium fonts-dejavu-core nodejs lld mold
- debhelper lintian man-db gdb tmux"
+ debhelper lintian man-db gdb tmux openssl"
 # the tools allocprof is measured against, and the programs it is measured on
 BENCH_PKGS="heaptrack libjemalloc2 libgoogle-perftools4 perl python3 time"
 # Rust programs are built by the tests with rustup's rustc when there is one

@@ -127,7 +127,8 @@ static bool wrapper_name(const char *name)
 		"xmalloc", "xcalloc", "xrealloc", "xzalloc", "xstrdup", "xstrndup", "xmemdup",
 		"g_malloc", "g_malloc0", "g_realloc", "g_try_malloc", "g_try_malloc0",
 		"g_malloc_n", "g_malloc0_n", "g_strdup", "g_strndup", "g_memdup", "g_memdup2",
-		"g_slice_alloc", "g_slice_alloc0",
+		"g_slice_alloc", "g_slice_alloc0", "CRYPTO_malloc", "CRYPTO_zalloc", "CRYPTO_realloc",
+		"CRYPTO_clear_realloc", "CRYPTO_memdup", "CRYPTO_strdup", "CRYPTO_strndup",
 	};
 	size_t n = strcspn(name, "(");
 	while (n > 0 && name[n - 1] == ' ')

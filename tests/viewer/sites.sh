@@ -93,6 +93,19 @@ else
 	skip "no gcc"
 fi
 
+# OpenSSL's allocation functions are wrappers (libcrypto has .dynsym names
+# only): their callers are the sites
+if command -v openssl > /dev/null; then
+	mkdir "$WORK/ossl"
+	(cd "$WORK/ossl" && LD_PRELOAD="$SHIM" ALLOCPROF_RATE=1 ALLOCPROF_OUT="$WORK/ossl/p.pb.gz" \
+		openssl rand -hex 16 > /dev/null)
+	"$ALLOCPROF" top --by site -nodefraction=0 "$WORK/ossl/p.pb.gz" > "$WORK/ossl/site.txt"
+	check "openssl: no site is CRYPTO_malloc, CRYPTO_zalloc, CRYPTO_memdup..." \
+		"$(grep -c '%  CRYPTO_\(malloc\|zalloc\|realloc\|clear_realloc\|memdup\|strdup\|strndup\)\( \|$\)' "$WORK/ossl/site.txt")" 0
+else
+	skip "no openssl"
+fi
+
 # run's closing summary names the biggest site
 mkdir "$WORK/run"
 "$ALLOCPROF" run --rate 1 -o "$WORK/run/ks.pb.gz" "$PROGS/known_sites" > /dev/null 2> "$WORK/run/err.txt"
