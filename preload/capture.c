@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "../src/hmap.h"
 #include "arena.h"
@@ -119,6 +120,10 @@ static __attribute__((noinline)) struct ring *thread_ring_slow(struct thread_sta
 	 * collector thread nobody else may drain them */
 	if (ring_orphans())
 		collector_drain_now(true);
+	/* a thread whose first event is a free (one handed a block, or any
+	 * thread once an attach redirected free) has not met sample_alloc */
+	if (!t->tid)
+		t->tid = (uint32_t)syscall(SYS_gettid);
 	t->ring = ring_acquire(t->tid, ring_size);
 	if (t->ring) {
 		pthread_setspecific(exit_key, t->ring);

@@ -78,7 +78,7 @@ static void fork_child(void)
 	collector_fork_child();
 	labels_fork_child();
 	shim_pid = getpid();
-	if (t->initialized)
+	if (t->initialized || t->tid)
 		t->tid = (uint32_t)syscall(SYS_gettid);
 	ring_after_fork_child(t->ring);
 	capture_fork_child(t);

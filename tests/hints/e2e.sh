@@ -29,7 +29,10 @@ check "lifetimes: grow_step chains" "$(fig grow_step realloc_chains "$t") $(fig 
 # a pool would serve none of them again
 check "lifetimes: no hint for kept_site, slow_site (5 objects), grow_start, handed_site (100 live at once)" \
 	"$(row kept_site "$t")$(row slow_site "$t")$(row grow_start "$t")$(row handed_site "$t")" ""
-check "lifetimes: two hints" "$(sed -n 's/.* hints=\([0-9]*\) .*/\1/p' "$t")" 2
+# after_handed_site: 50 blocks made and freed one at a time by the thread
+# whose first calls freed handed_site's (its own thread, not "another")
+check "lifetimes: after_handed_site" "$(row after_handed_site "$t")" "scratch 1200 50"
+check "lifetimes: three hints" "$(sed -n 's/.* hints=\([0-9]*\) .*/\1/p' "$t")" 3
 
 # --- tests/hints/hintsites at rate 1: one site per kind
 prof=$(profile exact ALLOCPROF_RATE=1 "$HINTPROGS/hintsites")

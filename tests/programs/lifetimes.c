@@ -2,6 +2,8 @@
  *   immediate_site      1000 x 48 B, freed at once by the same function and thread
  *   kept_site           10 x 100 B, kept until exit
  *   handed_site         100 x 64 B, freed by another thread
+ *   after_handed_site   50 x 24 B, made and freed by that thread after its
+ *                       first calls, which were those frees
  *   slow_site           5 x 200 B, each freed after 20 ms
  *   grow_start/grow_step 5 buffers of 16 B, each grown by realloc 12 times to 64 KiB, then freed
  * `lifetimes fork`: instead, forked_site makes 50 x 32 B, then the program
@@ -26,6 +28,7 @@ __attribute__((noinline)) static void immediate_site(void)
 }
 __attribute__((noinline)) static void *kept_site(void) { return malloc(100); }
 __attribute__((noinline)) static void *handed_site(void) { return malloc(64); }
+__attribute__((noinline)) static void *after_handed_site(void) { return malloc(24); }
 __attribute__((noinline)) static void *slow_site(void) { return malloc(200); }
 __attribute__((noinline)) static void *forked_site(void) { return malloc(32); }
 __attribute__((noinline)) static char *grow_start(void) { return malloc(16); }
@@ -36,6 +39,10 @@ static void *free_handed(void *arg)
 	(void)arg;
 	for (int i = 0; i < 100; i++)
 		free(handed[i]);
+	for (int i = 0; i < 50; i++) {
+		sink = after_handed_site();
+		free(sink);
+	}
 	return NULL;
 }
 

@@ -51,6 +51,9 @@ check "kept_site: never freed" "$(label freed kept_site)" "0"
 check "immediate_site: one size" "$(label size_min immediate_site) $(label size_max immediate_site)" "48 48"
 check "grow_step: sizes from 32 B to 64 KiB" "$(label size_min grow_step) $(label size_max grow_step)" "32 65536"
 check "handed_site: freed by another thread" "$(label freed handed_site) $(label freed_same_thread handed_site)" "100 0"
+# that thread's first calls were frees: its own blocks are still its own
+check "after_handed_site: freed by the thread that made them" \
+	"$(label freed after_handed_site) $(label freed_same_thread after_handed_site)" "50 50"
 # usleep(20000) guarantees at least 20 ms; a busy machine may make it far
 # longer, so only the lower bound is asserted
 check "slow_site: 5 lives longer than 10 ms" "$(($(label lifetime_le_100ms slow_site) + $(label lifetime_le_1s slow_site) + $(label lifetime_le_10s slow_site) + $(label lifetime_gt_10s slow_site)))" "5"
