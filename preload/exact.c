@@ -169,9 +169,13 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 		aggregate_alloc_exact(s, &x);
 	}
 	/* a waiting free older than this by more than the clocks of two CPUs
-	 * could disagree (1 ms is far more) was some unrecorded block's */
+	 * could disagree (1 ms is far more) was some unrecorded block's; so was
+	 * one the allocating thread made: its ring puts its own free of this
+	 * block after this event, so one before it freed an earlier block (made
+	 * before an attach, say, the address handed straight back) */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
-	if (pf && pf->addr == e->addr && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
+	if (pf && pf->addr == e->addr && pf->free_tid != e->tid &&
+	    pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
 		free_pending(s, e, depth, pf);
 		return;
 	}

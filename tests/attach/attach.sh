@@ -98,6 +98,18 @@ check "attached twice: the program exits 0" "$status" 0
 printf 'ready\ndone 1000\nfreed\nforked 30\ndone 77\ndone 500\nbye\n' > "$WORK/expected"
 same "attached twice: its stdout is its own" "$d/out" "$WORK/expected"
 
+# 4b. blocks from before the attach freed and their addresses handed straight
+# back: the frees are of blocks never seen, the new blocks are live
+d="$WORK/replace"
+start_attachee "$d" 0
+attach_bg "$d" "$d/p.pb.gz" --rate 1
+say "$d" "replacepre" "replaced"
+stop_attach
+samples "$d/p.pb.gz" > "$d/s.txt"
+check "an address reused after an unseen free: the new blocks are in use" \
+	"$(leafline "attachee.c:$(site_line REPLACE_SITE)" < "$d/s.txt")" "500 32000 500 32000"
+quit_attachee "$d"
+
 # 5. four threads allocating and freeing all through attach and detach
 d="$WORK/threads"
 start_attachee "$d" 4

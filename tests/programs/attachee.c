@@ -3,6 +3,9 @@
  * knows what it did and when without timing:
  *   alloc N   N blocks of 48 bytes at alloc_site, KEEP of them kept: "done N"
  *   freepre   frees the blocks made at pre_site before any attach: "freed"
+ *   replacepre  frees each of those and allocates one of the same size at
+ *             replace_site in its place (the allocator hands the address
+ *             straight back): "replaced"
  *   plugin LIB N  dlopens LIB, calls its plugin_run(N): "plugin N"
  *   fork N    a child makes N blocks at alloc_site and exits: "forked N"
  *   quit      joins the threads and exits 0: "bye"
@@ -30,6 +33,11 @@ static atomic_ulong worker_rounds;
 __attribute__((noinline)) static void *pre_site(void)
 {
 	return malloc(64); /* PRE_SITE */
+}
+
+__attribute__((noinline)) static void *replace_site(void)
+{
+	return malloc(64); /* REPLACE_SITE */
 }
 
 __attribute__((noinline)) static void *alloc_site(void)
@@ -91,6 +99,12 @@ int main(int argc, char **argv)
 				nanosleep(&ms, NULL);
 			}
 			printf("rounds %lu\n", n);
+		} else if (!strcmp(line, "replacepre\n")) {
+			for (int i = 0; i < PRE; i++) {
+				free(pre[i]);
+				pre[i] = replace_site();
+			}
+			printf("replaced\n");
 		} else if (!strcmp(line, "freepre\n")) {
 			for (int i = 0; i < PRE; i++)
 				free(pre[i]);
