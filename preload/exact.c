@@ -174,10 +174,13 @@ void exact_alloc(struct ring *r, struct stack_rec *s, const struct event *e)
 	 * block after this event, so one before it freed an earlier block (made
 	 * before an attach, say, the address handed straight back) */
 	struct exact_free *pf = npending ? pending_slot(e->addr) : NULL;
-	if (pf && pf->addr == e->addr && pf->free_tid != e->tid &&
-	    pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
-		free_pending(s, e, depth, pf);
-		return;
+	if (pf && pf->addr == e->addr) {
+		if (pf->free_tid != e->tid && pf->free_time + (uint64_t)(1e6 / evclock_ns_per_tick()) >= e->alloc_time) {
+			free_pending(s, e, depth, pf);
+			return;
+		}
+		pf->addr = 0; /* an earlier block's: no later allocation may take it */
+		npending--;
 	}
 	uint16_t kept_depth = depth > 0xffff ? 0xffff : (uint16_t)depth;
 	if (!addrtab_insert_quick(e->addr, e->alloc_time, e->size, stacktab_index(s), e->tid, kept_depth))
