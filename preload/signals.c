@@ -222,7 +222,7 @@ void signals_install(void)
 /* The dump runs on it: room for the profile's encoder and gzip, never for
  * the program's stack frames. */
 enum { ALT_STACK_BYTES = 256 * 1024 };
-static __thread void *alt_stack;
+static __thread void *alt_stack __attribute__((tls_model("initial-exec")));
 
 void signals_thread_start(void)
 {
