@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "interpose.h"
 #include "nextsym.h"
 #include "shim.h"
+#include "symbolize_hook.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -98,6 +100,26 @@ EXPORT int allocprof_attach_start(const char *conf)
 	return n;
 }
 
+/* The last profile, and the symbolizer's memory given back: libdw's came
+ * from the program's allocator and is reachable only from the shim's own
+ * mappings, so a leak checker in the program (LeakSanitizer) would report
+ * it at exit and fail the run. */
+static int write_and_close(void)
+{
+	int rc = dump_write(NULL, DUMP_API);
+	shim_state = SHIM_FINAL;
+	collector_lock();
+	symbolize_hook_close();
+	collector_unlock();
+	return rc;
+}
+
+static void *closer_main(void *arg)
+{
+	*(int *)arg = write_and_close();
+	return NULL;
+}
+
 EXPORT int allocprof_attach_stop(void)
 {
 	if (!shim_loaded_late || shim_state != SHIM_ON)
@@ -105,9 +127,18 @@ EXPORT int allocprof_attach_stop(void)
 	struct thread_state *t = &shim_tls;
 	guard_enter(t);
 	inject_restore_all();
-	/* calls that entered the shim before the restore still finish */
-	int rc = dump_write(NULL, DUMP_API);
-	shim_state = SHIM_FINAL;
+	/* calls that entered the shim before the restore still finish. The
+	 * symbolizer's libraries keep thread-local state (dynamic TLS, which
+	 * the loader allocates on a thread's first use): on a thread of its
+	 * own it goes when the thread does, not with the program's thread gdb
+	 * called this on (LeakSanitizer scans such blocks, and misreads
+	 * some). */
+	int rc = -EAGAIN;
+	pthread_t th;
+	if (pthread_create(&th, NULL, closer_main, &rc) == 0)
+		pthread_join(th, NULL);
+	else
+		rc = write_and_close();
 	collector_wake(); /* it sees the state and ends */
 	guard_leave(t);
 	return rc;

@@ -5,6 +5,7 @@
 #include "symbolize_hook.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -13,6 +14,7 @@
 #include "log.h"
 
 static struct symbolizer *sym;
+static bool closed;
 
 static void note(void *ctx, const char *msg)
 {
@@ -53,7 +55,7 @@ static bool memory_has_room(size_t bytes)
 
 int symbolize_hook(struct profile *p)
 {
-	if (!memory_has_room(bytes_needed(p)))
+	if (closed || !memory_has_room(bytes_needed(p)))
 		return -ENOMEM;
 	if (!sym) {
 		struct symbolize_options o = {.live = true, .note = note};
@@ -62,4 +64,12 @@ int symbolize_hook(struct profile *p)
 			return -ENOMEM;
 	}
 	return symbolizer_run(sym, p, NULL) < 0 ? -ENOMEM : 0;
+}
+
+void symbolize_hook_close(void)
+{
+	closed = true;
+	if (sym)
+		symbolizer_free(sym);
+	sym = NULL;
 }

@@ -10,5 +10,10 @@
 /* Returns 0, or -ENOMEM when memory is too short to read debug info safely:
  * then the profile keeps addresses only (allocprof symbolize adds names). */
 int symbolize_hook(struct profile *p);
+/* Gives back what the symbolizer holds (libdw's parsed debug info, from the
+ * program's allocator), for good: a later symbolize_hook adds no names.
+ * Called with the collector lock held when the last dump is written
+ * (attach's detach: the process runs on without the profiler). */
+void symbolize_hook_close(void);
 
 #endif

@@ -25,13 +25,16 @@ wait_for() {
 	done
 }
 
-# start_attachee DIR NTHREADS [PROGRAM]: attachee (or PROGRAM) runs in the background with its
+# start_attachee DIR NTHREADS [PROGRAM]: attachee (or PROGRAM, in the build's
+# tests/programs unless a full path) runs in the background with its
 # commands on a FIFO held open on descriptor 3 and its output in DIR;
 # sets APID
 start_attachee() {
 	mkdir -p "$1"
 	mkfifo "$1/in"
-	"$PROGS/${3:-attachee}" "$2" < "$1/in" > "$1/out" 2> "$1/err" &
+	local prog="$PROGS/${3:-attachee}"
+	case ${3:-} in /*) prog=$3 ;; esac
+	"$prog" "$2" < "$1/in" > "$1/out" 2> "$1/err" &
 	APID=$!
 	exec 3> "$1/in"
 	wait_for "$1/out" '^ready$'
