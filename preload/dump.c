@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../src/hmap.h"
+#include "../src/libcode.h"
 #include "../src/mem.h"
 #include "../src/pbuf.h"
 #include "../src/pprof_names.h"
@@ -417,13 +418,24 @@ static inline __attribute__((always_inline)) void add_label(struct sample_stream
 }
 
 /* "function file:line" of a symbolized location, interned (once for a run
- * of samples freed at the same place). */
+ * of samples freed at the same place): of its inlined frames, the innermost
+ * that is the program's own (a C++ container's delete is inlined from a
+ * header into the function that let it go), else the innermost. */
 static uint32_t freed_at(struct sample_stream *st, uint32_t loc)
 {
 	if (st->freed_at && st->freed_at_loc == loc)
 		return st->freed_at;
 	struct profile *p = st->p;
-	const struct pf_line *ln = &p->lines[p->locations[loc].line_start];
+	const struct pf_location *l = &p->locations[loc];
+	const struct pf_line *ln = &p->lines[l->line_start];
+	for (uint32_t k = 0; k < l->nlines; k++) {
+		const struct pf_line *o = &p->lines[l->line_start + k];
+		const struct pf_function *of = &p->functions[o->function];
+		if (!libcode_file(profile_str(p, of->filename)) && !libcode_name(profile_str(p, of->name))) {
+			ln = o;
+			break;
+		}
+	}
 	const struct pf_function *fn = &p->functions[ln->function];
 	char where[512];
 	log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name), profile_str(p, fn->filename),

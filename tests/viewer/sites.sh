@@ -35,6 +35,16 @@ check "hints: no site in a C++ header" "$(grep -c '^[0-9]*\. [a-z-]*: [^ ]* /usr
 grep -q '^[0-9]*\. [a-z-]*: f_make_unique(int) ' "$WORK/hints.txt" &&
 	ok "hints: name the user's function" || not_ok "hints: $(grep '^[0-9]' "$WORK/hints.txt")"
 
+# a unique_ptr's delete is inlined from unique_ptr.h into the function that
+# lets it go: freed_at (the shim's label) names that function's line, where
+# the pointer goes out of scope
+if "$BUILD/tests/shim/pfq" --mappings "$prof" | head -1 | grep -q ' F'; then
+	check "freed_at: the program's line a header's delete was inlined into" \
+		"$("$BUILD/tests/shim/pfq" --labels "$prof" | grep -o 'freed_at="[^"]*"' | grep -c '="f_make_unique(int) [^ ]*known_sites_cxx.cc:41"')" 1
+else
+	skip "the shim does not name frames itself here: freed_at is its label"
+fi
+
 # an operator beside the site is named short, like any call: std::operator+,
 # not its return type, template arguments and parameters
 if command -v g++ > /dev/null; then
