@@ -500,7 +500,7 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 }
 
 /* The free's whole way: the ring to acquire, or to drain, or the RSS due. */
-static __attribute__((noinline)) void exact_free_full(struct thread_state *t, void *p, uint16_t flags,
+__attribute__((noinline)) void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags,
 						      uint64_t free_pc)
 {
 	int saved_errno = *t->errno_at;
@@ -513,29 +513,40 @@ static __attribute__((noinline)) void exact_free_full(struct thread_state *t, vo
 /* The common free calls nothing: it neither allocates (the counters need
  * no parking) nor touches errno, and it needs no stack frame. The guard
  * still keeps a signal handler's allocations and frees out of the record
- * being built. */
-void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
+ * being built. False, with nothing recorded, where the free needs its
+ * whole way. */
+inline __attribute__((always_inline)) bool capture_exact_free_short(struct thread_state *t, void *p,
+								  uint16_t flags, uint64_t free_pc)
 {
 	struct ring *r = t->ring;
 	if (unlikely(!r || !tsc_is_clock()))
-		return exact_free_full(t, p, flags, free_pc);
+		return false;
 	t->guard = 1;
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
 	struct event_free *e = ring_reserve_fast(r, sizeof(struct event));
-	uint64_t now = 0;
-	if (likely(e)) {
-		now = tsc_clock(t); /* still before the real free */
-		if (likely(now < t->rss_due)) {
-			commit_free_short(r, e, (uint64_t)(uintptr_t)p, flags, now, free_pc);
-			ring_count_free(r);
-		}
-	}
+	if (unlikely(!e))
+		goto undo;
+	uint64_t now = tsc_clock(t); /* still before the real free */
+	if (unlikely(now >= t->rss_due))
+		goto undo;
+	commit_free_short(r, e, (uint64_t)(uintptr_t)p, flags, now, free_pc);
+	ring_count_free(r);
 	unstamp(r);
 	t->countdown = 0;
 	t->guard = 0;
-	if (unlikely(!e || now >= t->rss_due))
-		return exact_free_full(t, p, flags, free_pc);
+	return true;
+undo:
+	unstamp(r);
+	t->countdown = 0;
+	t->guard = 0;
+	return false;
+}
+
+void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
+{
+	if (unlikely(!capture_exact_free_short(t, p, flags, free_pc)))
+		capture_exact_free_full(t, p, flags, free_pc);
 }
 
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
