@@ -165,7 +165,8 @@ static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
 
 static inline void *reserve(struct ring *r, size_t max)
 {
-	void *slot = ring_reserve_fast(r, max);
+	uint64_t head;
+	void *slot = ring_reserve_fast(r, max, &head);
 	return likely(slot) ? slot : reserve_slow(r, max);
 }
 
@@ -242,17 +243,18 @@ static __attribute__((noinline)) void commit_free_rss(struct thread_state *t, st
 	ring_commit(r, f, sizeof(*f));
 }
 
-/* The 32-byte free, filled and committed. */
+/* The 32-byte free, filled and committed (reserved at head). */
 static inline __attribute__((always_inline)) void commit_free_short(struct ring *r, struct event_free *e,
-								    uint64_t addr, uint16_t flags,
-								    uint64_t now, uint64_t free_pc)
+								    uint64_t head, uint64_t addr,
+								    uint16_t flags, uint64_t now,
+								    uint64_t free_pc)
 {
 	e->kind = EVENT_FREE_SHORT;
 	e->flags = flags;
 	e->addr = addr;
 	e->free_time = now;
 	e->free_pc = free_pc;
-	ring_commit(r, e, sizeof(*e));
+	ring_commit_at(r, e, head, sizeof(*e));
 }
 
 /* Exact mode's free: the collector knows the block by its address, and the
@@ -271,7 +273,7 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 		return drop(r);
 	uint64_t now = event_clock(t); /* still before the real free */
 	if (likely(now < t->rss_due)) {
-		commit_free_short(r, e, addr, flags, now, free_pc);
+		commit_free_short(r, e, ring_own_head(r), addr, flags, now, free_pc);
 	} else {
 		commit_free_rss(t, r, (struct event *)e, addr, flags, now, free_pc);
 	}
@@ -279,16 +281,16 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 	ring_count_free(r);
 }
 
-/* The allocation's record, filled and committed; r and e from reserve, the
+/* The allocation's record, filled and committed; r, e and head from reserve, the
  * stack unwound (nf frames at e->frames, or the cached chain to copy them
  * from, ch), h its hash (mixed with set already where mixed). In exact mode
  * (exact: a constant where the caller knows) that is all: the collector
  * keeps the live blocks and the realloc depths (exact.h), and a stack the
  * ring carried before goes in the 48-byte record unless the RSS is due. */
 static inline __attribute__((always_inline)) void commit_alloc(struct thread_state *t, struct ring *r,
-							       struct event *e, void *p, size_t size,
-							       uint16_t flags, bool exact, unsigned nf,
-							       bool truncated, uint64_t h,
+							       struct event *e, uint64_t head, void *p,
+							       size_t size, uint16_t flags, bool exact,
+							       unsigned nf, bool truncated, uint64_t h,
 							       const struct unwind_chain *ch, uint64_t now,
 							       uint32_t set, uint64_t rss, bool mixed)
 {
@@ -306,7 +308,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 		a->size = size;
 		a->stack_hash = h;
 		a->alloc_time = now;
-		ring_commit(r, a, sizeof(*a));
+		ring_commit_at(r, a, head, sizeof(*a));
 		unstamp(r);
 		ring_count_sample(r, truncated);
 		return;
@@ -333,7 +335,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 		len += nf * sizeof(uint64_t);
 	}
 	if (exact) {
-		ring_commit(r, e, len);
+		ring_commit_at(r, e, head, len);
 		unstamp(r);
 		ring_count_sample(r, truncated);
 		return;
@@ -342,7 +344,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
 	bool had_stale = livetab_insert(&b, &stale);
-	ring_commit(r, e, len);
+	ring_commit_at(r, e, head, len);
 	unstamp(r);
 	ring_count_sample(r, truncated);
 	if (had_stale) {
@@ -365,7 +367,8 @@ static inline __attribute__((always_inline)) void fill_unwound(struct thread_sta
 	uint64_t now = event_clock(t);
 	uint32_t set = labels_current(t->tid, now);
 	uint64_t rss = maybe_rss(t, now);
-	commit_alloc(t, r, e, p, size, flags, exact, nf, truncated, h, ch, now, set, rss, false);
+	commit_alloc(t, r, e, ring_own_head(r), p, size, flags, exact, nf, truncated, h, ch, now, set,
+		     rss, false);
 }
 
 /* anchor: the unwind cache's key (unwind_stack_at). */
@@ -472,14 +475,15 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 	t->guard = 1;
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
-	struct event *e = ring_reserve_fast(r, alloc_max);
-	if (unlikely(!e)) {
+	uint64_t head;
+	if (unlikely(!ring_fits_fast(r, alloc_max, &head))) {
 		unstamp(r);
 		t->countdown = 0;
 		t->guard = 0;
 		exact_alloc_full(t, p, size, flags, anchor);
 		return p;
 	}
+	struct event *e = ring_slot_at(r, head);
 	struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
 	uint64_t now = 0;
 	uint32_t set = 0;
@@ -490,8 +494,8 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 			ch->memo = labels_mix(ch->hash, set);
 			ch->memo_key = set;
 		}
-		commit_alloc(t, r, e, p, size, flags, true, 0, ch->truncated, ch->memo, ch, now,
-			     set, 0, true);
+		commit_alloc(t, r, e, head, p, size, flags, true, 0, ch->truncated, ch->memo, ch,
+			     now, set, 0, true);
 	} else
 		exact_alloc_rest(t, r, e, p, size, flags, anchor, ch);
 	t->countdown = 0;
@@ -524,13 +528,14 @@ inline __attribute__((always_inline)) bool capture_exact_free_short(struct threa
 	t->guard = 1;
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
-	struct event_free *e = ring_reserve_fast(r, sizeof(struct event));
-	if (unlikely(!e))
+	uint64_t head;
+	if (unlikely(!ring_fits_fast(r, sizeof(struct event), &head)))
 		goto undo;
+	struct event_free *e = ring_slot_at(r, head);
 	uint64_t now = tsc_clock(t); /* still before the real free */
 	if (unlikely(now >= t->rss_due))
 		goto undo;
-	commit_free_short(r, e, (uint64_t)(uintptr_t)p, flags, now, free_pc);
+	commit_free_short(r, e, head, (uint64_t)(uintptr_t)p, flags, now, free_pc);
 	ring_count_free(r);
 	unstamp(r);
 	t->countdown = 0;

@@ -90,6 +90,7 @@ void *ring_reserve(struct ring *r, size_t max, bool *filling)
 	uint64_t lap_end = (head & ~(uint64_t)(r->size - 1)) + r->size;
 	uint64_t fill_end = r->cached_tail + r->size / 4 * 3;
 	r->limit = lap_end < fill_end ? lap_end : fill_end;
+	r->lap_base = (uintptr_t)r->data - (head & ~(uint64_t)(r->size - 1));
 	return r->data + pos;
 }
 

@@ -19,6 +19,10 @@ struct ring {
 	 * PAD needed) and within 3/4 of the ring as of cached_tail (no need to
 	 * wake the collector). Set by ring_reserve, producer-only. */
 	uint64_t limit;
+	/* r->data less the ring position where the current lap of the buffer
+	 * began, as an address: a record at head (below limit, so in this
+	 * lap) is at lap_base + head. Set with limit. */
+	uintptr_t lap_base;
 	/* counted by the producer alone (stores, never read-modify-write), so
 	 * threads never share a written cache line; summed by ring_counts */
 	_Atomic uint64_t samples, frees, truncated;
@@ -39,24 +43,47 @@ struct ring {
 	uint8_t data[] __attribute__((aligned(64)));
 };
 
-/* Producer: space for up to max bytes at head, or NULL when that needs
- * ring_reserve (the buffer's end is near, the ring looks 3/4 full, or it
- * is a new ring). One load of head, one compare: it runs on every event. */
-static inline void *ring_reserve_fast(struct ring *r, size_t max)
+/* Producer: true if a record of up to max bytes fits at *head without
+ * ring_reserve (false: the buffer's end is near, the ring looks 3/4 full,
+ * or it is a new ring). One load of head, one compare: it runs on every
+ * event. */
+static inline bool ring_fits_fast(struct ring *r, size_t max, uint64_t *head)
 {
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	if (__builtin_expect(head + max > r->limit, 0))
-		return NULL;
-	return r->data + (head & (r->size - 1));
+	*head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	return __builtin_expect(*head + max <= r->limit, 1);
 }
 
-/* Producer: publish the record at slot (from a reserve), len bytes (<= the
- * max reserved). */
-static inline void ring_commit(struct ring *r, void *slot, size_t len)
+/* Producer: where the record at head goes, once ring_fits_fast said so. */
+static inline void *ring_slot_at(struct ring *r, uint64_t head)
 {
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	return (void *)(r->lap_base + head);
+}
+
+/* Producer: space for up to max bytes at head (*head, for ring_commit_at),
+ * or NULL when that needs ring_reserve. */
+static inline void *ring_reserve_fast(struct ring *r, size_t max, uint64_t *head)
+{
+	return ring_fits_fast(r, max, head) ? ring_slot_at(r, *head) : NULL;
+}
+
+/* Producer: publish the record at slot (from a reserve at head), len bytes
+ * (<= the max reserved). */
+static inline void ring_commit_at(struct ring *r, void *slot, uint64_t head, size_t len)
+{
 	((struct event *)slot)->len = (uint32_t)len;
 	atomic_store_explicit(&r->head, head + len, memory_order_release);
+}
+
+/* Producer: where the next record goes (the owner's read of head). */
+static inline uint64_t ring_own_head(struct ring *r)
+{
+	return atomic_load_explicit(&r->head, memory_order_relaxed);
+}
+
+/* Producer: ring_commit_at where the head is not at hand. */
+static inline void ring_commit(struct ring *r, void *slot, size_t len)
+{
+	ring_commit_at(r, slot, atomic_load_explicit(&r->head, memory_order_relaxed), len);
 }
 
 /* Producer: says that an event no older than t is being built (t != 0), or
