@@ -6,6 +6,7 @@
  * wait on a collector thread that a fork left behind. */
 #include "capture.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -136,14 +137,29 @@ static inline struct ring *thread_ring(struct thread_state *t)
 	return likely(r) ? r : thread_ring_slow(t);
 }
 
-static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
+/* ring_reserve_fast said no: most often the ring is past 3/4 (the
+ * collector behind, and every event comes here until it catches up) or at
+ * the end of the buffer's lap. ring_reserve again, the collector woken
+ * while the ring fills; NULL for a full ring. Neither allocates nor leaves
+ * errno changed, so the exact paths call it with the guard alone. */
+static __attribute__((noinline)) void *reserve_again(struct ring *r, size_t max)
 {
 	bool filling;
 	void *slot = ring_reserve(r, max, &filling);
 	/* the collector polls on its own; a wake-up is a system call and a
 	 * context switch, kept for a ring about to fill */
-	if (filling)
+	if (filling) {
+		int saved = errno;
 		collector_wake();
+		errno = saved;
+	}
+	return slot;
+}
+
+static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
+{
+	bool filling;
+	void *slot = reserve_again(r, max);
 	if (!slot) {
 		/* full: drain up to the horizon, which moves on within a
 		 * millisecond; past that, drain everything rather than drop */
@@ -458,32 +474,33 @@ static __attribute__((noinline)) void exact_alloc_rest(struct thread_state *t, s
 	*t->errno_at = saved_errno;
 }
 
-/* The common allocation calls nothing but the cache lookup: a chain the
- * cache holds, its label set current, no RSS due. Like the common free it
- * neither allocates nor touches errno, and the guard keeps a signal
- * handler's allocations out of the record being built. The anchor is this
- * frame: entered by malloc's tail call, the program's frames are all
- * above it, and the shim's below go unverified. */
-void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+/* The allocation's common way, from the guard to the record: a chain the
+ * cache holds, its label set current, no RSS due (exact_alloc_rest
+ * otherwise). again: the ring is reserved by reserve_again, not by the
+ * fast test alone. False, with nothing recorded and the guard left, where
+ * the ring cannot be reserved so. */
+static inline __attribute__((always_inline)) bool exact_alloc_record(struct thread_state *t, void *p,
+								     size_t size, uint16_t flags,
+								     uint64_t anchor, bool again)
 {
-	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	struct ring *r = t->ring;
-	if (unlikely(!r || !lookup_fast)) {
-		exact_alloc_full(t, p, size, flags, anchor);
-		return p;
-	}
+	if (unlikely(!r || !lookup_fast))
+		return false;
 	t->guard = 1;
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
 	uint64_t head;
-	if (unlikely(!ring_fits_fast(r, alloc_max, &head))) {
+	struct event *e;
+	if (!again && likely(ring_fits_fast(r, alloc_max, &head))) {
+		e = ring_slot_at(r, head);
+	} else if (again && (e = reserve_again(r, alloc_max))) {
+		head = ring_own_head(r);
+	} else {
 		unstamp(r);
 		t->countdown = 0;
 		t->guard = 0;
-		exact_alloc_full(t, p, size, flags, anchor);
-		return p;
+		return false;
 	}
-	struct event *e = ring_slot_at(r, head);
 	struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
 	uint64_t now = 0;
 	uint32_t set = 0;
@@ -500,27 +517,41 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 		exact_alloc_rest(t, r, e, p, size, flags, anchor, ch);
 	t->countdown = 0;
 	t->guard = 0;
+	return true;
+}
+
+/* The fast test said no (most often a ring past 3/4 whose collector is
+ * behind, where every event comes here until it catches up): the common
+ * way with ring_reserve, and the whole way only for a full ring. */
+static __attribute__((noinline)) void exact_alloc_again(struct thread_state *t, void *p, size_t size,
+							uint16_t flags, uint64_t anchor)
+{
+	if (!exact_alloc_record(t, p, size, flags, anchor, true))
+		exact_alloc_full(t, p, size, flags, anchor);
+}
+
+/* The common allocation calls nothing but the cache lookup. Like the
+ * common free it neither allocates nor touches errno, and the guard keeps
+ * a signal handler's allocations out of the record being built. The anchor
+ * is this frame: entered by malloc's tail call, the program's frames are
+ * all above it, and the shim's below go unverified. */
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	if (unlikely(!exact_alloc_record(t, p, size, flags, anchor, false)))
+		exact_alloc_again(t, p, size, flags, anchor);
 	return p;
 }
 
-/* The free's whole way: the ring to acquire, or to drain, or the RSS due. */
-__attribute__((noinline)) void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags,
-						      uint64_t free_pc)
-{
-	int saved_errno = *t->errno_at;
-	exact_guard_enter(t);
-	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
-	exact_guard_leave(t);
-	*t->errno_at = saved_errno;
-}
-
-/* The common free calls nothing: it neither allocates (the counters need
- * no parking) nor touches errno, and it needs no stack frame. The guard
- * still keeps a signal handler's allocations and frees out of the record
- * being built. False, with nothing recorded, where the free needs its
- * whole way. */
-inline __attribute__((always_inline)) bool capture_exact_free_short(struct thread_state *t, void *p,
-								  uint16_t flags, uint64_t free_pc)
+/* The free's record: the ring reserved by the fast test (again: by
+ * reserve_again), the TSC the clock, no RSS due. It calls nothing on the
+ * fast test's way: it neither allocates (the counters need no parking) nor
+ * touches errno, and needs no stack frame. The guard still keeps a signal
+ * handler's allocations and frees out of the record being built. False,
+ * with nothing recorded and the guard left, where it cannot. */
+static inline __attribute__((always_inline)) bool exact_free_record(struct thread_state *t, void *p,
+								    uint16_t flags, uint64_t free_pc,
+								    bool again)
 {
 	struct ring *r = t->ring;
 	if (unlikely(!r || !tsc_is_clock()))
@@ -529,9 +560,13 @@ inline __attribute__((always_inline)) bool capture_exact_free_short(struct threa
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
 	uint64_t head;
-	if (unlikely(!ring_fits_fast(r, sizeof(struct event), &head)))
+	struct event_free *e;
+	if (!again && likely(ring_fits_fast(r, sizeof(struct event), &head)))
+		e = ring_slot_at(r, head);
+	else if (again && (e = reserve_again(r, sizeof(struct event))))
+		head = ring_own_head(r);
+	else
 		goto undo;
-	struct event_free *e = ring_slot_at(r, head);
 	uint64_t now = tsc_clock(t); /* still before the real free */
 	if (unlikely(now >= t->rss_due))
 		goto undo;
@@ -546,6 +581,26 @@ undo:
 	t->countdown = 0;
 	t->guard = 0;
 	return false;
+}
+
+inline __attribute__((always_inline)) bool capture_exact_free_short(struct thread_state *t, void *p,
+								  uint16_t flags, uint64_t free_pc)
+{
+	return exact_free_record(t, p, flags, free_pc, false);
+}
+
+/* The free's other ways: reserve_again where the fast test said no, else
+ * the whole way (the ring to acquire, or to drain, or the RSS due). */
+__attribute__((noinline)) void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags,
+						      uint64_t free_pc)
+{
+	if (exact_free_record(t, p, flags, free_pc, true))
+		return;
+	int saved_errno = *t->errno_at;
+	exact_guard_enter(t);
+	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
+	exact_guard_leave(t);
+	*t->errno_at = saved_errno;
 }
 
 void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)

@@ -28,7 +28,7 @@ void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_
  * clock, no RSS due): false, with nothing recorded, where it would take the
  * whole way. */
 bool capture_exact_free_short(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
-/* and its whole way alone */
+/* and its other ways (a ring past 3/4 or to drain, the RSS due...) */
 void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
 /* This thread is exiting: its ring goes back to the pool. */
 void capture_thread_exit(struct thread_state *t);

@@ -570,7 +570,9 @@ bool unwind_lookup_ready(void)
 	return config.rate == 1 && config.unwind_cache && config.unwinder != UNWINDER_CHECK;
 }
 
-struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+/* inline in both of exact mode's allocation ways (LTO) */
+inline __attribute__((always_inline)) struct unwind_chain *unwind_lookup(struct unwind_cache *c,
+									 uint64_t anchor)
 {
 	bool resting;
 	struct unwind_chain *e = lookup(c, anchor, true, &resting); /* unwind_lookup_ready */
