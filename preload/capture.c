@@ -82,6 +82,7 @@ void capture_init(void)
 	alloc_max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * alloc_max)
 		ring_size *= 2;
+	ring_init(alloc_max); /* the free's record (struct event at most) is smaller */
 }
 
 /* The RSS for the timeline, read at most every ~10 ms per thread and only on
@@ -491,7 +492,7 @@ static inline __attribute__((always_inline)) bool exact_alloc_record(struct thre
 	stamp(t, r);
 	uint64_t head;
 	struct event *e;
-	if (!again && likely(ring_fits_fast(r, alloc_max, &head))) {
+	if (!again && likely(ring_fits_fast(r, &head))) {
 		e = ring_slot_at(r, head);
 	} else if (again && (e = reserve_again(r, alloc_max))) {
 		head = ring_own_head(r);
@@ -561,7 +562,7 @@ static inline __attribute__((always_inline)) bool exact_free_record(struct threa
 	stamp(t, r);
 	uint64_t head;
 	struct event_free *e;
-	if (!again && likely(ring_fits_fast(r, sizeof(struct event), &head)))
+	if (!again && likely(ring_fits_fast(r, &head)))
 		e = ring_slot_at(r, head);
 	else if (again && (e = reserve_again(r, sizeof(struct event))))
 		head = ring_own_head(r);

@@ -14,14 +14,15 @@ struct ring {
 	/* producer side */
 	_Atomic uint64_t head __attribute__((aligned(64)));
 	uint64_t cached_tail;
-	/* ring_reserve_fast's one test: a record of max bytes fits at head if
-	 * head + max <= limit, which stays before the end of the buffer (no
-	 * PAD needed) and within 3/4 of the ring as of cached_tail (no need to
-	 * wake the collector). Set by ring_reserve, producer-only. */
-	uint64_t limit;
+	/* ring_fits_fast's one test: a record of up to ring_fast_max bytes
+	 * fits at head if head < fast_end, that is if it ends before the end
+	 * of the buffer (no PAD needed) and within 3/4 of the ring as of
+	 * cached_tail (no need to wake the collector). 0: ask ring_reserve.
+	 * Set by ring_reserve, producer-only. */
+	uint64_t fast_end;
 	/* r->data less the ring position where the current lap of the buffer
-	 * began, as an address: a record at head (below limit, so in this
-	 * lap) is at lap_base + head. Set with limit. */
+	 * began, as an address: a record at head (below fast_end, so in this
+	 * lap) is at lap_base + head. Set with fast_end. */
 	uintptr_t lap_base;
 	/* counted by the producer alone (stores, never read-modify-write), so
 	 * threads never share a written cache line; summed by ring_counts */
@@ -43,14 +44,17 @@ struct ring {
 	uint8_t data[] __attribute__((aligned(64)));
 };
 
-/* Producer: true if a record of up to max bytes fits at *head without
- * ring_reserve (false: the buffer's end is near, the ring looks 3/4 full,
- * or it is a new ring). One load of head, one compare: it runs on every
- * event. */
-static inline bool ring_fits_fast(struct ring *r, size_t max, uint64_t *head)
+/* The most a record reserved by ring_fits_fast may take (ring_init). */
+extern size_t ring_fast_max;
+
+/* Producer: true if a record of up to ring_fast_max bytes fits at *head
+ * without ring_reserve (false: the buffer's end is near, the ring looks
+ * 3/4 full, or it is a new ring). One load of head, one compare: it runs
+ * on every event. */
+static inline bool ring_fits_fast(struct ring *r, uint64_t *head)
 {
 	*head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	return __builtin_expect(*head + max <= r->limit, 1);
+	return __builtin_expect(*head < r->fast_end, 1);
 }
 
 /* Producer: where the record at head goes, once ring_fits_fast said so. */
@@ -63,7 +67,7 @@ static inline void *ring_slot_at(struct ring *r, uint64_t head)
  * or NULL when that needs ring_reserve. */
 static inline void *ring_reserve_fast(struct ring *r, size_t max, uint64_t *head)
 {
-	return ring_fits_fast(r, max, head) ? ring_slot_at(r, *head) : NULL;
+	return max <= ring_fast_max && ring_fits_fast(r, head) ? ring_slot_at(r, *head) : NULL;
 }
 
 /* Producer: publish the record at slot (from a reserve at head), len bytes
