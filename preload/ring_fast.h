@@ -4,6 +4,7 @@
 #ifndef ALLOCPROF_RING_FAST_H
 #define ALLOCPROF_RING_FAST_H
 
+#include "owncount.h"
 #include "ring.h"
 
 enum ring_state { RING_FREE, RING_OWNED, RING_ORPHANED };
@@ -117,27 +118,16 @@ static inline struct unwind_cache *ring_own_unwind_cache(struct ring *r)
 	return atomic_load_explicit(&r->stack_cache, memory_order_relaxed);
 }
 
-static inline void ring_count_add_(_Atomic uint64_t *c)
-{
-#if defined(__x86_64__)
-	/* one add to memory, not locked: only this thread writes c, and its
-	 * aligned 8-byte store is read whole (the compiler makes a relaxed
-	 * load and store three instructions) */
-	__asm__("addq $1, %0" : "+m"(*(uint64_t *)c));
-#else
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
-#endif
-}
 /* Producer: counts for ring_counts. */
 static inline void ring_count_sample(struct ring *r, bool truncated)
 {
-	ring_count_add_(&r->samples);
+	owncount_add(&r->samples);
 	if (truncated)
-		ring_count_add_(&r->truncated);
+		owncount_add(&r->truncated);
 }
 static inline void ring_count_free(struct ring *r)
 {
-	ring_count_add_(&r->frees);
+	owncount_add(&r->frees);
 }
 
 #endif

@@ -6,6 +6,7 @@
 #include "unwind.h"
 #include "config.h"
 #include "log.h"
+#include "owncount.h"
 #include "stackwalk.h"
 #include "unwind_validate.h"
 
@@ -183,7 +184,7 @@ static unsigned cache_set(uint64_t anchor)
 
 static void count(_Atomic uint64_t *c)
 {
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+	owncount_add(c);
 }
 
 /* Drops the shim's own frames from the top of a raw chain of n and keeps
