@@ -279,14 +279,25 @@ static COLD void *alloc_cold(struct thread_state *t, void *p, size_t n, uint16_t
 static __attribute__((noinline)) void *alloc_slow(struct thread_state *t, void *p, size_t n,
 						  uint16_t flags)
 {
-	if (likely(exact_hot(t) && p))
+	if (likely(exact_hot(t)))
 		return capture_exact_alloc(t, p, n, flags);
 	return alloc_cold(t, p, n, flags);
+}
+
+/* A failed allocation (p NULL) never comes to alloc_slow: it is counted
+ * nowhere, and alloc_cold sets the countdown again. */
+static COLD void *account_failed(struct thread_state *t, size_t n, uint16_t flags)
+{
+	if ((t->countdown -= (int64_t)n) > 0)
+		return NULL;
+	return alloc_cold(t, NULL, n, flags);
 }
 
 static inline void *account(void *p, size_t n, uint16_t flags)
 {
 	struct thread_state *t = &shim_tls;
+	if (unlikely(!p))
+		return account_failed(t, n, flags);
 	counters_alloc(p, n);
 	if (likely((t->countdown -= (int64_t)n) > 0))
 		return p;
