@@ -110,7 +110,7 @@ struct unwind_cache {
 	 * line, so a miss touches no entry */
 	uint64_t tag[CACHE_SETS][CACHE_WAYS] __attribute__((aligned(64)));
 	_Atomic uint64_t walks; /* misses that walked and remembered */
-	uint32_t window_lookups; /* lookups in this window */
+	uint16_t window_lookups; /* lookups in this window, which ends as it wraps */
 	uint64_t window_base;    /* hits when it began */
 	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
 	bool missed_resting; /* unwind_lookup's last miss was the cache resting */
@@ -432,12 +432,14 @@ lookup(struct unwind_cache *c, uint64_t anchor, bool enabled, bool *resting)
 	}
 	struct unwind_chain *e = cache_find(c, anchor);
 	count(e ? &c->hits : &c->misses);
-	if (__builtin_expect(++c->window_lookups == WINDOW, 0)) {
+	/* a window's end is its count's wrap (WINDOW is 2^16): one add to
+	 * memory and a branch on every lookup */
+	_Static_assert(WINDOW == 1 << 16, "a window is window_lookups' range");
+	if (__builtin_expect(++c->window_lookups == 0, 0)) {
 		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
 		if (hits - c->window_base < WINDOW / 2)
 			c->resting = RETRY;
 		c->window_base = hits;
-		c->window_lookups = 0;
 	}
 	return e;
 }
