@@ -2,8 +2,10 @@
  *
  * Fast paths, in instructions: malloc is the forward plus one TLS
  * subtract-and-branch, and a test and two TLS adds for the exact counts;
- * free is a TLS add and test (the counts), a range test (bootstrap blocks),
- * one bitmap load and the forward. Everything else is out of line and cold.
+ * free is a TLS add and test (the counts, and whether the thread takes the
+ * plain way), a range test (bootstrap blocks), one bitmap load and the
+ * forward; an exact-mode thread's test sends it to free_other, which
+ * records it and forwards. Everything else is out of line and cold.
  *
  * Real functions are found with nextsym() on first use; until then the
  * pointers aim at *_early functions that resolve, and serve from the static
