@@ -6,6 +6,7 @@
  * wait on a collector thread that a fork left behind. */
 #include "capture.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -82,6 +83,7 @@ void capture_init(void)
 	alloc_max = sizeof(struct event) + (config.depth + UNWIND_SKIP_MAX + 1) * 8;
 	while (ring_size < 4 * alloc_max)
 		ring_size *= 2;
+	ring_init(alloc_max); /* the free's record (struct event at most) is smaller */
 }
 
 /* The RSS for the timeline, read at most every ~10 ms per thread and only on
@@ -141,14 +143,29 @@ static inline struct ring *thread_ring(struct thread_state *t)
 	return likely(r) ? r : thread_ring_slow(t);
 }
 
-static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
+/* ring_reserve_fast said no: most often the ring is past 3/4 (the
+ * collector behind, and every event comes here until it catches up) or at
+ * the end of the buffer's lap. ring_reserve again, the collector woken
+ * while the ring fills; NULL for a full ring. Neither allocates nor leaves
+ * errno changed, so the exact paths call it with the guard alone. */
+static __attribute__((noinline)) void *reserve_again(struct ring *r, size_t max)
 {
 	bool filling;
 	void *slot = ring_reserve(r, max, &filling);
 	/* the collector polls on its own; a wake-up is a system call and a
 	 * context switch, kept for a ring about to fill */
-	if (filling)
+	if (filling) {
+		int saved = errno;
 		collector_wake();
+		errno = saved;
+	}
+	return slot;
+}
+
+static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
+{
+	bool filling;
+	void *slot = reserve_again(r, max);
 	if (!slot) {
 		/* full: drain up to the horizon, which moves on within a
 		 * millisecond; past that, drain everything rather than drop */
@@ -170,7 +187,8 @@ static __attribute__((noinline)) void *reserve_slow(struct ring *r, size_t max)
 
 static inline void *reserve(struct ring *r, size_t max)
 {
-	void *slot = ring_reserve_fast(r, max);
+	uint64_t head;
+	void *slot = ring_reserve_fast(r, max, &head);
 	return likely(slot) ? slot : reserve_slow(r, max);
 }
 
@@ -247,17 +265,18 @@ static __attribute__((noinline)) void commit_free_rss(struct thread_state *t, st
 	ring_commit(r, f, sizeof(*f));
 }
 
-/* The 32-byte free, filled and committed. */
+/* The 32-byte free, filled and committed (reserved at head). */
 static inline __attribute__((always_inline)) void commit_free_short(struct ring *r, struct event_free *e,
-								    uint64_t addr, uint16_t flags,
-								    uint64_t now, uint64_t free_pc)
+								    uint64_t head, uint64_t addr,
+								    uint16_t flags, uint64_t now,
+								    uint64_t free_pc)
 {
 	e->kind = EVENT_FREE_SHORT;
 	e->flags = flags;
 	e->addr = addr;
 	e->free_time = now;
 	e->free_pc = free_pc;
-	ring_commit(r, e, sizeof(*e));
+	ring_commit_at(r, e, head, sizeof(*e));
 }
 
 /* Exact mode's free: the collector knows the block by its address, and the
@@ -276,7 +295,7 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 		return drop(r);
 	uint64_t now = event_clock(t); /* still before the real free */
 	if (likely(now < t->rss_due)) {
-		commit_free_short(r, e, addr, flags, now, free_pc);
+		commit_free_short(r, e, ring_own_head(r), addr, flags, now, free_pc);
 	} else {
 		commit_free_rss(t, r, (struct event *)e, addr, flags, now, free_pc);
 	}
@@ -284,16 +303,16 @@ static inline __attribute__((always_inline)) void push_free_short(struct thread_
 	ring_count_free(r);
 }
 
-/* The allocation's record, filled and committed; r and e from reserve, the
+/* The allocation's record, filled and committed; r, e and head from reserve, the
  * stack unwound (nf frames at e->frames, or the cached chain to copy them
  * from, ch), h its hash (mixed with set already where mixed). In exact mode
  * (exact: a constant where the caller knows) that is all: the collector
  * keeps the live blocks and the realloc depths (exact.h), and a stack the
  * ring carried before goes in the 48-byte record unless the RSS is due. */
 static inline __attribute__((always_inline)) void commit_alloc(struct thread_state *t, struct ring *r,
-							       struct event *e, void *p, size_t size,
-							       uint16_t flags, bool exact, unsigned nf,
-							       bool truncated, uint64_t h,
+							       struct event *e, uint64_t head, void *p,
+							       size_t size, uint16_t flags, bool exact,
+							       unsigned nf, bool truncated, uint64_t h,
 							       const struct unwind_chain *ch, uint64_t now,
 							       uint32_t set, uint64_t rss, bool mixed)
 {
@@ -311,7 +330,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 		a->size = size;
 		a->stack_hash = h;
 		a->alloc_time = now;
-		ring_commit(r, a, sizeof(*a));
+		ring_commit_at(r, a, head, sizeof(*a));
 		unstamp(r);
 		ring_count_sample(r, truncated);
 		return;
@@ -338,7 +357,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 		len += nf * sizeof(uint64_t);
 	}
 	if (exact) {
-		ring_commit(r, e, len);
+		ring_commit_at(r, e, head, len);
 		unstamp(r);
 		ring_count_sample(r, truncated);
 		return;
@@ -347,7 +366,7 @@ static inline __attribute__((always_inline)) void commit_alloc(struct thread_sta
 			       (uint16_t)(e->realloc_depth < UINT16_MAX ? e->realloc_depth : UINT16_MAX)};
 	struct live_block stale;
 	bool had_stale = livetab_insert(&b, &stale);
-	ring_commit(r, e, len);
+	ring_commit_at(r, e, head, len);
 	unstamp(r);
 	ring_count_sample(r, truncated);
 	if (had_stale) {
@@ -370,7 +389,8 @@ static inline __attribute__((always_inline)) void fill_unwound(struct thread_sta
 	uint64_t now = event_clock(t);
 	uint32_t set = labels_current(t->tid, now);
 	uint64_t rss = maybe_rss(t, now);
-	commit_alloc(t, r, e, p, size, flags, exact, nf, truncated, h, ch, now, set, rss, false);
+	commit_alloc(t, r, e, ring_own_head(r), p, size, flags, exact, nf, truncated, h, ch, now, set,
+		     rss, false);
 }
 
 /* anchor: the unwind cache's key (unwind_stack_at). */
@@ -460,30 +480,32 @@ static __attribute__((noinline)) void exact_alloc_rest(struct thread_state *t, s
 	*t->errno_at = saved_errno;
 }
 
-/* The common allocation calls nothing but the cache lookup: a chain the
- * cache holds, its label set current, no RSS due. Like the common free it
- * neither allocates nor touches errno, and the guard keeps a signal
- * handler's allocations out of the record being built. The anchor is this
- * frame: entered by malloc's tail call, the program's frames are all
- * above it, and the shim's below go unverified. */
-void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+/* The allocation's common way, from the guard to the record: a chain the
+ * cache holds, its label set current, no RSS due (exact_alloc_rest
+ * otherwise). again: the ring is reserved by reserve_again, not by the
+ * fast test alone. False, with nothing recorded and the guard left, where
+ * the ring cannot be reserved so. */
+static inline __attribute__((always_inline)) bool exact_alloc_record(struct thread_state *t, void *p,
+								     size_t size, uint16_t flags,
+								     uint64_t anchor, bool again)
 {
-	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	struct ring *r = t->ring;
-	if (unlikely(!r || !lookup_fast)) {
-		exact_alloc_full(t, p, size, flags, anchor);
-		return p;
-	}
+	if (unlikely(!r || !lookup_fast))
+		return false;
 	t->guard = 1;
 	t->countdown = GUARD_COUNTDOWN;
 	stamp(t, r);
-	struct event *e = ring_reserve_fast(r, alloc_max);
-	if (unlikely(!e)) {
+	uint64_t head;
+	struct event *e;
+	if (!again && likely(ring_fits_fast(r, &head))) {
+		e = ring_slot_at(r, head);
+	} else if (again && (e = reserve_again(r, alloc_max))) {
+		head = ring_own_head(r);
+	} else {
 		unstamp(r);
 		t->countdown = 0;
 		t->guard = 0;
-		exact_alloc_full(t, p, size, flags, anchor);
-		return p;
+		return false;
 	}
 	struct unwind_chain *ch = unwind_lookup(ring_own_unwind_cache(r), anchor);
 	uint64_t now = 0;
@@ -495,19 +517,91 @@ void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t
 			ch->memo = labels_mix(ch->hash, set);
 			ch->memo_key = set;
 		}
-		commit_alloc(t, r, e, p, size, flags, true, 0, ch->truncated, ch->memo, ch, now,
-			     set, 0, true);
+		commit_alloc(t, r, e, head, p, size, flags, true, 0, ch->truncated, ch->memo, ch,
+			     now, set, 0, true);
 	} else
 		exact_alloc_rest(t, r, e, p, size, flags, anchor, ch);
 	t->countdown = 0;
 	t->guard = 0;
+	return true;
+}
+
+/* The fast test said no (most often a ring past 3/4 whose collector is
+ * behind, where every event comes here until it catches up): the common
+ * way with ring_reserve, and the whole way only for a full ring. */
+static __attribute__((noinline)) void exact_alloc_again(struct thread_state *t, void *p, size_t size,
+							uint16_t flags, uint64_t anchor)
+{
+	if (!exact_alloc_record(t, p, size, flags, anchor, true))
+		exact_alloc_full(t, p, size, flags, anchor);
+}
+
+/* The common allocation calls nothing but the cache lookup. Like the
+ * common free it neither allocates nor touches errno, and the guard keeps
+ * a signal handler's allocations out of the record being built. The anchor
+ * is this frame: entered by malloc's tail call, the program's frames are
+ * all above it, and the shim's below go unverified. */
+void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags)
+{
+	uint64_t anchor = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	if (unlikely(!exact_alloc_record(t, p, size, flags, anchor, false)))
+		exact_alloc_again(t, p, size, flags, anchor);
 	return p;
 }
 
-/* The free's whole way: the ring to acquire, or to drain, or the RSS due. */
-static __attribute__((noinline)) void exact_free_full(struct thread_state *t, void *p, uint16_t flags,
+/* The free's record: the ring reserved by the fast test (again: by
+ * reserve_again), the TSC the clock, no RSS due. It calls nothing on the
+ * fast test's way: it neither allocates (the counters need no parking) nor
+ * touches errno, and needs no stack frame. The guard still keeps a signal
+ * handler's allocations and frees out of the record being built. False,
+ * with nothing recorded and the guard left, where it cannot. */
+static inline __attribute__((always_inline)) bool exact_free_record(struct thread_state *t, void *p,
+								    uint16_t flags, uint64_t free_pc,
+								    bool again)
+{
+	struct ring *r = t->ring;
+	if (unlikely(!r || !tsc_is_clock()))
+		return false;
+	t->guard = 1;
+	t->countdown = GUARD_COUNTDOWN;
+	stamp(t, r);
+	uint64_t head;
+	struct event_free *e;
+	if (!again && likely(ring_fits_fast(r, &head)))
+		e = ring_slot_at(r, head);
+	else if (again && (e = reserve_again(r, sizeof(struct event))))
+		head = ring_own_head(r);
+	else
+		goto undo;
+	uint64_t now = tsc_clock(t); /* still before the real free */
+	if (unlikely(now >= t->rss_due))
+		goto undo;
+	commit_free_short(r, e, head, (uint64_t)(uintptr_t)p, flags, now, free_pc);
+	ring_count_free(r);
+	unstamp(r);
+	t->countdown = 0;
+	t->guard = 0;
+	return true;
+undo:
+	unstamp(r);
+	t->countdown = 0;
+	t->guard = 0;
+	return false;
+}
+
+inline __attribute__((always_inline)) bool capture_exact_free_short(struct thread_state *t, void *p,
+								  uint16_t flags, uint64_t free_pc)
+{
+	return exact_free_record(t, p, flags, free_pc, false);
+}
+
+/* The free's other ways: reserve_again where the fast test said no, else
+ * the whole way (the ring to acquire, or to drain, or the RSS due). */
+__attribute__((noinline)) void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags,
 						      uint64_t free_pc)
 {
+	if (exact_free_record(t, p, flags, free_pc, true))
+		return;
 	int saved_errno = *t->errno_at;
 	exact_guard_enter(t);
 	push_free_short(t, (uint64_t)(uintptr_t)p, flags, free_pc);
@@ -515,32 +609,10 @@ static __attribute__((noinline)) void exact_free_full(struct thread_state *t, vo
 	*t->errno_at = saved_errno;
 }
 
-/* The common free calls nothing: it neither allocates (the counters need
- * no parking) nor touches errno, and it needs no stack frame. The guard
- * still keeps a signal handler's allocations and frees out of the record
- * being built. */
 void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)
 {
-	struct ring *r = t->ring;
-	if (unlikely(!r || !tsc_is_clock()))
-		return exact_free_full(t, p, flags, free_pc);
-	t->guard = 1;
-	t->countdown = GUARD_COUNTDOWN;
-	stamp(t, r);
-	struct event_free *e = ring_reserve_fast(r, sizeof(struct event));
-	uint64_t now = 0;
-	if (likely(e)) {
-		now = tsc_clock(t); /* still before the real free */
-		if (likely(now < t->rss_due)) {
-			commit_free_short(r, e, (uint64_t)(uintptr_t)p, flags, now, free_pc);
-			ring_count_free(r);
-		}
-	}
-	unstamp(r);
-	t->countdown = 0;
-	t->guard = 0;
-	if (unlikely(!e || now >= t->rss_due))
-		return exact_free_full(t, p, flags, free_pc);
+	if (unlikely(!capture_exact_free_short(t, p, flags, free_pc)))
+		capture_exact_free_full(t, p, flags, free_pc);
 }
 
 void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc)

@@ -4,6 +4,7 @@
 #ifndef ALLOCPROF_CAPTURE_H
 #define ALLOCPROF_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,12 @@ void capture_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free
  * next allocation is recorded too). Returns p (the caller's tail call). */
 void *capture_exact_alloc(struct thread_state *t, void *p, size_t size, uint16_t flags);
 void capture_exact_free(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
+/* capture_exact_free's common way alone (a ring with room, the TSC the
+ * clock, no RSS due): false, with nothing recorded, where it would take the
+ * whole way. */
+bool capture_exact_free_short(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
+/* and its other ways (a ring past 3/4 or to drain, the RSS due...) */
+void capture_exact_free_full(struct thread_state *t, void *p, uint16_t flags, uint64_t free_pc);
 /* This thread is exiting: its ring goes back to the pool. */
 void capture_thread_exit(struct thread_state *t);
 /* fork child, after ring_after_fork_child: the forking thread has a new

@@ -19,6 +19,10 @@ struct alloc_tally {
 	uint64_t allocs, frees, bytes;
 	uint64_t saved_allocs, saved_bytes, saved_frees; /* while the guard is held */
 	int state; /* TALLY_* */
+	/* free()'s one test besides the count: false (as a new thread's TLS
+	 * starts) sends it out of its plain way, to be listed or, in exact
+	 * mode, recorded. Kept by the interposer (interpose.c: free_way). */
+	bool free_plain;
 	struct alloc_tally *prev, *next;
 };
 
@@ -48,6 +52,15 @@ static inline bool counters_free(const void *p)
 	struct alloc_tally *c = &counters_tls;
 	c->frees += p != NULL;
 	return __builtin_expect(c->state == TALLY_NEW, 0);
+}
+
+/* free()'s count and test: true sends the free out of its plain way (see
+ * free_plain). */
+static inline bool counters_free_detour(const void *p)
+{
+	struct alloc_tally *c = &counters_tls;
+	c->frees += p != NULL;
+	return __builtin_expect(!c->free_plain, 0);
 }
 
 /* The shim's own allocations, made with the guard held, are not the

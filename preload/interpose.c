@@ -2,8 +2,10 @@
  *
  * Fast paths, in instructions: malloc is the forward plus one TLS
  * subtract-and-branch, and a test and two TLS adds for the exact counts;
- * free is a TLS add and test (the counts), a range test (bootstrap blocks),
- * one bitmap load and the forward. Everything else is out of line and cold.
+ * free is a TLS add and test (the counts, and whether the thread takes the
+ * plain way), a range test (bootstrap blocks), one bitmap load and the
+ * forward; an exact-mode thread's test sends it to free_other, which
+ * records it and forwards. Everything else is out of line and cold.
  *
  * Real functions are found with nextsym() on first use; until then the
  * pointers aim at *_early functions that resolve, and serve from the static
@@ -258,6 +260,8 @@ static inline bool exact_hot(const struct thread_state *t)
 	return t->exact_ready && !t->guard && shim_state == SHIM_ON;
 }
 
+static void free_way(struct thread_state *t);
+
 /* errno is the program's: what the shim does on the way (a first dlsym, the
  * unwinder, waking the collector) must not show. The real allocator's own
  * errno, set before we get here, is what comes back. */
@@ -267,6 +271,7 @@ static COLD void *alloc_cold(struct thread_state *t, void *p, size_t n, uint16_t
 	if (unlikely(counters_tls.state == TALLY_NEW))
 		counters_thread_start();
 	p = sample_alloc(t, p, n, flags);
+	free_way(t);
 	errno = saved;
 	return p;
 }
@@ -276,14 +281,25 @@ static COLD void *alloc_cold(struct thread_state *t, void *p, size_t n, uint16_t
 static __attribute__((noinline)) void *alloc_slow(struct thread_state *t, void *p, size_t n,
 						  uint16_t flags)
 {
-	if (likely(exact_hot(t) && p))
+	if (likely(exact_hot(t)))
 		return capture_exact_alloc(t, p, n, flags);
 	return alloc_cold(t, p, n, flags);
+}
+
+/* A failed allocation (p NULL) never comes to alloc_slow: it is counted
+ * nowhere, and alloc_cold sets the countdown again. */
+static COLD void *account_failed(struct thread_state *t, size_t n, uint16_t flags)
+{
+	if ((t->countdown -= (int64_t)n) > 0)
+		return NULL;
+	return alloc_cold(t, NULL, n, flags);
 }
 
 static inline void *account(void *p, size_t n, uint16_t flags)
 {
 	struct thread_state *t = &shim_tls;
+	if (unlikely(!p))
+		return account_failed(t, n, flags);
 	counters_alloc(p, n);
 	if (likely((t->countdown -= (int64_t)n) > 0))
 		return p;
@@ -322,26 +338,69 @@ EXPORT void *malloc(size_t n)
 	return account(real_malloc(n), n, 0);
 }
 
-/* A thread's first free, when it has not allocated yet: listed, then
- * freed. Without its caller: passing it would cost every free a frame. */
-static COLD void free_listing(void *p)
+/* free()'s one test (counters.h: free_plain) is true only for a thread
+ * that is listed and not recording every free. It is set false where
+ * exact_ready becomes true, and true again only from here: a stale false
+ * costs free a detour, never a missed record. */
+static void free_way(struct thread_state *t)
 {
-	counters_thread_start();
+	counters_tls.free_plain = counters_tls.state != TALLY_NEW && !t->exact_ready;
+}
+
+/* The other ways of free: a thread's first free when it has not allocated
+ * yet (listed, then freed, without its caller as before), or a free in exact
+ * mode that cannot take the short way. */
+static COLD void free_detour(void *p, void *caller)
+{
+	struct thread_state *t = &shim_tls;
+	if (counters_tls.state == TALLY_NEW) {
+		counters_thread_start();
+		caller = NULL;
+	}
+	free_way(t);
 	if (bootstrap_owns(p))
 		return;
 	if (livetab_maybe(p))
-		free_slow(p, 0, NULL);
+		free_slow(p, 0, caller);
 	real_free(p);
+}
+
+static COLD void free_exact_full(struct thread_state *t, void *p, void *caller)
+{
+	capture_exact_free_full(t, p, 0, (uint64_t)(uintptr_t)caller);
+	real_free(p);
+}
+
+/* free's sampled way (the block's page has a sampled block) */
+static __attribute__((noinline)) void free_sampled(void *p, void *caller)
+{
+	free_slow(p, 0, caller);
+	real_free(p);
+}
+
+/* Exact mode's free, reached by free()'s one test and a jump: the record
+ * goes straight to the ring (no frame, no call on the way), and whatever
+ * the short way cannot do, free_detour does. A free of NULL or of a
+ * bootstrap block records nothing. */
+static __attribute__((noinline)) void free_other(void *p, void *caller)
+{
+	struct thread_state *t = &shim_tls;
+	if (likely(exact_hot(t) && p && !bootstrap_owns(p))) {
+		if (unlikely(!capture_exact_free_short(t, p, 0, (uint64_t)(uintptr_t)caller)))
+			return free_exact_full(t, p, caller);
+		return real_free(p);
+	}
+	return free_detour(p, caller);
 }
 
 EXPORT void free(void *p)
 {
-	if (unlikely(counters_free(p)))
-		return free_listing(p);
+	if (unlikely(counters_free_detour(p)))
+		return free_other(p, __builtin_return_address(0));
 	if (unlikely(bootstrap_owns(p)))
 		return;
 	if (unlikely(livetab_maybe(p)))
-		free_slow(p, 0, __builtin_return_address(0));
+		return free_sampled(p, __builtin_return_address(0));
 	real_free(p);
 }
 

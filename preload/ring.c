@@ -10,6 +10,12 @@
 #include "event.h"
 
 static _Atomic(struct ring *) registry;
+size_t ring_fast_max;
+
+void ring_init(size_t fast_max)
+{
+	ring_fast_max = fast_max;
+}
 static atomic_size_t nrings;
 
 struct ring *ring_first(void)
@@ -43,7 +49,7 @@ struct ring *ring_acquire(uint32_t tid, size_t size)
 		    atomic_compare_exchange_strong_explicit(&r->state, &expect, RING_OWNED,
 							    memory_order_acquire, memory_order_relaxed)) {
 			r->owner_tid = tid;
-			r->limit = 0; /* the next reserve looks at the ring anew */
+			r->fast_end = 0; /* the next reserve looks at the ring anew */
 			return r;
 		}
 	}
@@ -89,7 +95,9 @@ void *ring_reserve(struct ring *r, size_t max, bool *filling)
 	 * it is, every reserve comes here, reads tail again and says so */
 	uint64_t lap_end = (head & ~(uint64_t)(r->size - 1)) + r->size;
 	uint64_t fill_end = r->cached_tail + r->size / 4 * 3;
-	r->limit = lap_end < fill_end ? lap_end : fill_end;
+	uint64_t limit = lap_end < fill_end ? lap_end : fill_end;
+	r->fast_end = limit >= ring_fast_max ? limit - ring_fast_max + 1 : 0;
+	r->lap_base = (uintptr_t)r->data - (head & ~(uint64_t)(r->size - 1));
 	return r->data + pos;
 }
 

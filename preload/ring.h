@@ -17,6 +17,9 @@
 struct ring;
 struct unwind_cache;
 
+/* Once, before the first ring: the most a record reserved on the fast
+ * test (ring_fast.h) may take. */
+void ring_init(size_t fast_max);
 /* A ring for the calling thread: a reused orphan or a new mapping. */
 struct ring *ring_acquire(uint32_t tid, size_t size);
 /* The owning thread is gone; the collector frees the ring once drained. */

@@ -6,6 +6,7 @@
 #include "unwind.h"
 #include "config.h"
 #include "log.h"
+#include "owncount.h"
 #include "stackwalk.h"
 #include "unwind_validate.h"
 
@@ -109,7 +110,7 @@ struct unwind_cache {
 	 * line, so a miss touches no entry */
 	uint64_t tag[CACHE_SETS][CACHE_WAYS] __attribute__((aligned(64)));
 	_Atomic uint64_t walks; /* misses that walked and remembered */
-	uint32_t window_lookups; /* lookups in this window */
+	uint16_t window_lookups; /* lookups in this window, which ends as it wraps */
 	uint64_t window_base;    /* hits when it began */
 	uint32_t resting; /* unwinds left before the cache is tried again; 0: in use */
 	bool missed_resting; /* unwind_lookup's last miss was the cache resting */
@@ -183,7 +184,7 @@ static unsigned cache_set(uint64_t anchor)
 
 static void count(_Atomic uint64_t *c)
 {
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1, memory_order_relaxed);
+	owncount_add(c);
 }
 
 /* Drops the shim's own frames from the top of a raw chain of n and keeps
@@ -431,12 +432,14 @@ lookup(struct unwind_cache *c, uint64_t anchor, bool enabled, bool *resting)
 	}
 	struct unwind_chain *e = cache_find(c, anchor);
 	count(e ? &c->hits : &c->misses);
-	if (__builtin_expect(++c->window_lookups == WINDOW, 0)) {
+	/* a window's end is its count's wrap (WINDOW is 2^16): one add to
+	 * memory and a branch on every lookup */
+	_Static_assert(WINDOW == 1 << 16, "a window is window_lookups' range");
+	if (__builtin_expect(++c->window_lookups == 0, 0)) {
 		uint64_t hits = atomic_load_explicit(&c->hits, memory_order_relaxed);
 		if (hits - c->window_base < WINDOW / 2)
 			c->resting = RETRY;
 		c->window_base = hits;
-		c->window_lookups = 0;
 	}
 	return e;
 }
@@ -570,7 +573,9 @@ bool unwind_lookup_ready(void)
 	return config.rate == 1 && config.unwind_cache && config.unwinder != UNWINDER_CHECK;
 }
 
-struct unwind_chain *unwind_lookup(struct unwind_cache *c, uint64_t anchor)
+/* inline in both of exact mode's allocation ways (LTO) */
+inline __attribute__((always_inline)) struct unwind_chain *unwind_lookup(struct unwind_cache *c,
+									 uint64_t anchor)
 {
 	bool resting;
 	struct unwind_chain *e = lookup(c, anchor, true, &resting); /* unwind_lookup_ready */

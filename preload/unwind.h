@@ -54,7 +54,7 @@ struct unwind_chain {
 	uint16_t n;       /* return addresses in pc_slot[], the shim's included */
 	uint16_t skip;    /* the shim's own frames on top */
 	uint16_t kept;    /* frames given back: n - skip, at most max */
-	uint8_t truncated;
+	bool truncated;
 	/* the caller's: a value it derived from hash and memo_key (capture.c:
 	 * the hash mixed with a label set), UNWIND_MEMO_NONE until it does */
 	uint32_t memo_key;
