@@ -420,14 +420,16 @@ static inline __attribute__((always_inline)) void add_label(struct sample_stream
 /* "function file:line" of a symbolized location, interned (once for a run
  * of samples freed at the same place): of its inlined frames, the innermost
  * that is the program's own (a C++ container's delete is inlined from a
- * header into the function that let it go), else the innermost. */
+ * header into the function that let it go), else the function the code is
+ * in (std::vector::_M_realloc_insert, Rust's drop_in_place::<Vec<String>>
+ * say more than the deallocate inlined into them). */
 static uint32_t freed_at(struct sample_stream *st, uint32_t loc)
 {
 	if (st->freed_at && st->freed_at_loc == loc)
 		return st->freed_at;
 	struct profile *p = st->p;
 	const struct pf_location *l = &p->locations[loc];
-	const struct pf_line *ln = &p->lines[l->line_start];
+	const struct pf_line *ln = &p->lines[l->line_start + (l->nlines ? l->nlines - 1 : 0)];
 	for (uint32_t k = 0; k < l->nlines; k++) {
 		const struct pf_line *o = &p->lines[l->line_start + k];
 		const struct pf_function *of = &p->functions[o->function];

@@ -41,6 +41,10 @@ grep -q '^[0-9]*\. [a-z-]*: f_make_unique(int) ' "$WORK/hints.txt" &&
 if "$BUILD/tests/shim/pfq" --mappings "$prof" | head -1 | grep -q ' F'; then
 	check "freed_at: the program's line a header's delete was inlined into" \
 		"$("$BUILD/tests/shim/pfq" --labels "$prof" | grep -o 'freed_at="[^"]*"' | grep -c '="f_make_unique(int) [^ ]*known_sites_cxx.cc:41"')" 1
+	# a vector's old buffer is freed inside _M_realloc_insert, a library
+	# function: freed_at names it, not the deallocate inlined into it
+	check "freed_at: no line of new_allocator.h" \
+		"$("$BUILD/tests/shim/pfq" --labels "$prof" | grep -c 'freed_at="[^"]*new_allocator.h')" 0
 else
 	skip "the shim does not name frames itself here: freed_at is its label"
 fi
