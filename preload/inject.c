@@ -103,7 +103,6 @@ static bool skipped(const struct dl_phdr_info *info)
 	       strstr(base, "liballocprof");
 }
 
-/* A pointer into another copy of the shim: another attach records now. */
 /* free, operator delete and its variants: patched before the allocating
  * functions and put back after them. Per slot there is one store, so a
  * thread can see free patched and malloc not, or the reverse; in this
@@ -116,6 +115,7 @@ static bool is_release(int i)
 	return !strcmp(names[i], "free") || !strncmp(names[i], "_ZdlPv", 6) || !strncmp(names[i], "_ZdaPv", 6);
 }
 
+/* A pointer into another copy of the shim: another attach records now. */
 static bool foreign_shim(void *f)
 {
 	Dl_info di;
