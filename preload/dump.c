@@ -364,11 +364,30 @@ static void build(struct profile *p, const struct capture_stats *cs, const char 
 static const char *const life_keys[LIFE_BUCKETS] = PPROF_LABELS_LIFETIME;
 
 /* The innermost function of a location, or PF_NONE when unsymbolized. */
-static uint32_t innermost_function(const struct profile *p, uint32_t loc)
+/* Of a symbolized location's inlined frames, the innermost that is the
+ * program's own (a C++ container's new or delete is inlined from a header
+ * into the function that uses it), else the function the code is in
+ * (std::vector::_M_realloc_insert, Rust's drop_in_place::<Vec<String>> say
+ * more than the deallocate inlined into them); NULL when unsymbolized. */
+static const struct pf_line *own_line(const struct profile *p, uint32_t loc)
 {
 	if (loc == PF_NONE || !p->locations[loc].nlines)
-		return PF_NONE;
-	return p->functions[p->lines[p->locations[loc].line_start].function].name;
+		return NULL;
+	const struct pf_location *l = &p->locations[loc];
+	for (uint32_t k = 0; k < l->nlines; k++) {
+		const struct pf_line *ln = &p->lines[l->line_start + k];
+		const struct pf_function *fn = &p->functions[ln->function];
+		if (!libcode_file(profile_str(p, fn->filename)) && !libcode_name(profile_str(p, fn->name)))
+			return ln;
+	}
+	return &p->lines[l->line_start + l->nlines - 1];
+}
+
+/* The name of own_line's function, as an index into the strings. */
+static uint32_t own_function(const struct profile *p, uint32_t loc)
+{
+	const struct pf_line *ln = own_line(p, loc);
+	return ln ? p->functions[ln->function].name : PF_NONE;
 }
 
 static const char *name_string(enum name k)
@@ -417,27 +436,14 @@ static inline __attribute__((always_inline)) void add_label(struct sample_stream
 	(*n)++;
 }
 
-/* "function file:line" of a symbolized location, interned (once for a run
- * of samples freed at the same place): of its inlined frames, the innermost
- * that is the program's own (a C++ container's delete is inlined from a
- * header into the function that let it go), else the function the code is
- * in (std::vector::_M_realloc_insert, Rust's drop_in_place::<Vec<String>>
- * say more than the deallocate inlined into them). */
+/* "function file:line" of own_line, interned (once for a run of samples
+ * freed at the same place). */
 static uint32_t freed_at(struct sample_stream *st, uint32_t loc)
 {
 	if (st->freed_at && st->freed_at_loc == loc)
 		return st->freed_at;
 	struct profile *p = st->p;
-	const struct pf_location *l = &p->locations[loc];
-	const struct pf_line *ln = &p->lines[l->line_start + (l->nlines ? l->nlines - 1 : 0)];
-	for (uint32_t k = 0; k < l->nlines; k++) {
-		const struct pf_line *o = &p->lines[l->line_start + k];
-		const struct pf_function *of = &p->functions[o->function];
-		if (!libcode_file(profile_str(p, of->filename)) && !libcode_name(profile_str(p, of->name))) {
-			ln = o;
-			break;
-		}
-	}
+	const struct pf_line *ln = own_line(p, loc);
 	const struct pf_function *fn = &p->functions[ln->function];
 	char where[512];
 	log_format(where, sizeof(where), "%s %s:%lld", profile_str(p, fn->name), profile_str(p, fn->filename),
@@ -468,12 +474,12 @@ static size_t fate_labels(struct sample_stream *st, const struct stack_rec *rec,
 	add_label(st, &n, N_LIVE_MAX_SAMPLED, (double)rec->live_sampled_max, N_COUNT);
 	if (!(rec->flags & STACK_THREADS_UNCOUNTED))
 		add_label(st, &n, N_LIVE_MAX_THREAD, (double)rec->live_thread_max, N_COUNT);
-	uint32_t alloc_fn = nlocs ? innermost_function(p, st->locs[0]) : PF_NONE;
+	uint32_t alloc_fn = nlocs ? own_function(p, st->locs[0]) : PF_NONE;
 	double same_fn = 0, top = 0;
 	uint32_t top_loc = PF_NONE;
 	for (unsigned k = 0; k < FREE_SITES; k++) {
 		uint32_t loc = free_location(st, f->free_pc[k]);
-		uint32_t fn = innermost_function(p, loc);
+		uint32_t fn = own_function(p, loc);
 		if (fn != PF_NONE && fn == alloc_fn)
 			same_fn += f->free_pc_weight[k];
 		if (loc != PF_NONE && f->free_pc_weight[k] > top) {

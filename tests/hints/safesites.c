@@ -13,6 +13,9 @@
  *   threads    4 threads, 1000 times each: scratch() allocates 64 B and frees
  *              it, so each thread holds one at a time (several threads may
  *              hold one each at the same moment)
+ *   rotate     1000 calls of rotate(): it frees the block the call before
+ *              made and allocates the next 64 B one, kept in a global, so
+ *              one is live at a time but each outlives its call
  * Every block is freed before exit. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -59,6 +62,15 @@ __attribute__((noinline)) static void scratch(int i)
 	free(p);
 }
 
+static char *current;
+
+__attribute__((noinline)) static void rotate(int i)
+{
+	free(current);
+	current = malloc(64);
+	current[0] = (char)i;
+}
+
 static void *scratch_thread(void *arg)
 {
 	(void)arg;
@@ -99,6 +111,10 @@ int main(int argc, char **argv)
 			pthread_create(&t[i], NULL, scratch_thread, NULL);
 		for (int i = 0; i < 4; i++)
 			pthread_join(t[i], NULL);
+	} else if (!strcmp(mode, "rotate")) {
+		for (int i = 0; i < 1000; i++)
+			rotate(i);
+		free(current);
 	} else {
 		return 2;
 	}

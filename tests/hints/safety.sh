@@ -43,6 +43,15 @@ t="$WORK/threads.tsv"
 check "threads: one live at a time in each thread" "$(fig scratch live_max_thread "$t")" 1
 check "threads: scratch" "$(row scratch "$t")" "scratch 256000 4000"
 
+# --- rotate(): free(current); current = malloc(64); one live at a time, but
+# each block outlives the call that made it: a local variable would dangle
+prof=$(profile rotate ALLOCPROF_RATE=1 "$prog" rotate)
+"$ALLOCPROF" hints --min-share 0 "$prof" > "$WORK/rotate.txt"
+check "rotate: a scratch hint, one buffer reused" \
+	"$(grep -c '^1\. scratch: rotate ' "$WORK/rotate.txt") $(grep -c 'one 64B buffer allocated once and reused across calls' "$WORK/rotate.txt")" "1 1"
+check "rotate: never a local variable" "$(grep -c '(on the stack)\|→ a local' "$WORK/rotate.txt")" 0
+check "rotate: said why" "$(tr '\n' ' ' < "$WORK/rotate.txt" | grep -c 'freed by a later call')" 1
+
 # sampled (one sample per 16 kB: about 16 of the 1000 live blocks sampled)
 prof=$(profile larson_sampled ALLOCPROF_RATE=16384 ALLOCPROF_SEED=1 "$prog" larson)
 t="$WORK/larson_sampled.tsv"

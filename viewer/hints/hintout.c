@@ -167,8 +167,8 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 		sizes(out, s);
 		per_second(out, a, duration_ns, "objects");
 		if (h->depth == 0) {
-			fprintf(out, ", %s freed by the function that allocated them",
-				share(s->same_function, a, b1));
+			fprintf(out, ", %s freed by the function that allocated them%s",
+				share(s->same_function, a, b1), h->outlives_call ? " (by a later call)" : "");
 		} else {
 			fprintf(out, ", %s freed, %s by the same thread, most in ", share(s->freed, a, b1),
 				share(s->same_thread, a, b2));
@@ -241,7 +241,14 @@ void hintout_fix(FILE *out, const struct hint *h)
 				fprintf(out, ", sized for the largest (%s)%s%s", bytes(s->size_max, b),
 					s->size_max <= RULE_STACK_MAX ? ", or a local array of that size in " : "",
 					s->size_max <= RULE_STACK_MAX ? caller(s) : "");
-		} else if (fixed && s->size_min <= RULE_STACK_MAX)
+		} else if (h->outlives_call && fixed)
+			fprintf(out, "one %s buffer allocated once and reused across calls (each block is "
+				"freed by a later call: not a local variable)", bytes(s->size_min, b));
+		else if (h->outlives_call)
+			fprintf(out, "one scratch buffer reused across calls%s%s%s (each block is freed by a "
+				"later call: not a local array)", s->size_max > 0 ? ", grown to the largest size (" : "",
+				s->size_max > 0 ? bytes(s->size_max, b) : "", s->size_max > 0 ? ")" : "");
+		else if (fixed && s->size_min <= RULE_STACK_MAX)
 			fprintf(out, "a local variable (on the stack), or one %s buffer reused across calls",
 				bytes(s->size_min, b));
 		else if (fixed)

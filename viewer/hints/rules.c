@@ -130,8 +130,12 @@ bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 	if (reserve(s, rate, h))
 		return true;
 	bool single = one_at_a_time(s, rate, h);
-	if (single && s->same_function >= RULE_MOST * a)
+	if (single && s->same_function >= RULE_MOST * a) {
+		/* not a local variable when more than the rules' slack of them
+		 * are freed by a later call */
+		h->outlives_call = s->freed_above > (1 - RULE_MOST) * s->same_function;
 		return take(h, HINT_SCRATCH, s->same_function, s->same_function / a);
+	}
 	if (single && freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
 		h->depth = s->caller_depth;
 		return take(h, HINT_SCRATCH, s->same_thread, s->same_thread / a);

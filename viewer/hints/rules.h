@@ -41,6 +41,7 @@ struct hint {
 	 * blocks live at once, or its function calls itself */
 	bool many_live, recursive;
 	bool per_thread; /* scratch: one live per thread, several threads at once */
+	bool outlives_call; /* scratch: a later call frees the block (freed_above) */
 };
 
 /* The hint for site s, if a rule applies and it removes enough; rate is

@@ -63,6 +63,24 @@ static char *function_of(const char *where)
 	return f;
 }
 
+/* Whether freed_at (where: "function file:line", fn its function) is a line
+ * of the site's own function above the site's line. */
+static bool freed_line_above(const struct graph *g, uint32_t node, const char *fn, const char *where)
+{
+	const struct ginfo *in = &g->nodes[node].info;
+	const char *colon = strrchr(where, ':');
+	if (!colon || !in->name || in->lineno <= 0 || strcmp(fn, strtab_get(g->strs, in->name)))
+		return false;
+	const char *file = in->file ? strtab_get(g->strs, in->file) : "";
+	size_t fn_len = strlen(fn), file_len = strlen(file);
+	/* the same file too: "fn file:line" */
+	if ((size_t)(colon - where) != fn_len + 1 + file_len || strncmp(where + fn_len + 1, file, file_len))
+		return false;
+	char *end;
+	long line = strtol(colon + 1, &end, 10);
+	return end != colon + 1 && !*end && line > 0 && line < in->lineno;
+}
+
 /* Per site, where its blocks were freed: the freed_at of each stack, weighed
  * by the stack's frees; the heaviest wins, the first seen on a tie. */
 struct where {
@@ -335,6 +353,9 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			if (!fn)
 				goto out;
 			depth = *fn ? site_frame_depth(&rule, sm, fn, f.depth) : -1;
+			if (f.depth == 0 && same_function > 0 &&
+			    freed_line_above(g, f.node, fn, profile_str(p, where)))
+				st->freed_above += same_function;
 			free(fn);
 			add_where(a, where, freed, depth > (int)f.depth ? depth - (int)f.depth : -1);
 		}

@@ -56,6 +56,10 @@ struct site {
 	char *freed_at_function;
 	double freed_in_caller;
 	int caller_depth;
+	/* of same_function, the frees whose line (freed_at) comes before the
+	 * site's in its function: free(cur); cur = malloc(n); frees what an
+	 * earlier call allocated, so the block outlives the call */
+	double freed_above;
 };
 
 struct sites {
