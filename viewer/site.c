@@ -275,14 +275,18 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	out->depth = 0;
 }
 
-int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from)
+int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from,
+		     uint32_t *node)
 {
 	const struct profile *p = r->g->p;
 	struct frame fr;
 	int depth = 0;
 	for (struct walk w = {r, sm, 0, 0}; walk_next(&w, &fr); depth++)
-		if ((uint32_t)depth >= from && fr.named && !strcmp(profile_str(p, fr.name), fn))
+		if ((uint32_t)depth >= from && fr.named && !strcmp(profile_str(p, fr.name), fn)) {
+			if (node)
+				*node = fr.node;
 			return depth;
+		}
 	return -1;
 }
 

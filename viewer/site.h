@@ -55,8 +55,10 @@ void site_rule_release(struct site_rule *r);
 void site_find(const struct site_rule *r, const struct pf_sample *sm, struct site_frame *out);
 
 /* Frames from the leaf up to the first at or above depth `from` whose
- * function is named fn (as site_find counts them); -1 when none is. */
-int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from);
+ * function is named fn (as site_find counts them), its node in *node when
+ * node is not NULL; -1 when none is. */
+int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from,
+		     uint32_t *node);
 
 /* The short name of the frame a site called, for "(via NAME)": template
  * arguments and parameters dropped ("std::make_unique" for

@@ -16,6 +16,8 @@
  *   rotate     1000 calls of rotate(): it frees the block the call before
  *              made and allocates the next 64 B one, kept in a global, so
  *              one is live at a time but each outlives its call
+ *   rotate_caller  the same, the block made by make64() and freed by its
+ *              caller step() before it calls make64() again
  * Every block is freed before exit. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -71,6 +73,21 @@ __attribute__((noinline)) static void rotate(int i)
 	current[0] = (char)i;
 }
 
+static void *kept64;
+
+__attribute__((noinline)) static void *make64(int i)
+{
+	char *p = malloc(64);
+	p[0] = (char)i;
+	return p;
+}
+
+__attribute__((noinline)) static void step(int i)
+{
+	free(kept64);
+	kept64 = make64(i);
+}
+
 static void *scratch_thread(void *arg)
 {
 	(void)arg;
@@ -111,6 +128,10 @@ int main(int argc, char **argv)
 			pthread_create(&t[i], NULL, scratch_thread, NULL);
 		for (int i = 0; i < 4; i++)
 			pthread_join(t[i], NULL);
+	} else if (!strcmp(mode, "rotate_caller")) {
+		for (int i = 0; i < 1000; i++)
+			step(i);
+		free(kept64);
 	} else if (!strcmp(mode, "rotate")) {
 		for (int i = 0; i < 1000; i++)
 			rotate(i);

@@ -52,6 +52,14 @@ check "rotate: a scratch hint, one buffer reused" \
 check "rotate: never a local variable" "$(grep -c '(on the stack)\|→ a local' "$WORK/rotate.txt")" 0
 check "rotate: said why" "$(tr '\n' ' ' < "$WORK/rotate.txt" | grep -c 'freed by a later call')" 1
 
+# --- the same through a caller: step() frees what make64() made for the call
+# before, then calls it again: not a local variable of step
+prof=$(profile rotate_caller ALLOCPROF_RATE=1 "$prog" rotate_caller)
+"$ALLOCPROF" hints --min-share 0 "$prof" > "$WORK/rotate_caller.txt"
+check "rotate_caller: allocate once in step, reused" \
+	"$(tr '\n' ' ' < "$WORK/rotate_caller.txt" | sed 's/  */ /g' | grep -c 'allocate it once in step and reuse it across calls (each block is freed by a later call of step: not a local variable)')" 1
+check "rotate_caller: never a local variable of step" "$(tr '\n' ' ' < "$WORK/rotate_caller.txt" | sed 's/  */ /g' | grep -c 'or make it a local variable')" 0
+
 # sampled (one sample per 16 kB: about 16 of the 1000 live blocks sampled)
 prof=$(profile larson_sampled ALLOCPROF_RATE=16384 ALLOCPROF_SEED=1 "$prog" larson)
 t="$WORK/larson_sampled.tsv"

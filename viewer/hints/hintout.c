@@ -173,7 +173,8 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 			fprintf(out, ", %s freed, %s by the same thread, most in ", share(s->freed, a, b1),
 				share(s->same_thread, a, b2));
 			print_where(out, s->freed_at);
-			fprintf(out, ", %d frame%s up the allocating stack", h->depth, h->depth > 1 ? "s" : "");
+			fprintf(out, ", %d frame%s up the allocating stack%s", h->depth, h->depth > 1 ? "s" : "",
+				h->outlives_call ? ", by a later call" : "");
 		}
 		lifetime(out, h);
 		if (h->per_thread)
@@ -235,7 +236,10 @@ void hintout_fix(FILE *out, const struct hint *h)
 			fprintf(out, "one per thread (threads hold one each at the same time): ");
 		if (h->depth > 0) {
 			fprintf(out, "allocate it once in %s and reuse it across calls", caller(s));
-			if (fixed && s->size_min <= RULE_STACK_MAX)
+			if (h->outlives_call)
+				fprintf(out, " (each block is freed by a later call of %s: not a local "
+					"variable)", caller(s));
+			else if (fixed && s->size_min <= RULE_STACK_MAX)
 				fprintf(out, ", or make it a local variable of %s", caller(s));
 			else if (!fixed && s->size_max > 0)
 				fprintf(out, ", sized for the largest (%s)%s%s", bytes(s->size_max, b),

@@ -138,6 +138,7 @@ bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 	}
 	if (single && freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
 		h->depth = s->caller_depth;
+		h->outlives_call = s->freed_above_in_caller > (1 - RULE_MOST) * s->freed_in_caller;
 		return take(h, HINT_SCRATCH, s->same_thread, s->same_thread / a);
 	}
 	if (fixed && freed && same_thread)

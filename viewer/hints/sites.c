@@ -104,11 +104,12 @@ struct acc {
 	int nthreads;
 	struct where where[WHERE_MAX];
 	double in_caller[WHERE_MAX];
+	double above_in_caller[WHERE_MAX]; /* of in_caller: freed above the call (freed_line_above) */
 	int depth[WHERE_MAX];
 	bool has_min;
 };
 
-static void add_where(struct acc *a, uint32_t str, double w, int depth)
+static void add_where(struct acc *a, uint32_t str, double w, int depth, bool above)
 {
 	for (int i = 0; i < WHERE_MAX; i++) {
 		if (a->where[i].str == str || !a->where[i].str) {
@@ -116,6 +117,7 @@ static void add_where(struct acc *a, uint32_t str, double w, int depth)
 			a->where[i].weight += w;
 			if (depth > 0) {
 				a->in_caller[i] += w;
+				a->above_in_caller[i] += above ? w : 0;
 				if (!a->depth[i] || depth < a->depth[i])
 					a->depth[i] = depth;
 			}
@@ -209,6 +211,7 @@ static int finish(struct sites *s, const struct profile *p, struct acc *accs)
 		if (!st->freed_at_function)
 			return -ENOMEM;
 		st->freed_in_caller = a->in_caller[best];
+		st->freed_above_in_caller = a->above_in_caller[best];
 		st->caller_depth = a->depth[best];
 	}
 	return 0;
@@ -352,12 +355,15 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			char *fn = function_of(profile_str(p, where));
 			if (!fn)
 				goto out;
-			depth = *fn ? site_frame_depth(&rule, sm, fn, f.depth) : -1;
+			uint32_t at = UINT32_MAX;
+			depth = *fn ? site_frame_depth(&rule, sm, fn, f.depth, &at) : -1;
 			if (f.depth == 0 && same_function > 0 &&
 			    freed_line_above(g, f.node, fn, profile_str(p, where)))
 				st->freed_above += same_function;
+			/* freed in a caller, above its call on the way to the site */
+			bool above = depth > (int)f.depth && freed_line_above(g, at, fn, profile_str(p, where));
 			free(fn);
-			add_where(a, where, freed, depth > (int)f.depth ? depth - (int)f.depth : -1);
+			add_where(a, where, freed, depth > (int)f.depth ? depth - (int)f.depth : -1, above);
 		}
 		if (f.depth == 0)
 			st->same_function += same_function;

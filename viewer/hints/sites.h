@@ -60,6 +60,9 @@ struct site {
 	 * site's in its function: free(cur); cur = malloc(n); frees what an
 	 * earlier call allocated, so the block outlives the call */
 	double freed_above;
+	/* of freed_in_caller, those freed at a line of the caller above its
+	 * call toward the site: likewise, by a later call of the caller */
+	double freed_above_in_caller;
 };
 
 struct sites {
