@@ -168,13 +168,13 @@ void hintout_evidence(FILE *out, const struct hint *h, int64_t duration_ns)
 		per_second(out, a, duration_ns, "objects");
 		if (h->depth == 0) {
 			fprintf(out, ", %s freed by the function that allocated them%s",
-				share(s->same_function, a, b1), h->outlives_call ? " (by a later call)" : "");
+				share(s->same_function, a, b1), h->outlives_call ? " (by a later call or iteration)" : "");
 		} else {
 			fprintf(out, ", %s freed, %s by the same thread, most in ", share(s->freed, a, b1),
 				share(s->same_thread, a, b2));
 			print_where(out, s->freed_at);
 			fprintf(out, ", %d frame%s up the allocating stack%s", h->depth, h->depth > 1 ? "s" : "",
-				h->outlives_call ? ", by a later call" : "");
+				h->outlives_call ? ", by a later call or iteration" : "");
 		}
 		lifetime(out, h);
 		if (h->per_thread)
@@ -237,8 +237,8 @@ void hintout_fix(FILE *out, const struct hint *h)
 		if (h->depth > 0) {
 			fprintf(out, "allocate it once in %s and reuse it across calls", caller(s));
 			if (h->outlives_call)
-				fprintf(out, " (each block is freed by a later call of %s: not a local "
-					"variable)", caller(s));
+				fprintf(out, " (each block is freed by a later call of %s or iteration in "
+					"it: not a local variable)", caller(s));
 			else if (fixed && s->size_min <= RULE_STACK_MAX)
 				fprintf(out, ", or make it a local variable of %s", caller(s));
 			else if (!fixed && s->size_max > 0)
@@ -247,10 +247,10 @@ void hintout_fix(FILE *out, const struct hint *h)
 					s->size_max <= RULE_STACK_MAX ? caller(s) : "");
 		} else if (h->outlives_call && fixed)
 			fprintf(out, "one %s buffer allocated once and reused across calls (each block is "
-				"freed by a later call: not a local variable)", bytes(s->size_min, b));
+				"freed by a later call or iteration: not a local variable)", bytes(s->size_min, b));
 		else if (h->outlives_call)
 			fprintf(out, "one scratch buffer reused across calls%s%s%s (each block is freed by a "
-				"later call: not a local array)", s->size_max > 0 ? ", grown to the largest size (" : "",
+				"later call or iteration: not a local array)", s->size_max > 0 ? ", grown to the largest size (" : "",
 				s->size_max > 0 ? bytes(s->size_max, b) : "", s->size_max > 0 ? ")" : "");
 		else if (fixed && s->size_min <= RULE_STACK_MAX)
 			fprintf(out, "a local variable (on the stack), or one %s buffer reused across calls",
