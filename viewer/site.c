@@ -137,6 +137,7 @@ struct frame {
 	uint8_t kind;
 	bool named, own, line;
 	bool mapped, runtime; /* in a binary; in the C or C++ runtime's */
+	struct site_place place;
 };
 
 /* A walk over a sample's frames from the leaf. */
@@ -170,6 +171,7 @@ static bool walk_next(struct walk *w, struct frame *fr)
 		const struct pf_line *ln = &p->lines[l->line_start + (l->nlines > n ? l->nlines - n : 0) + k];
 		uint8_t kind = w->r->fn_kind[ln->function];
 		fr->name = p->functions[ln->function].name;
+		fr->place = (struct site_place){fr->name, p->functions[ln->function].filename, ln->line};
 		fr->kind = kind;
 		fr->named = kind & SITE_NAMED;
 		fr->line = (kind & SITE_FILE) && ln->line > 0;
@@ -219,6 +221,7 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 	bool runtime_start = false;
 	out->node = UINT32_MAX;
 	out->recursive = false;
+	out->place = (struct site_place){0, 0, 0};
 	for (struct walk w = {r, sm, 0, 0}; !out->recursive && walk_next(&w, &fr); depth++) {
 		bool start = rust_main(&rs, &fr, depth);
 		if (out->node != UINT32_MAX) {
@@ -228,6 +231,7 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 			runtime_start = true; /* what called main is the C runtime */
 		} else if (fr.own && (fr.line || !own_with_line)) {
 			out->node = fr.node;
+			out->place = fr.place;
 			out->via = prev_named != UINT32_MAX ? prev_named : prev;
 			out->depth = depth;
 			name = fr.name;
@@ -276,15 +280,15 @@ void site_find(const struct site_rule *r, const struct pf_sample *sm, struct sit
 }
 
 int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from,
-		     uint32_t *node)
+		     struct site_place *place)
 {
 	const struct profile *p = r->g->p;
 	struct frame fr;
 	int depth = 0;
 	for (struct walk w = {r, sm, 0, 0}; walk_next(&w, &fr); depth++)
 		if ((uint32_t)depth >= from && fr.named && !strcmp(profile_str(p, fr.name), fn)) {
-			if (node)
-				*node = fr.node;
+			if (place)
+				*place = fr.place;
 			return depth;
 		}
 	return -1;

@@ -21,12 +21,20 @@ struct site_rule {
 	uint8_t *map_kind; /* per mapping: a language runtime (libc, libstdc++, ...) */
 };
 
+/* A frame's function, file and line as the profile has them (strings of
+ * the profile; line 0 when unknown). */
+struct site_place {
+	uint32_t function, file;
+	int64_t line;
+};
+
 struct site_frame {
 	uint32_t node;  /* the site's node in the report graph */
 	uint32_t via;   /* the nearest frame below it with a name (else the one
 			   below); UINT32_MAX when the site is the leaf itself */
 	uint32_t depth; /* graph frames between the leaf and the site */
 	bool recursive; /* the site's function is on the stack again above it */
+	struct site_place place; /* its line, whatever the graph's granularity */
 };
 
 /* 0 or -ENOMEM. */
@@ -55,10 +63,10 @@ void site_rule_release(struct site_rule *r);
 void site_find(const struct site_rule *r, const struct pf_sample *sm, struct site_frame *out);
 
 /* Frames from the leaf up to the first at or above depth `from` whose
- * function is named fn (as site_find counts them), its node in *node when
- * node is not NULL; -1 when none is. */
+ * function is named fn (as site_find counts them), its place in *place
+ * when place is not NULL; -1 when none is. */
 int site_frame_depth(const struct site_rule *r, const struct pf_sample *sm, const char *fn, uint32_t from,
-		     uint32_t *node);
+		     struct site_place *place);
 
 /* The short name of the frame a site called, for "(via NAME)": template
  * arguments and parameters dropped ("std::make_unique" for

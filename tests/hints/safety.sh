@@ -60,6 +60,17 @@ check "rotate_caller: allocate once in step, reused" \
 	"$(tr '\n' ' ' < "$WORK/rotate_caller.txt" | sed 's/  */ /g' | grep -c 'allocate it once in step and reuse it across calls (each block is freed by a later call of step or iteration in it: not a local variable)')" 1
 check "rotate_caller: never a local variable of step" "$(tr '\n' ' ' < "$WORK/rotate_caller.txt" | sed 's/  */ /g' | grep -c 'or make it a local variable')" 0
 
+# --- rotate built without -g: no line says whether the block outlives the
+# call, so no local variable either
+if cc -O1 -fno-builtin -pthread -o "$WORK/safesites_nog" "$SRC/tests/hints/safesites.c" 2> "$WORK/cc.err"; then
+	prof=$(profile rotate_nog ALLOCPROF_RATE=1 "$WORK/safesites_nog" rotate)
+	"$ALLOCPROF" hints --min-share 0 "$prof" > "$WORK/rotate_nog.txt"
+	check "rotate without -g: one buffer reused, no local variable, and why" \
+		"$(tr '\n' ' ' < "$WORK/rotate_nog.txt" | sed 's/  */ /g' | grep -c 'one 64B buffer allocated once and reused across calls (without line numbers it cannot be told whether a block outlives its call: no local variable)')" 1
+else
+	skip "cc: $(head -c 200 "$WORK/cc.err")"
+fi
+
 # sampled (one sample per 16 kB: about 16 of the 1000 live blocks sampled)
 prof=$(profile larson_sampled ALLOCPROF_RATE=16384 ALLOCPROF_SEED=1 "$prog" larson)
 t="$WORK/larson_sampled.tsv"

@@ -239,13 +239,25 @@ void hintout_fix(FILE *out, const struct hint *h)
 			if (h->outlives_call)
 				fprintf(out, " (each block is freed by a later call of %s or iteration in "
 					"it: not a local variable)", caller(s));
+			else if (h->unplaced)
+				fprintf(out, " (without line numbers it cannot be told whether a block "
+					"outlives the call of %s: no local variable)", caller(s));
 			else if (fixed && s->size_min <= RULE_STACK_MAX)
 				fprintf(out, ", or make it a local variable of %s", caller(s));
 			else if (!fixed && s->size_max > 0)
 				fprintf(out, ", sized for the largest (%s)%s%s", bytes(s->size_max, b),
 					s->size_max <= RULE_STACK_MAX ? ", or a local array of that size in " : "",
 					s->size_max <= RULE_STACK_MAX ? caller(s) : "");
-		} else if (h->outlives_call && fixed)
+		} else if (h->unplaced && fixed)
+			fprintf(out, "one %s buffer allocated once and reused across calls (without line "
+				"numbers it cannot be told whether a block outlives its call: no local variable)",
+				bytes(s->size_min, b));
+		else if (h->unplaced)
+			fprintf(out, "one scratch buffer reused across calls%s%s%s (without line numbers it "
+				"cannot be told whether a block outlives its call: no local array)",
+				s->size_max > 0 ? ", grown to the largest size (" : "",
+				s->size_max > 0 ? bytes(s->size_max, b) : "", s->size_max > 0 ? ")" : "");
+		else if (h->outlives_call && fixed)
 			fprintf(out, "one %s buffer allocated once and reused across calls (each block is "
 				"freed by a later call or iteration: not a local variable)", bytes(s->size_min, b));
 		else if (h->outlives_call)

@@ -134,11 +134,13 @@ bool rules_apply(const struct site *s, int64_t rate, struct hint *h)
 		/* not a local variable when more than the rules' slack of them
 		 * are freed by a later call */
 		h->outlives_call = s->freed_above > (1 - RULE_MOST) * s->same_function;
+		h->unplaced = !h->outlives_call && s->freed_unplaced > (1 - RULE_MOST) * s->same_function;
 		return take(h, HINT_SCRATCH, s->same_function, s->same_function / a);
 	}
 	if (single && freed && same_thread && s->freed_in_caller >= RULE_MOST * s->freed && s->caller_depth > 0) {
 		h->depth = s->caller_depth;
 		h->outlives_call = s->freed_above_in_caller > (1 - RULE_MOST) * s->freed_in_caller;
+		h->unplaced = !h->outlives_call && s->freed_unplaced_in_caller > (1 - RULE_MOST) * s->freed_in_caller;
 		return take(h, HINT_SCRATCH, s->same_thread, s->same_thread / a);
 	}
 	if (fixed && freed && same_thread)

@@ -42,6 +42,7 @@ struct hint {
 	bool many_live, recursive;
 	bool per_thread; /* scratch: one live per thread, several threads at once */
 	bool outlives_call; /* scratch: a later call frees the block (freed_above) */
+	bool unplaced;      /* scratch: no lines tell whether it does */
 };
 
 /* The hint for site s, if a rule applies and it removes enough; rate is

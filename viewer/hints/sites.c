@@ -63,22 +63,28 @@ static char *function_of(const char *where)
 	return f;
 }
 
-/* Whether freed_at (where: "function file:line", fn its function) is a line
- * of the site's own function above the site's line. */
-static bool freed_line_above(const struct graph *g, uint32_t node, const char *fn, const char *where)
+enum free_place { PLACE_BELOW, PLACE_ABOVE, PLACE_UNKNOWN };
+
+/* Where freed_at (where: "function file:line", fn its function) is in the
+ * function of a frame (at, from the profile's lines): above its line, below
+ * it, or unknown (no line on either side: a program built without -g).
+ * Another function is below. */
+static enum free_place freed_place(const struct profile *p, const struct site_place *at, const char *fn,
+				   const char *where)
 {
-	const struct ginfo *in = &g->nodes[node].info;
 	const char *colon = strrchr(where, ':');
-	if (!colon || !in->name || in->lineno <= 0 || strcmp(fn, strtab_get(g->strs, in->name)))
-		return false;
-	const char *file = in->file ? strtab_get(g->strs, in->file) : "";
+	if (!colon || !at->function || strcmp(fn, profile_str(p, at->function)))
+		return PLACE_BELOW;
+	char *end;
+	long line = strtol(colon + 1, &end, 10);
+	if (at->line <= 0 || end == colon + 1 || *end || line <= 0)
+		return PLACE_UNKNOWN;
+	const char *file = profile_str(p, at->file);
 	size_t fn_len = strlen(fn), file_len = strlen(file);
 	/* the same file too: "fn file:line" */
 	if ((size_t)(colon - where) != fn_len + 1 + file_len || strncmp(where + fn_len + 1, file, file_len))
-		return false;
-	char *end;
-	long line = strtol(colon + 1, &end, 10);
-	return end != colon + 1 && !*end && line > 0 && line < in->lineno;
+		return PLACE_BELOW;
+	return line < at->line ? PLACE_ABOVE : PLACE_BELOW;
 }
 
 /* Per site, where its blocks were freed: the freed_at of each stack, weighed
@@ -104,12 +110,13 @@ struct acc {
 	int nthreads;
 	struct where where[WHERE_MAX];
 	double in_caller[WHERE_MAX];
-	double above_in_caller[WHERE_MAX]; /* of in_caller: freed above the call (freed_line_above) */
+	double above_in_caller[WHERE_MAX]; /* of in_caller: freed above the call (freed_place) */
+	double unplaced_in_caller[WHERE_MAX]; /* of in_caller: no lines to tell */
 	int depth[WHERE_MAX];
 	bool has_min;
 };
 
-static void add_where(struct acc *a, uint32_t str, double w, int depth, bool above)
+static void add_where(struct acc *a, uint32_t str, double w, int depth, enum free_place above)
 {
 	for (int i = 0; i < WHERE_MAX; i++) {
 		if (a->where[i].str == str || !a->where[i].str) {
@@ -117,7 +124,8 @@ static void add_where(struct acc *a, uint32_t str, double w, int depth, bool abo
 			a->where[i].weight += w;
 			if (depth > 0) {
 				a->in_caller[i] += w;
-				a->above_in_caller[i] += above ? w : 0;
+				a->above_in_caller[i] += above == PLACE_ABOVE ? w : 0;
+				a->unplaced_in_caller[i] += above == PLACE_UNKNOWN ? w : 0;
 				if (!a->depth[i] || depth < a->depth[i])
 					a->depth[i] = depth;
 			}
@@ -212,6 +220,7 @@ static int finish(struct sites *s, const struct profile *p, struct acc *accs)
 			return -ENOMEM;
 		st->freed_in_caller = a->in_caller[best];
 		st->freed_above_in_caller = a->above_in_caller[best];
+		st->freed_unplaced_in_caller = a->unplaced_in_caller[best];
 		st->caller_depth = a->depth[best];
 	}
 	return 0;
@@ -355,13 +364,16 @@ int sites_collect(struct sites *s, const struct report *r, int obj_index, int by
 			char *fn = function_of(profile_str(p, where));
 			if (!fn)
 				goto out;
-			uint32_t at = UINT32_MAX;
+			struct site_place at = {0, 0, 0};
 			depth = *fn ? site_frame_depth(&rule, sm, fn, f.depth, &at) : -1;
-			if (f.depth == 0 && same_function > 0 &&
-			    freed_line_above(g, f.node, fn, profile_str(p, where)))
-				st->freed_above += same_function;
-			/* freed in a caller, above its call on the way to the site */
-			bool above = depth > (int)f.depth && freed_line_above(g, at, fn, profile_str(p, where));
+			if (f.depth == 0 && same_function > 0) {
+				enum free_place pl = freed_place(p, &f.place, fn, profile_str(p, where));
+				st->freed_above += pl == PLACE_ABOVE ? same_function : 0;
+				st->freed_unplaced += pl == PLACE_UNKNOWN ? same_function : 0;
+			}
+			/* freed in a caller: above its call on the way to the site? */
+			enum free_place above = depth > (int)f.depth ? freed_place(p, &at, fn, profile_str(p, where))
+								     : PLACE_BELOW;
 			free(fn);
 			add_where(a, where, freed, depth > (int)f.depth ? depth - (int)f.depth : -1, above);
 		}

@@ -60,9 +60,11 @@ struct site {
 	 * site's in its function: free(cur); cur = malloc(n); frees what an
 	 * earlier call allocated, so the block outlives the call */
 	double freed_above;
+	double freed_unplaced; /* of same_function, those without lines to tell */
 	/* of freed_in_caller, those freed at a line of the caller above its
-	 * call toward the site: likewise, by a later call of the caller */
-	double freed_above_in_caller;
+	 * call toward the site: likewise, by a later call of the caller; and
+	 * those without lines to tell */
+	double freed_above_in_caller, freed_unplaced_in_caller;
 };
 
 struct sites {
