@@ -75,6 +75,26 @@ static void *lookup(const char *name, void *fallback)
 	return f ? f : fallback;
 }
 
+/* The next malloc is a sanitizer's (a program built with -fsanitize=address
+ * or thread, its runtime linked in): the runtime mallocs while it sets up
+ * its interceptors, and the shim must not start then, since its setup calls
+ * functions those interceptors stand for before they know the real ones. */
+static bool sanitizer_below;
+
+static bool sanitizer_runtime(void *f)
+{
+	Dl_info di;
+	if (!f || !dladdr(f, &di) || !di.dli_fname)
+		return false;
+	const char *base = strrchr(di.dli_fname, '/');
+	base = base ? base + 1 : di.dli_fname;
+	static const char *const names[] = {"libasan.", "libtsan.", "liblsan.", "libhwasan.", "libclang_rt."};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncmp(base, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
 /* Returns true once the real functions are known. */
 static bool resolve(void)
 {
@@ -107,9 +127,15 @@ static bool resolve(void)
 		real_pvalloc = (void *(*)(size_t))pv;
 	if (us)
 		real_malloc_usable_size = (size_t (*)(void *))us;
+	sanitizer_below = sanitizer_runtime(m);
 	real_malloc = (void *(*)(size_t))m; /* last: the fast path keys on it */
 	atomic_store(&resolve_state, 2);
 	return true;
+}
+
+bool interpose_sanitizer_below(void)
+{
+	return sanitizer_below;
 }
 
 void interpose_resolve_now(void)
@@ -210,7 +236,8 @@ static COLD void *sample_alloc(struct thread_state *t, void *p, size_t n, uint16
 		return p;
 	}
 	if (shim_state != SHIM_ON) {
-		if (shim_state == SHIM_OFF)
+		/* under a sanitizer, only once the shim's constructor runs */
+		if (shim_state == SHIM_OFF && (!sanitizer_below || shim_constructed))
 			shim_init();
 		if (shim_state != SHIM_ON) {
 			if (shim_state == SHIM_OFF)

@@ -4,6 +4,10 @@
 #ifndef ALLOCPROF_INTERPOSE_H
 #define ALLOCPROF_INTERPOSE_H
 
+#include <stdbool.h>
+
+/* The next malloc is a sanitizer runtime's (AddressSanitizer and the like). */
+bool interpose_sanitizer_below(void);
 void interpose_resolve_now(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "attach.h"
 #include "capture.h"
 #include "collector.h"
+#include "interpose.h"
 #include "peakwatch.h"
 #include "config.h"
 #include "counters.h"
@@ -40,6 +41,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 volatile int shim_state = SHIM_OFF;
+volatile bool shim_constructed;
 uint64_t shim_start_wall_ns, shim_start_mono_ns;
 static atomic_int init_state; /* 0 not yet, 1 in progress, 2 done */
 /* The process the shim's state belongs to. A vfork child shares our memory
@@ -189,6 +191,7 @@ void shim_init(void)
 __attribute__((constructor)) static void shim_constructor(void)
 {
 	int saved = errno;
+	shim_constructed = true;
 	shim_loaded_late = attach_loaded_late();
 	shim_init();
 	errno = saved;
@@ -207,6 +210,13 @@ static void shim_exit_dump(void)
 		counters_write_stat(false);
 	else
 		dump_write(NULL, DUMP_EXIT);
+	if (interpose_sanitizer_below()) {
+		/* the symbolizer's memory is the program's heap, held only from
+		 * the shim's mappings: LeakSanitizer would report it */
+		collector_lock();
+		symbolize_hook_close();
+		collector_unlock();
+	}
 	if (config.unwinder == UNWINDER_CHECK) {
 		struct capture_stats cs;
 		capture_get_stats(&cs);

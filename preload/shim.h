@@ -64,6 +64,9 @@ enum shim_state {
 };
 
 extern volatile int shim_state;
+/* The shim's constructor has started (before it, the first sampled
+ * allocation starts the shim, unless a sanitizer's malloc is the next). */
+extern volatile bool shim_constructed;
 
 /* Initialises the process state once (config, unwinder, handlers). Called
  * from the constructor and from the first slow path, whichever is first. */

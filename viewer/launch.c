@@ -71,8 +71,29 @@ int launch_make_manifest(char *path, size_t len)
 	return fd;
 }
 
+/* A program built with -fsanitize=address refuses to start when its runtime
+ * is not first in the library list, and the shim is: the check is turned
+ * off (the shim calls the sanitizer's malloc, which keeps checking). */
+static int allow_sanitizer_after_shim(void)
+{
+	static const char opt[] = "verify_asan_link_order=0";
+	const char *old = getenv("ASAN_OPTIONS");
+	if (old && strstr(old, "verify_asan_link_order"))
+		return 0; /* the user's choice stands */
+	if (!old || !*old)
+		return setenv("ASAN_OPTIONS", opt, 1);
+	char *v;
+	if (asprintf(&v, "%s:%s", old, opt) < 0)
+		return -1;
+	int rc = setenv("ASAN_OPTIONS", v, 1);
+	free(v);
+	return rc;
+}
+
 int launch_set_preload(const char *shim)
 {
+	if (allow_sanitizer_after_shim() < 0)
+		return -1;
 	const char *old = getenv("LD_PRELOAD");
 	if (strchr(shim, ' ') || strchr(shim, ':'))
 		fprintf(stderr, "allocprof: warning: the path %s has a space or colon; the loader may not find it\n", shim);
