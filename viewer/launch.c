@@ -71,6 +71,17 @@ int launch_make_manifest(char *path, size_t len)
 	return fd;
 }
 
+/* name=a:b */
+static int setenv_joined(const char *name, const char *a, const char *b)
+{
+	char *v;
+	if (asprintf(&v, "%s:%s", a, b) < 0)
+		return -1;
+	int rc = setenv(name, v, 1);
+	free(v);
+	return rc;
+}
+
 /* A program built with -fsanitize=address refuses to start when its runtime
  * is not first in the library list, and the shim is: the check is turned
  * off (the shim calls the sanitizer's malloc, which keeps checking). */
@@ -82,12 +93,7 @@ static int allow_sanitizer_after_shim(void)
 		return 0; /* the user's choice stands */
 	if (!old || !*old)
 		return setenv("ASAN_OPTIONS", opt, 1);
-	char *v;
-	if (asprintf(&v, "%s:%s", old, opt) < 0)
-		return -1;
-	int rc = setenv("ASAN_OPTIONS", v, 1);
-	free(v);
-	return rc;
+	return setenv_joined("ASAN_OPTIONS", old, opt);
 }
 
 int launch_set_preload(const char *shim)
@@ -99,12 +105,7 @@ int launch_set_preload(const char *shim)
 		fprintf(stderr, "allocprof: warning: the path %s has a space or colon; the loader may not find it\n", shim);
 	if (!old || !*old)
 		return setenv("LD_PRELOAD", shim, 1);
-	char *v;
-	if (asprintf(&v, "%s:%s", shim, old) < 0)
-		return -1;
-	int rc = setenv("LD_PRELOAD", v, 1);
-	free(v);
-	return rc;
+	return setenv_joined("LD_PRELOAD", shim, old);
 }
 
 /* The program SIGTERM and SIGHUP are passed to (launch_run). */
